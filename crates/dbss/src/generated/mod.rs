@@ -1,0 +1,6 @@
+//! Code derived from `openapi/dbss.yaml` by `cargo xtask codegen` (committed, checked for staleness).
+
+#[allow(missing_docs, clippy::all)]
+mod operations;
+
+pub use operations::OPERATIONS;

@@ -1,0 +1,47 @@
+//! # dbss — Huawei Cloud Database Security Service for Rust
+//!
+//! A typed, signed, retrying client for the DBSS API. Requests are built by a client
+//! generated from the OpenAPI description (`dbss-api`); this crate adds configuration,
+//! credentials, `SDK-HMAC-SHA256` signing identical to Huawei's official SDKs, retries,
+//! paging and one error type.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), dbss::Error> {
+//! let client = dbss::Client::builder()
+//!     .region("cn-north-4")
+//!     .project_id("0123456789abcdef0123456789abcdef")
+//!     .credentials(dbss::Credentials::ak_sk("AK", "SK"))
+//!     .build()?;
+//! client.update_audit_security_group("instance-id", "security-group-id").await?;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod client;
+mod config;
+mod credentials;
+mod error;
+mod generated;
+mod instances;
+mod operation;
+pub mod paging;
+mod region;
+pub mod signing;
+mod transport;
+
+pub use client::{Client, Ops};
+pub use config::{ClientBuilder, RetryPolicy, env};
+pub use credentials::Credentials;
+pub use error::{Error, ServiceError, TransportKind};
+pub use generated::OPERATIONS;
+pub use instances::DEFAULT_PAGE_SIZE;
+pub use operation::{Dispatched, Operation, OperationMeta, Response};
+pub use paging::Page;
+pub use region::{REGIONS, Region};
+
+/// The generated client and types, for direct use.
+pub use dbss_api as api;
+pub use dbss_api::types;
+
+/// `User-Agent` of every request: this crate and its version.
+pub const USER_AGENT: &str = concat!("dbss-rs/", env!("CARGO_PKG_VERSION"));

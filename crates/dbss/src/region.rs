@@ -1,0 +1,79 @@
+//! Regions where DBSS is offered, and their endpoints.
+
+/// A DBSS region: its id and the endpoint of the service there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Region {
+    /// Region id, such as `cn-north-4`.
+    pub id: &'static str,
+    /// `https://` endpoint of DBSS in that region.
+    pub endpoint: &'static str,
+}
+
+macro_rules! regions {
+    ($($id:literal => $host:literal),* $(,)?) => {
+        /// Every region the official SDKs know, plus Huawei Cloud Europe's `eu-west-101`.
+        pub const REGIONS: &[Region] = &[$(Region { id: $id, endpoint: concat!("https://", $host) }),*];
+    };
+}
+
+regions! {
+    "af-north-1" => "dbss.af-north-1.myhuaweicloud.com",
+    "af-south-1" => "dbss.af-south-1.myhuaweicloud.com",
+    "ap-southeast-1" => "dbss.ap-southeast-1.myhuaweicloud.com",
+    "ap-southeast-2" => "dbss.ap-southeast-2.myhuaweicloud.com",
+    "ap-southeast-3" => "dbss.ap-southeast-3.myhuaweicloud.com",
+    "ap-southeast-4" => "dbss.ap-southeast-4.myhuaweicloud.com",
+    "ap-southeast-5" => "dbss.ap-southeast-5.myhuaweicloud.com",
+    "cn-east-2" => "dbss.cn-east-2.myhuaweicloud.com",
+    "cn-east-3" => "dbss.cn-east-3.myhuaweicloud.com",
+    "cn-east-4" => "dbss.cn-east-4.myhuaweicloud.com",
+    "cn-east-5" => "dbss.cn-east-5.myhuaweicloud.com",
+    "cn-north-1" => "dbss.cn-north-1.myhuaweicloud.com",
+    "cn-north-2" => "dbss.cn-north-2.myhuaweicloud.com",
+    "cn-north-4" => "dbss.cn-north-4.myhuaweicloud.com",
+    "cn-north-9" => "dbss.cn-north-9.myhuaweicloud.com",
+    "cn-north-11" => "dbss.cn-north-11.myhuaweicloud.com",
+    "cn-north-12" => "dbss.cn-north-12.myhuaweicloud.com",
+    "cn-south-1" => "dbss.cn-south-1.myhuaweicloud.com",
+    "cn-south-2" => "dbss.cn-south-2.myhuaweicloud.com",
+    "cn-south-4" => "dbss.cn-south-4.myhuaweicloud.com",
+    "cn-southwest-2" => "dbss.cn-southwest-2.myhuaweicloud.com",
+    "cn-southwest-3" => "dbss.cn-southwest-3.myhuaweicloud.com",
+    "la-north-2" => "dbss.la-north-2.myhuaweicloud.com",
+    "la-south-2" => "dbss.la-south-2.myhuaweicloud.com",
+    "me-east-1" => "dbss.me-east-1.myhuaweicloud.com",
+    "my-kualalumpur-1" => "dbss.my-kualalumpur-1.myhuaweicloud.com",
+    "ru-moscow-1" => "dbss.ru-moscow-1.myhuaweicloud.com",
+    "ru-northwest-2" => "dbss.ru-northwest-2.myhuaweicloud.com",
+    "sa-brazil-1" => "dbss.sa-brazil-1.myhuaweicloud.com",
+    "tr-west-1" => "dbss.tr-west-1.myhuaweicloud.com",
+    // Huawei Cloud Europe is a separate site (the seed page's edition), on its own domain.
+    "eu-west-101" => "dbss.eu-west-101.myhuaweicloud.eu",
+}
+
+impl Region {
+    /// Looks a region up by id.
+    ///
+    /// ```
+    /// let region = dbss::Region::find("cn-north-4").expect("a known region");
+    /// assert_eq!(region.endpoint, "https://dbss.cn-north-4.myhuaweicloud.com");
+    /// ```
+    pub fn find(id: &str) -> Option<Region> {
+        REGIONS.iter().copied().find(|r| r.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_region_has_an_https_endpoint_named_after_it() {
+        assert_eq!(REGIONS.len(), 31);
+        for region in REGIONS {
+            assert!(region.endpoint.starts_with(&format!("https://dbss.{}.myhuaweicloud.", region.id)), "{region:?}");
+        }
+        assert_eq!(Region::find("eu-west-101").map(|r| r.endpoint), Some("https://dbss.eu-west-101.myhuaweicloud.eu"));
+        assert_eq!(Region::find("mars-1"), None);
+    }
+}

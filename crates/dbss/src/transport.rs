@@ -1,0 +1,236 @@
+//! How every request leaves the client: documented content type, credentials, a fresh
+//! signature per attempt, retries with backoff, and a record of what came back.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use chrono::Utc;
+use rand::Rng;
+use reqwest::header::{HeaderName, HeaderValue};
+use secrecy::ExposeSecret;
+use tracing::Instrument;
+
+use crate::{
+    config::{Config, RetryPolicy},
+    credentials::Credentials,
+    error::TransportKind,
+    operation::{OperationMeta, record, request_id},
+    signing::{self, SignableRequest},
+};
+
+/// The `dbss_api::Transport` of a [`crate::Client`].
+#[derive(Debug)]
+pub(crate) struct SigningTransport {
+    pub(crate) config: Arc<Config>,
+}
+
+impl dbss_api::Transport for SigningTransport {
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> dbss_api::TransportFuture<'a> {
+        Box::pin(self.send(client, request, operation_id))
+    }
+}
+
+/// Why one attempt should or should not be followed by another.
+enum Verdict {
+    Done,
+    Retry(Option<Duration>),
+}
+
+impl SigningTransport {
+    async fn send(&self, client: &reqwest::Client, mut request: reqwest::Request, operation_id: &'static str) -> reqwest::Result<reqwest::Response> {
+        let meta = OperationMeta::find(operation_id);
+        let idempotent = meta.is_some_and(|m| m.idempotent);
+        self.prepare(&mut request, meta);
+
+        let policy = &self.config.retry;
+        let started = Instant::now();
+        let mut attempt: u32 = 0;
+        let mut pending = request;
+        loop {
+            attempt += 1;
+            let request = pending;
+            let remaining = self.config.total_timeout.map(|t| t.saturating_sub(started.elapsed()));
+            let attempt_timeout = match remaining {
+                Some(left) => self.config.attempt_timeout.min(left),
+                None => self.config.attempt_timeout,
+            };
+            let bound_by_total = remaining.is_some_and(|left| left <= self.config.attempt_timeout);
+            // The body is in memory (JSON), so a clone is always possible; a streamed body
+            // cannot be replayed, and is then sent once.
+            let replay = request.try_clone();
+            let mut this_attempt = request;
+            *this_attempt.timeout_mut() = Some(attempt_timeout);
+            self.authenticate(&mut this_attempt);
+
+            let span = tracing::debug_span!("dbss.attempt", operation = operation_id, attempt, status = tracing::field::Empty, request_id = tracing::field::Empty, duration_ms = tracing::field::Empty);
+            let sent_at = Instant::now();
+            let outcome = client.execute(this_attempt).instrument(span.clone()).await;
+            span.record("duration_ms", sent_at.elapsed().as_millis() as u64);
+
+            let verdict = match &outcome {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    let id = request_id(response.headers());
+                    span.record("status", status);
+                    if let Some(id) = &id {
+                        span.record("request_id", id.as_str());
+                    }
+                    record(|r| {
+                        r.status = status;
+                        r.request_id = id;
+                        r.attempts = attempt;
+                        r.transport_kind = None;
+                    });
+                    match status {
+                        429 => Verdict::Retry(retry_after(response)),
+                        502..=504 if idempotent => Verdict::Retry(None),
+                        _ => Verdict::Done,
+                    }
+                }
+                Err(error) => {
+                    let kind = if error.is_connect() {
+                        TransportKind::Connect
+                    } else if error.is_timeout() {
+                        TransportKind::Timeout
+                    } else {
+                        TransportKind::Other
+                    };
+                    record(|r| {
+                        r.attempts = attempt;
+                        r.transport_kind = Some(kind);
+                        if kind == TransportKind::Timeout && bound_by_total {
+                            r.total_timeout = self.config.total_timeout;
+                        }
+                    });
+                    // A refused connection never reached the server: always safe to retry.
+                    // Anything else may have been processed, so only idempotent calls retry.
+                    if kind == TransportKind::Connect || idempotent { Verdict::Retry(None) } else { Verdict::Done }
+                }
+            };
+
+            let retry = match (verdict, replay) {
+                (Verdict::Retry(hint), Some(next)) if attempt < policy.max_attempts => {
+                    let delay = hint.unwrap_or_else(|| policy.backoff(attempt));
+                    let fits = self.config.total_timeout.is_none_or(|t| started.elapsed() + delay < t);
+                    fits.then_some((delay, next))
+                }
+                _ => None,
+            };
+            let Some((delay, next)) = retry else { return outcome };
+            tracing::debug!(operation = operation_id, attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            pending = next;
+        }
+    }
+
+    /// Headers that are the same for every attempt.
+    fn prepare(&self, request: &mut reqwest::Request, meta: Option<&OperationMeta>) {
+        let content_type = meta.map_or("application/json", |m| m.content_type);
+        let headers = request.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(content_type) {
+            headers.insert(reqwest::header::CONTENT_TYPE, value);
+        }
+        headers.insert(reqwest::header::USER_AGENT, HeaderValue::from_static(crate::USER_AGENT));
+    }
+
+    /// Credentials of one attempt: a token header, or a fresh AK/SK signature.
+    fn authenticate(&self, request: &mut reqwest::Request) {
+        match &self.config.credentials {
+            Credentials::Token(token) => {
+                if let Ok(mut value) = HeaderValue::from_str(token.expose_secret()) {
+                    value.set_sensitive(true);
+                    request.headers_mut().insert("x-auth-token", value);
+                }
+            }
+            Credentials::AkSk(keys) => {
+                let mut extra = vec![("X-Project-Id", self.config.project_id.clone())];
+                if let Some(token) = &keys.security_token {
+                    extra.push(("X-Security-Token", token.expose_secret().to_owned()));
+                }
+                sign_request(request, &keys.ak, keys.sk.expose_secret(), &extra);
+            }
+        }
+    }
+}
+
+/// Signs a reqwest request in place, as the official SDK would sign it, after adding `extra`
+/// headers. The query is rewritten to the canonical query, exactly as the official SDK sends it.
+pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, extra: &[(&str, String)]) {
+    let url = request.url();
+    let host = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
+        None => url.host_str().unwrap_or_default().to_owned(),
+    };
+    let mut signable = SignableRequest {
+        method: request.method().as_str().to_owned(),
+        host,
+        path: url.path().to_owned(),
+        query: url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect(),
+        headers: Vec::new(),
+        body: request.body().and_then(reqwest::Body::as_bytes).map(<[u8]>::to_vec).unwrap_or_default(),
+    };
+    for (name, value) in request.headers() {
+        // Headers already on the request are what progenitor set (content type, api-version,
+        // user agent); none of them is a secret, and all are signed as the official SDK does.
+        if let Ok(value) = value.to_str() {
+            signable.headers.push((canonical_case(name.as_str()), value.to_owned()));
+        }
+    }
+    for (name, value) in extra {
+        signable.headers.push(((*name).to_owned(), value.clone()));
+    }
+    signable.headers.retain(|(name, _)| !name.eq_ignore_ascii_case(signing::DATE_HEADER));
+
+    let Ok(signature) = signing::sign(&mut signable, ak, sk, Utc::now()) else { return };
+    let url = request.url_mut();
+    url.set_query(if signature.canonical_query.is_empty() { None } else { Some(&signature.canonical_query) });
+    let headers = request.headers_mut();
+    for (name, value) in &signable.headers {
+        if name.eq_ignore_ascii_case("host") {
+            continue; // reqwest writes Host from the URL, the same value.
+        }
+        if let (Ok(name), Ok(mut value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            if name.as_str() == "x-security-token" {
+                value.set_sensitive(true);
+            }
+            headers.insert(name, value);
+        }
+    }
+    if let Ok(mut value) = HeaderValue::from_str(&signature.authorization) {
+        value.set_sensitive(true);
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+    }
+}
+
+/// `Content-Type` is looked up by its exact spelling by the official signer; give it that.
+fn canonical_case(name: &str) -> String {
+    match name {
+        "content-type" => "Content-Type".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(|secs| Duration::from_secs(secs.min(60)))
+}
+
+impl RetryPolicy {
+    /// Exponential backoff with full jitter: a random delay in `[0, min(cap, base * 2^n))`.
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self.base_delay.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
+        let ceiling = exp.min(self.max_delay);
+        let nanos = ceiling.as_nanos().min(u128::from(u64::MAX)) as u64;
+        if nanos == 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_nanos(rand::rng().random_range(0..nanos))
+    }
+}

@@ -1,0 +1,233 @@
+//! Reading `openapi/dbss.yaml` into the facts the generators need.
+
+use std::{fs, path::Path};
+
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::Result;
+
+/// The spec as loaded: its raw text (for hashing) and its JSON tree.
+pub struct Spec {
+    pub text: String,
+    pub root: Value,
+}
+
+pub const HTTP_METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+
+impl Spec {
+    pub fn load(path: &Path) -> Result<Spec> {
+        let text = fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let root: Value = serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Spec { text, root })
+    }
+
+    /// SHA-256 of the spec text; derived artifacts carry it so staleness is visible.
+    pub fn hash(&self) -> String {
+        hex::encode(Sha256::digest(self.text.as_bytes()))
+    }
+
+    /// Follows a local `$ref` (`#/components/...`); other values are returned as they are.
+    pub fn resolve<'a>(&'a self, value: &'a Value) -> Result<&'a Value> {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let pointer = reference.strip_prefix('#').ok_or_else(|| format!("non-local $ref {reference}"))?;
+                let target = self.root.pointer(pointer).ok_or_else(|| format!("dangling $ref {reference}"))?;
+                self.resolve(target)
+            }
+            None => Ok(value),
+        }
+    }
+
+    /// Every operation, in path order then method order (the order of the spec's `paths`).
+    pub fn operations(&self) -> Result<Vec<Operation>> {
+        let paths = self.root.get("paths").and_then(Value::as_object).ok_or("spec has no paths")?;
+        let mut ops = Vec::new();
+        for (path, item) in paths {
+            for method in HTTP_METHODS {
+                if let Some(op) = item.get(method) {
+                    ops.push(self.operation(path, method, op)?);
+                }
+            }
+        }
+        ops.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(ops)
+    }
+
+    fn operation(&self, path: &str, method: &str, op: &Value) -> Result<Operation> {
+        let id = str_field(op, "operationId").ok_or_else(|| format!("{method} {path}: no operationId"))?;
+        let mut params = Vec::new();
+        for raw in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+            let p = self.resolve(raw)?;
+            if p.get("x-credential").and_then(Value::as_bool) == Some(true) {
+                continue;
+            }
+            let schema = self.resolve(p.get("schema").ok_or_else(|| format!("{id}: parameter without schema"))?)?;
+            params.push(Param {
+                name: str_field(p, "name").ok_or_else(|| format!("{id}: parameter without name"))?,
+                location: str_field(p, "in").unwrap_or_default(),
+                required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                ty: ParamType::of(schema),
+                description: str_field(p, "description").unwrap_or_default(),
+                enum_values: schema
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .map(|v| v.iter().map(scalar_text).collect())
+                    .unwrap_or_default(),
+            });
+        }
+        let body = match op.get("requestBody") {
+            Some(rb) => {
+                let rb = self.resolve(rb)?;
+                let (_, content) = rb
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.iter().next())
+                    .ok_or_else(|| format!("{id}: request body without content"))?;
+                Some(Body {
+                    type_name: ref_type_name(content.get("schema")).unwrap_or_else(|| format!("{}Body", id.to_upper_camel_case())),
+                    example: content.get("example").cloned(),
+                })
+            }
+            None => None,
+        };
+        let success = self.success_response(&id, op)?;
+        Ok(Operation {
+            snake: id.to_snake_case(),
+            kebab: id.to_kebab_case(),
+            pascal: id.to_upper_camel_case(),
+            method: method.to_uppercase(),
+            path: path.to_owned(),
+            summary: str_field(op, "summary").unwrap_or_default(),
+            description: str_field(op, "description").unwrap_or_default(),
+            deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+            replaced_by: str_field(op, "x-replaced-by"),
+            idempotent: op.get("x-idempotent").and_then(Value::as_bool).unwrap_or(method == "get"),
+            content_type: str_field(op, "x-content-type").unwrap_or_else(|| "application/json".into()),
+            params,
+            body,
+            success,
+            id,
+        })
+    }
+
+    fn success_response(&self, id: &str, op: &Value) -> Result<Success> {
+        let responses = op.get("responses").and_then(Value::as_object).ok_or_else(|| format!("{id}: no responses"))?;
+        let (status, response) = responses
+            .iter()
+            .find(|(code, _)| code.starts_with('2'))
+            .ok_or_else(|| format!("{id}: no 2xx response"))?;
+        let response = self.resolve(response)?;
+        let status: u16 = status.parse().map_err(|_| format!("{id}: bad status {status}"))?;
+        let kind = match response.get("content").and_then(Value::as_object).and_then(|c| c.iter().next()) {
+            None => ResponseKind::Empty,
+            Some((media, _)) if media == "application/octet-stream" => ResponseKind::Binary,
+            Some((_, content)) => ResponseKind::Json(
+                ref_type_name(content.get("schema")).unwrap_or_else(|| format!("{}Response", id.to_upper_camel_case())),
+            ),
+        };
+        Ok(Success { status, kind })
+    }
+}
+
+/// One operation, as the generators see it.
+pub struct Operation {
+    pub id: String,
+    pub snake: String,
+    pub kebab: String,
+    pub pascal: String,
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub description: String,
+    pub deprecated: bool,
+    pub replaced_by: Option<String>,
+    pub idempotent: bool,
+    pub content_type: String,
+    /// Parameters the caller supplies (credential headers excluded).
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub success: Success,
+}
+
+pub struct Param {
+    pub name: String,
+    pub location: String,
+    pub required: bool,
+    pub ty: ParamType,
+    pub description: String,
+    pub enum_values: Vec<String>,
+}
+
+impl Param {
+    /// Parameters the client fills from its configuration instead of asking the caller.
+    pub fn is_from_config(&self) -> bool {
+        self.location == "path" && self.name == "project_id"
+    }
+    pub fn snake(&self) -> String {
+        self.name.to_snake_case()
+    }
+    pub fn kebab(&self) -> String {
+        self.name.to_kebab_case()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    String,
+    I32,
+    I64,
+    Bool,
+    F64,
+    StringList,
+}
+
+impl ParamType {
+    fn of(schema: &Value) -> ParamType {
+        match (str_field(schema, "type").as_deref(), str_field(schema, "format").as_deref()) {
+            (Some("integer"), Some("int32")) => ParamType::I32,
+            (Some("integer"), _) => ParamType::I64,
+            (Some("boolean"), _) => ParamType::Bool,
+            (Some("number"), _) => ParamType::F64,
+            (Some("array"), _) => ParamType::StringList,
+            _ => ParamType::String,
+        }
+    }
+}
+
+pub struct Body {
+    pub type_name: String,
+    pub example: Option<Value>,
+}
+
+pub struct Success {
+    pub status: u16,
+    pub kind: ResponseKind,
+}
+
+pub enum ResponseKind {
+    /// A JSON body decoded into the named type of `dbss_api::types`.
+    Json(String),
+    /// No body (204, or a 2xx the spec documents without content).
+    Empty,
+    /// A file download, streamed.
+    Binary,
+}
+
+pub fn str_field(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The Rust type name typify gives the component a schema `$ref`s, if it is a `$ref`.
+pub fn ref_type_name(schema: Option<&Value>) -> Option<String> {
+    let reference = schema?.get("$ref")?.as_str()?;
+    reference.rsplit('/').next().map(|name| name.to_upper_camel_case())
+}
