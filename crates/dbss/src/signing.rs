@@ -267,7 +267,8 @@ pub fn verify(request: &SignableRequest, signed_headers: &str, sk: &str, signatu
     constant_time_eq(expected.as_bytes(), signature.as_bytes())
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares two byte strings in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

@@ -1,0 +1,71 @@
+//! What the generated `dbss api` commands share: the `--body` flag and output of results.
+
+use std::io::Write;
+
+use clap::{Arg, ArgMatches};
+use dbss::Operation;
+use futures::TryStreamExt;
+
+use crate::error::CliError;
+
+/// What an operation produced.
+pub enum ApiOutput {
+    /// A JSON response body (`null` for operations that return none).
+    Json(serde_json::Value),
+    /// A downloaded file, already written to stdout; its size.
+    #[allow(dead_code, reason = "constructed once the spec holds a download operation")]
+    Binary(u64),
+}
+
+/// The `--body <json|@file>` flag.
+pub fn body_arg() -> Arg {
+    Arg::new("body")
+        .long("body")
+        .value_name("JSON|@FILE")
+        .help("Request body: inline JSON, or @path to a JSON file (@- for stdin)")
+        .required_unless_present("body-template")
+}
+
+/// Reads `--body` and decodes it into the operation's request type, strictly.
+pub fn parse_body<T: serde::de::DeserializeOwned>(matches: &ArgMatches) -> Result<T, CliError> {
+    let raw = matches.get_one::<String>("body").ok_or_else(|| CliError::Usage("--body is required".into()))?;
+    let text = match raw.strip_prefix('@') {
+        Some("-") => std::io::read_to_string(std::io::stdin())?,
+        Some(path) => std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("--body @{path}: {e}")))?,
+        None => raw.clone(),
+    };
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let at = if path == "." { String::new() } else { format!(" at {path}") };
+        CliError::Usage(format!("--body{at}: {}", e.into_inner()))
+    })
+}
+
+/// Runs a JSON operation and returns its body as JSON.
+pub async fn finish_json<O>(call: O) -> Result<ApiOutput, CliError>
+where
+    O: Operation,
+    O::Output: serde::Serialize,
+{
+    let output = call.call().await?;
+    let value = serde_json::to_value(output).map_err(|e| CliError::Usage(format!("cannot render the response: {e}")))?;
+    Ok(ApiOutput::Json(value))
+}
+
+/// Runs a download operation, streaming the file to stdout.
+#[allow(dead_code, reason = "called once the spec holds a download operation")]
+pub async fn finish_binary<O>(call: O) -> Result<ApiOutput, CliError>
+where
+    O: Operation<Output = dbss_api::ByteStream>,
+{
+    let mut stream = call.call().await?.into_inner();
+    let mut stdout = std::io::stdout().lock();
+    let mut written = 0u64;
+    while let Some(chunk) = stream.try_next().await.map_err(|e| CliError::Usage(format!("download interrupted: {e}")))? {
+        stdout.write_all(&chunk)?;
+        written += chunk.len() as u64;
+    }
+    stdout.flush()?;
+    Ok(ApiOutput::Binary(written))
+}
