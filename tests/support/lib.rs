@@ -1,0 +1,46 @@
+//! Shared fixtures of the contract and end-to-end tests.
+
+use std::time::Duration;
+
+/// Project id used by every contract test.
+pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+/// Access key of the contract tests (the signing.md example key).
+pub const AK: &str = "AKEXAMPLE0123456789";
+/// Secret key of the contract tests.
+pub const SK: &str = "SKEXAMPLEsecretKey0123456789abcdefghijkl";
+/// The seed page's example instance id.
+pub const INSTANCE: &str = "062212d8-8e30-4783-9671-43f3f1f3bb1e";
+/// The seed page's example security group id.
+pub const SECURITY_GROUP: &str = "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd";
+
+/// A client for `endpoint` with `credentials`, quick to give up (tests must not hang).
+pub fn client_with(endpoint: &str, credentials: dbss::Credentials) -> dbss::Client {
+    dbss::Client::builder()
+        .endpoint(endpoint)
+        .project_id(PROJECT)
+        .credentials(credentials)
+        .attempt_timeout(Duration::from_secs(10))
+        .retry(dbss::RetryPolicy { max_attempts: 3, base_delay: Duration::from_millis(5), max_delay: Duration::from_millis(20) })
+        .build()
+        .unwrap_or_else(|e| panic!("test client: {e}"))
+}
+
+/// An AK/SK client for `endpoint`.
+pub fn client(endpoint: &str) -> dbss::Client {
+    client_with(endpoint, dbss::Credentials::ak_sk(AK, SK))
+}
+
+/// A client of an in-process simulator, with the simulator's credentials.
+pub fn sim_client(sim: &dbss_sim::Simulator) -> dbss::Client {
+    dbss::Client::builder()
+        .endpoint(sim.url())
+        .project_id(sim.project_id())
+        .credentials(dbss::Credentials::ak_sk(sim.ak(), sim.sk()))
+        .build()
+        .unwrap_or_else(|e| panic!("simulator client: {e}"))
+}
+
+/// Regex of a well-formed `Authorization` header signed by [`AK`] covering `signed`.
+pub fn authorization_regex(signed: &str) -> String {
+    format!("^SDK-HMAC-SHA256 Access={AK}, SignedHeaders={}, Signature=[0-9a-f]{{64}}$", signed.replace(';', ";"))
+}

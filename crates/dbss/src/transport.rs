@@ -178,7 +178,11 @@ pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, e
     };
     for (name, value) in request.headers() {
         // Headers already on the request are what progenitor set (content type, api-version,
-        // user agent); none of them is a secret, and all are signed as the official SDK does.
+        // user agent, accept). The official SDK signs every header it sets itself, and leaves
+        // out `Accept`, which its HTTP library adds after signing: we sign the same set.
+        if name == reqwest::header::ACCEPT {
+            continue;
+        }
         if let Ok(value) = value.to_str() {
             signable.headers.push((canonical_case(name.as_str()), value.to_owned()));
         }
