@@ -28,10 +28,14 @@ async fn update_security_group_sends_exactly_the_documented_signed_request() {
                 .header_matches("authorization", authorization_regex(SIGNED))
                 .header_missing("x-auth-token")
                 .body(SEED_BODY);
-            then.status(200).header("x-request-id", "req-1").json_body(json!({"result": "SUCCESS"}));
+            then.status(200)
+                .header("x-request-id", "req-1")
+                .json_body(json!({"result": "SUCCESS"}));
         })
         .await;
-    let outcome = client(&server.base_url()).update_audit_security_group(INSTANCE, SECURITY_GROUP).await;
+    let outcome = client(&server.base_url())
+        .update_audit_security_group(INSTANCE, SECURITY_GROUP)
+        .await;
     mock.assert_async().await;
     assert_eq!(outcome.ok().and_then(|o| o.result).as_deref(), Some("SUCCESS"));
 }
@@ -52,9 +56,17 @@ async fn every_documented_error_status_keeps_status_code_message_and_request_id(
                     .json_body(json!({"error": {"error_code": code, "error_msg": message}}));
             })
             .await;
-        let error = client(&server.base_url()).update_audit_security_group(INSTANCE, SECURITY_GROUP).await.err();
-        let Some(Error::Service(e)) = error else { panic!("{status}: expected a service error, got {error:?}") };
-        assert_eq!((e.status, e.error_code.as_deref(), e.error_msg.as_deref()), (status, Some(code), Some(message)));
+        let error = client(&server.base_url())
+            .update_audit_security_group(INSTANCE, SECURITY_GROUP)
+            .await
+            .err();
+        let Some(Error::Service(e)) = error else {
+            panic!("{status}: expected a service error, got {error:?}")
+        };
+        assert_eq!(
+            (e.status, e.error_code.as_deref(), e.error_msg.as_deref()),
+            (status, Some(code), Some(message))
+        );
         assert_eq!(e.request_id.as_deref(), Some(format!("req-{status}").as_str()));
         assert_eq!(e.operation, "UpdateAuditSecurityGroup");
         // Documented errors are final: one request each, no retry.
@@ -85,14 +97,25 @@ async fn a_non_json_error_keeps_its_body_and_is_retried_only_while_idempotent() 
     let mock = server
         .mock_async(|when, then| {
             when.method(GET).path(LIST_PATH);
-            then.status(502).header("x-request-id", "edge-9").body("<html>Bad Gateway</html>");
+            then.status(502)
+                .header("x-request-id", "edge-9")
+                .body("<html>Bad Gateway</html>");
         })
         .await;
     let error = client(&server.base_url()).list_audit_instances(0, 10).await.err();
-    let Some(Error::Service(e)) = error else { panic!("expected a service error, got {error:?}") };
-    assert_eq!((e.status, e.error_code.as_deref(), e.body.as_str()), (502, None, "<html>Bad Gateway</html>"));
+    let Some(Error::Service(e)) = error else {
+        panic!("expected a service error, got {error:?}")
+    };
+    assert_eq!(
+        (e.status, e.error_code.as_deref(), e.body.as_str()),
+        (502, None, "<html>Bad Gateway</html>")
+    );
     assert_eq!(e.request_id.as_deref(), Some("edge-9"));
-    assert_eq!(mock.calls_async().await, 3, "a read is retried up to max_attempts on 502");
+    assert_eq!(
+        mock.calls_async().await,
+        3,
+        "a read is retried up to max_attempts on 502"
+    );
 }
 
 #[tokio::test]
@@ -101,11 +124,15 @@ async fn an_undecodable_success_keeps_status_and_request_id() {
     server
         .mock_async(|when, then| {
             when.method(GET).path(LIST_PATH);
-            then.status(200).header("x-request-id", "ok-but-garbled").body("this is not json");
+            then.status(200)
+                .header("x-request-id", "ok-but-garbled")
+                .body("this is not json");
         })
         .await;
     let error = client(&server.base_url()).list_audit_instances(0, 10).await.err();
-    let Some(Error::Decode { status, request_id, .. }) = error else { panic!("expected a decode error, got {error:?}") };
+    let Some(Error::Decode { status, request_id, .. }) = error else {
+        panic!("expected a decode error, got {error:?}")
+    };
     assert_eq!((status, request_id.as_deref()), (200, Some("ok-but-garbled")));
 }
 
@@ -136,14 +163,18 @@ async fn responses_are_read_tolerantly() {
 #[tokio::test]
 async fn zero_or_several_security_groups_are_refused_before_sending() {
     let server = MockServer::start_async().await;
-    let mock = server.mock_async(|when, then| {
-        when.any_request();
-        then.status(200).json_body(json!({"result": "SUCCESS"}));
-    }).await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.any_request();
+            then.status(200).json_body(json!({"result": "SUCCESS"}));
+        })
+        .await;
     let client = client(&server.base_url());
     for ids in [&[][..], &["sg-a", "sg-b"][..]] {
         let error = client.update_audit_security_group_ids(INSTANCE, ids).await.err();
-        let Some(Error::InvalidRequest { reason, .. }) = error else { panic!("expected a refusal, got {error:?}") };
+        let Some(Error::InvalidRequest { reason, .. }) = error else {
+            panic!("expected a refusal, got {error:?}")
+        };
         assert!(reason.contains("exactly one security group id"), "{reason}");
     }
     let empty = client.update_audit_security_group("", SECURITY_GROUP).await.err();
@@ -179,7 +210,11 @@ async fn list_sends_the_canonical_query_and_pages_lazily_to_the_total() {
     }
     assert_eq!(ids, ["i1", "i2", "i3", "i4", "i5"]);
     for mock in &mocks {
-        assert_eq!(mock.calls_async().await, 1, "each page fetched once, and no page past the total");
+        assert_eq!(
+            mock.calls_async().await,
+            1,
+            "each page fetched once, and no page past the total"
+        );
     }
 }
 
@@ -188,7 +223,10 @@ async fn token_credentials_send_x_auth_token_and_no_signature() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path(LIST_PATH).header("x-auth-token", "iam-token-value").header_missing("authorization");
+            when.method(GET)
+                .path(LIST_PATH)
+                .header("x-auth-token", "iam-token-value")
+                .header_missing("authorization");
             then.status(200).json_body(json!({"total": 0, "servers": []}));
         })
         .await;
@@ -206,11 +244,17 @@ async fn temporary_keys_sign_their_security_token() {
             when.method(GET)
                 .path(LIST_PATH)
                 .header("x-security-token", "sts-token")
-                .header_matches("authorization", authorization_regex(&format!("{SIGNED};x-security-token")));
+                .header_matches(
+                    "authorization",
+                    authorization_regex(&format!("{SIGNED};x-security-token")),
+                );
             then.status(200).json_body(json!({"total": 0, "servers": []}));
         })
         .await;
-    let client = client_with(&server.base_url(), dbss::Credentials::temporary(AK, dbss_tests::SK, "sts-token"));
+    let client = client_with(
+        &server.base_url(),
+        dbss::Credentials::temporary(AK, dbss_tests::SK, "sts-token"),
+    );
     assert!(client.list_audit_instances(0, 10).await.is_ok());
     mock.assert_async().await;
 }
@@ -221,12 +265,19 @@ async fn raw_operations_have_the_project_filled_in() {
     let mock = server
         .mock_async(|when, then| {
             when.method(GET).path(LIST_PATH).query_param("limit", "7");
-            then.status(200).header("x-request-id", "raw-1").json_body(json!({"total": 0, "servers": []}));
+            then.status(200)
+                .header("x-request-id", "raw-1")
+                .json_body(json!({"total": 0, "servers": []}));
         })
         .await;
     let client = client(&server.base_url());
     #[allow(deprecated)]
-    let response = client.ops().list_audit_instances().limit("7").call_with_metadata().await;
+    let response = client
+        .ops()
+        .list_audit_instances()
+        .limit("7")
+        .call_with_metadata()
+        .await;
     mock.assert_async().await;
     let response = response.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((response.status, response.request_id.as_deref()), (200, Some("raw-1")));
@@ -235,9 +286,17 @@ async fn raw_operations_have_the_project_filled_in() {
 #[tokio::test]
 async fn an_unreachable_endpoint_is_a_connect_error_after_every_attempt() {
     // Bind then drop a listener: the port is now closed.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).unwrap_or(9);
-    let error = client(&format!("http://127.0.0.1:{port}")).list_audit_instances(0, 1).await.err();
-    let Some(Error::Transport { kind, attempts, .. }) = error else { panic!("expected a transport error, got {error:?}") };
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9);
+    let error = client(&format!("http://127.0.0.1:{port}"))
+        .list_audit_instances(0, 1)
+        .await
+        .err();
+    let Some(Error::Transport { kind, attempts, .. }) = error else {
+        panic!("expected a transport error, got {error:?}")
+    };
     assert_eq!((kind, attempts), (TransportKind::Connect, 3));
 }
 
@@ -247,13 +306,21 @@ async fn secrets_never_appear_in_debug_or_errors() {
     server
         .mock_async(|when, then| {
             when.any_request();
-            then.status(403).json_body(json!({"error": {"error_code": "DBSS.10020100", "error_msg": "denied"}}));
+            then.status(403)
+                .json_body(json!({"error": {"error_code": "DBSS.10020100", "error_msg": "denied"}}));
         })
         .await;
-    for credentials in [dbss::Credentials::ak_sk(AK, dbss_tests::SK), dbss::Credentials::token("secret-iam-token"), dbss::Credentials::temporary(AK, dbss_tests::SK, "secret-sts-token")] {
+    for credentials in [
+        dbss::Credentials::ak_sk(AK, dbss_tests::SK),
+        dbss::Credentials::token("secret-iam-token"),
+        dbss::Credentials::temporary(AK, dbss_tests::SK, "secret-sts-token"),
+    ] {
         let client = client_with(&server.base_url(), credentials);
         let error = client.list_audit_instances(0, 1).await.err();
-        let text = format!("{client:?} {error:?} {}", error.as_ref().map(ToString::to_string).unwrap_or_default());
+        let text = format!(
+            "{client:?} {error:?} {}",
+            error.as_ref().map(ToString::to_string).unwrap_or_default()
+        );
         for secret in [dbss_tests::SK, "secret-iam-token", "secret-sts-token"] {
             assert!(!text.contains(secret), "secret leaked: {text}");
         }

@@ -10,14 +10,28 @@ use futures::TryStreamExt;
 async fn changing_a_security_group_really_changes_it() {
     let sim = Simulator::builder().start().await.unwrap_or_else(|e| panic!("{e}"));
     let client = sim_client(&sim);
-    let instances: Vec<_> = client.audit_instances().try_collect().await.unwrap_or_else(|e| panic!("{e}"));
+    let instances: Vec<_> = client
+        .audit_instances()
+        .try_collect()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(instances.len(), 3);
     let id = instances[1].id.clone().unwrap_or_default();
 
-    let outcome = client.update_audit_security_group(&id, SECURITY_GROUP).await.unwrap_or_else(|e| panic!("{e}"));
+    let outcome = client
+        .update_audit_security_group(&id, SECURITY_GROUP)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(outcome.result.as_deref(), Some("SUCCESS"));
-    assert_eq!(sim.state().get(&id).map(|i| i.security_group_id), Some(SECURITY_GROUP.to_owned()));
-    let listed: Vec<_> = client.audit_instances().try_collect().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        sim.state().get(&id).map(|i| i.security_group_id),
+        Some(SECURITY_GROUP.to_owned())
+    );
+    let listed: Vec<_> = client
+        .audit_instances()
+        .try_collect()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(listed[1].security_group_id.as_deref(), Some(SECURITY_GROUP));
 }
 
@@ -26,38 +40,80 @@ async fn pages_of_every_size_cover_every_instance_once() {
     let sim = Simulator::builder().start().await.unwrap_or_else(|e| panic!("{e}"));
     let client = sim_client(&sim);
     for size in 1..=4 {
-        let pages: Vec<_> = client.audit_instance_pages(size).try_collect().await.unwrap_or_else(|e| panic!("{e}"));
-        let ids: Vec<_> = pages.iter().flat_map(|p| p.items.iter().filter_map(|i| i.id.clone())).collect();
+        let pages: Vec<_> = client
+            .audit_instance_pages(size)
+            .try_collect()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let ids: Vec<_> = pages
+            .iter()
+            .flat_map(|p| p.items.iter().filter_map(|i| i.id.clone()))
+            .collect();
         assert_eq!(ids.len(), 3, "page size {size}");
-        assert_eq!(pages.len() as u64, 3u64.div_ceil(size), "page size {size}: no extra request past the total");
+        assert_eq!(
+            pages.len() as u64,
+            3u64.div_ceil(size),
+            "page size {size}: no extra request past the total"
+        );
     }
 }
 
 #[tokio::test]
 async fn an_unknown_instance_is_a_400_with_a_dbss_code() {
     let sim = Simulator::builder().start().await.unwrap_or_else(|e| panic!("{e}"));
-    let error = sim_client(&sim).update_audit_security_group("no-such-instance", SECURITY_GROUP).await.err();
+    let error = sim_client(&sim)
+        .update_audit_security_group("no-such-instance", SECURITY_GROUP)
+        .await
+        .err();
     assert_eq!(error.as_ref().and_then(Error::status), Some(400));
     assert_eq!(error.as_ref().and_then(Error::error_code), Some("DBSS.10020021"));
-    assert!(error.as_ref().and_then(Error::request_id).is_some(), "the simulator gives every answer a request id");
+    assert!(
+        error.as_ref().and_then(Error::request_id).is_some(),
+        "the simulator gives every answer a request id"
+    );
 }
 
 #[tokio::test]
 async fn wrong_keys_get_the_gateways_401() {
     let sim = Simulator::builder().start().await.unwrap_or_else(|e| panic!("{e}"));
-    for credentials in [dbss::Credentials::ak_sk(sim.ak(), "not-the-secret"), dbss::Credentials::ak_sk("UNKNOWNAK", sim.sk()), dbss::Credentials::token("no-token-configured")] {
-        let client = dbss::Client::builder().endpoint(sim.url()).project_id(sim.project_id()).credentials(credentials).build().unwrap_or_else(|e| panic!("{e}"));
+    for credentials in [
+        dbss::Credentials::ak_sk(sim.ak(), "not-the-secret"),
+        dbss::Credentials::ak_sk("UNKNOWNAK", sim.sk()),
+        dbss::Credentials::token("no-token-configured"),
+    ] {
+        let client = dbss::Client::builder()
+            .endpoint(sim.url())
+            .project_id(sim.project_id())
+            .credentials(credentials)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
         let error = client.list_audit_instances(0, 10).await.err();
         assert_eq!(error.as_ref().and_then(Error::status), Some(401), "{error:?}");
-        assert_eq!(error.as_ref().and_then(Error::error_code), Some("APIGW.0301"), "{error:?}");
+        assert_eq!(
+            error.as_ref().and_then(Error::error_code),
+            Some("APIGW.0301"),
+            "{error:?}"
+        );
     }
 }
 
 #[tokio::test]
 async fn tokens_are_accepted_when_the_simulator_issues_them() {
-    let sim = Simulator::builder().token("sim-token").start().await.unwrap_or_else(|e| panic!("{e}"));
-    let client = dbss::Client::builder().endpoint(sim.url()).project_id(sim.project_id()).credentials(dbss::Credentials::token("sim-token")).build().unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(client.list_audit_instances(0, 10).await.ok().map(|p| p.items.len()), Some(3));
+    let sim = Simulator::builder()
+        .token("sim-token")
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let client = dbss::Client::builder()
+        .endpoint(sim.url())
+        .project_id(sim.project_id())
+        .credentials(dbss::Credentials::token("sim-token"))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        client.list_audit_instances(0, 10).await.ok().map(|p| p.items.len()),
+        Some(3)
+    );
 }
 
 #[tokio::test]
@@ -86,14 +142,22 @@ async fn signed_get_at(sim: &Simulator, date: chrono::DateTime<Utc>, tamper: boo
         body: vec![],
     };
     let signature = signing::sign(&mut request, sim.ak(), sim.sk(), date).unwrap_or_else(|e| panic!("{e}"));
-    let query = if tamper { "limit=2" } else { signature.canonical_query.as_str() };
+    let query = if tamper {
+        "limit=2"
+    } else {
+        signature.canonical_query.as_str()
+    };
     let mut builder = reqwest::Client::new().get(format!("{}{path}?{query}", sim.url()));
     for (name, value) in &request.headers {
         if !name.eq_ignore_ascii_case("host") {
             builder = builder.header(name, value);
         }
     }
-    let response = builder.header("Authorization", signature.authorization).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let response = builder
+        .header("Authorization", signature.authorization)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     response.status().as_u16()
 }
 
@@ -106,7 +170,11 @@ async fn signatures_are_checked_with_a_fifteen_minute_clock_window() {
     assert_eq!(signed_get_at(&sim, now + Span::minutes(14), false).await, 200);
     assert_eq!(signed_get_at(&sim, now - Span::minutes(16), false).await, 401);
     assert_eq!(signed_get_at(&sim, now + Span::minutes(16), false).await, 401);
-    assert_eq!(signed_get_at(&sim, now, true).await, 401, "a query changed after signing must fail");
+    assert_eq!(
+        signed_get_at(&sim, now, true).await,
+        401,
+        "a query changed after signing must fail"
+    );
 }
 
 #[tokio::test]
@@ -116,13 +184,20 @@ async fn malformed_bodies_are_400s_that_name_the_field_never_500s() {
     for (body, field) in [
         (r#"{"securitygroup_ids":["sg"]}"#, "instance_id"),
         (r#"{"instance_id":"i","securitygroup_ids":[]}"#, "securitygroup_ids"),
-        (r#"{"instance_id":"i","securitygroup_ids":["a","b"]}"#, "securitygroup_ids"),
+        (
+            r#"{"instance_id":"i","securitygroup_ids":["a","b"]}"#,
+            "securitygroup_ids",
+        ),
         (r#"{"instance_id":5,"securitygroup_ids":["a"]}"#, "instance_id"),
         (r#"not json"#, "request body"),
     ] {
         let status_and_text = raw_signed_post(&sim, &path, body).await;
         assert_eq!(status_and_text.0, 400, "{body}: {}", status_and_text.1);
-        assert!(status_and_text.1.contains("DBSS.10000001") && status_and_text.1.contains(field), "{body}: {}", status_and_text.1);
+        assert!(
+            status_and_text.1.contains("DBSS.10000001") && status_and_text.1.contains(field),
+            "{body}: {}",
+            status_and_text.1
+        );
     }
 }
 
@@ -132,17 +207,26 @@ async fn raw_signed_post(sim: &Simulator, path: &str, body: &str) -> (u16, Strin
         host: sim.addr().to_string(),
         path: path.to_owned(),
         query: vec![],
-        headers: vec![("Content-Type".into(), "application/json;charset=UTF-8".into()), ("X-Project-Id".into(), sim.project_id().into())],
+        headers: vec![
+            ("Content-Type".into(), "application/json;charset=UTF-8".into()),
+            ("X-Project-Id".into(), sim.project_id().into()),
+        ],
         body: body.as_bytes().to_vec(),
     };
     let signature = signing::sign(&mut request, sim.ak(), sim.sk(), Utc::now()).unwrap_or_else(|e| panic!("{e}"));
-    let mut builder = reqwest::Client::new().post(format!("{}{path}", sim.url())).body(body.to_owned());
+    let mut builder = reqwest::Client::new()
+        .post(format!("{}{path}", sim.url()))
+        .body(body.to_owned());
     for (name, value) in &request.headers {
         if !name.eq_ignore_ascii_case("host") {
             builder = builder.header(name, value);
         }
     }
-    let response = builder.header("Authorization", signature.authorization).send().await.unwrap_or_else(|e| panic!("{e}"));
+    let response = builder
+        .header("Authorization", signature.authorization)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let status = response.status().as_u16();
     (status, response.text().await.unwrap_or_default())
 }

@@ -62,8 +62,7 @@ fn oracle_dir() -> PathBuf {
 
 fn committed_json() -> Value {
     let path = oracle_dir().join("vectors.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
@@ -84,14 +83,9 @@ fn oracle_python(test: &str) -> Option<PathBuf> {
 
 #[test]
 fn committed_vectors_match_our_signer_stage_by_stage() {
-    let vectors: Vec<Vector> =
-        serde_json::from_value(committed_json()).unwrap_or_else(|e| panic!("vectors.json: {e}"));
+    let vectors: Vec<Vector> = serde_json::from_value(committed_json()).unwrap_or_else(|e| panic!("vectors.json: {e}"));
     // The edge-case table of signing.md plus the DBSS requests need at least this many.
-    assert!(
-        vectors.len() >= 24,
-        "only {} vectors in vectors.json",
-        vectors.len()
-    );
+    assert!(vectors.len() >= 24, "only {} vectors in vectors.json", vectors.len());
     // Irrelevant to the result: every vector pins X-Sdk-Date. A different date would show.
     let now = signing::parse_date("20991231T235959Z").unwrap_or_else(|| panic!("test date"));
 
@@ -109,10 +103,7 @@ fn committed_vectors_match_our_signer_stage_by_stage() {
         let ours = match signing::sign(&mut request, &input.ak, &input.sk, now) {
             Ok(signature) => signature,
             Err(error) => {
-                mismatches.push(format!(
-                    "vector {}: our signer refused it: {error}",
-                    vector.name
-                ));
+                mismatches.push(format!("vector {}: our signer refused it: {error}", vector.name));
                 continue;
             }
         };
@@ -125,28 +116,12 @@ fn committed_vectors_match_our_signer_stage_by_stage() {
         official_headers.sort();
 
         let stages = [
-            (
-                "canonical_request",
-                &vector.canonical_request,
-                &ours.canonical_request,
-            ),
-            (
-                "string_to_sign",
-                &vector.string_to_sign,
-                &ours.string_to_sign,
-            ),
+            ("canonical_request", &vector.canonical_request, &ours.canonical_request),
+            ("string_to_sign", &vector.string_to_sign, &ours.string_to_sign),
             ("signature", &vector.signature, &ours.signature),
             ("authorization", &vector.authorization, &ours.authorization),
-            (
-                "signed_headers",
-                &vector.signed_headers,
-                &ours.signed_headers,
-            ),
-            (
-                "canonical_query",
-                &vector.canonical_query,
-                &ours.canonical_query,
-            ),
+            ("signed_headers", &vector.signed_headers, &ours.signed_headers),
+            ("canonical_query", &vector.canonical_query, &ours.canonical_query),
         ];
         for (stage, official, our) in stages {
             if official != our {
@@ -188,8 +163,8 @@ fn vectors_are_fresh_from_the_official_signer() {
         output.status,
         String::from_utf8_lossy(&output.stderr)
     );
-    let fresh: Value = serde_json::from_slice(&output.stdout)
-        .unwrap_or_else(|e| panic!("sign_vectors.py printed no JSON: {e}"));
+    let fresh: Value =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("sign_vectors.py printed no JSON: {e}"));
     let committed = committed_json();
     if fresh != committed {
         // Name the vectors that differ rather than dumping two large documents.
@@ -233,7 +208,8 @@ impl Captured {
         Captured {
             method: request.method_str().to_owned(),
             path: request.uri().path().to_owned(),
-            // Decoded back to raw pairs: the signer is given raw values, as our client has them.
+            // Decoded back to raw pairs, the form the signer takes. (Form decoding turns a bare
+            // `+` into a space; our client always sends `+` as `%2B`.)
             query: request.query_params(),
             headers: request.headers_vec().clone(),
             body: request.body_vec(),
@@ -312,19 +288,17 @@ async fn official_signer_verifies_requests_our_client_sends() {
         let seen = Arc::clone(seen);
         move |request: &HttpMockRequest| {
             let captured = Captured::from_mock(request);
-            if let Ok(mut seen) = seen.lock() {
-                if !seen.contains(&captured) {
-                    seen.push(captured);
-                }
+            if let Ok(mut seen) = seen.lock()
+                && !seen.contains(&captured)
+            {
+                seen.push(captured);
             }
             true
         }
     };
     let update = server
         .mock_async(|when, then| {
-            when.method(POST)
-                .path(SECURITY_GROUP_PATH)
-                .is_true(recorder(&seen));
+            when.method(POST).path(SECURITY_GROUP_PATH).is_true(recorder(&seen));
             then.status(200)
                 .header("content-type", "application/json")
                 .json_body(json!({"result": "SUCCESS"}));
@@ -332,9 +306,7 @@ async fn official_signer_verifies_requests_our_client_sends() {
         .await;
     let list = server
         .mock_async(|when, then| {
-            when.method(GET)
-                .path(INSTANCES_PATH)
-                .is_true(recorder(&seen));
+            when.method(GET).path(INSTANCES_PATH).is_true(recorder(&seen));
             then.status(200)
                 .header("content-type", "application/json")
                 .json_body(json!({"servers": [], "total": 0}));
@@ -367,11 +339,7 @@ async fn official_signer_verifies_requests_our_client_sends() {
         .iter()
         .map(Captured::to_json)
         .collect();
-    assert_eq!(
-        captured.len(),
-        2,
-        "expected the two calls, captured {captured:#?}"
-    );
+    assert_eq!(captured.len(), 2, "expected the two calls, captured {captured:#?}");
 
     let (status, report) = official_verify(&python, &Value::from(captured.clone()));
     assert!(
@@ -386,16 +354,13 @@ async fn official_signer_verifies_requests_our_client_sends() {
         .iter_mut()
         .find(|r| r["method"] == "POST")
         .unwrap_or_else(|| panic!("no POST captured"));
-    let body = post["body_bytes"]
+    let first = post["body_bytes"]
         .as_array_mut()
+        .and_then(|body| body.first_mut())
         .unwrap_or_else(|| panic!("POST without body"));
-    let first = body.first().and_then(Value::as_u64).unwrap_or_default();
-    body[0] = json!(first ^ 0x01);
+    *first = json!(first.as_u64().unwrap_or_default() ^ 0x01);
     let (status, report) = official_verify(&python, &Value::from(tampered));
-    assert!(
-        !status.success(),
-        "a tampered body still verified:\n{report:#}"
-    );
+    assert!(!status.success(), "a tampered body still verified:\n{report:#}");
     let verdicts: Vec<(&str, bool)> = results(&report)
         .iter()
         .map(|r| (r["name"].as_str().unwrap_or("?"), r["ok"] == true))

@@ -11,7 +11,8 @@ Usage (with the venv python made by ``cargo xtask oracle``):
     sign_vectors.py            print the vectors of CASES as JSON (the content of vectors.json)
     sign_vectors.py --verify   read captured requests (JSON list) on stdin, re-sign each with the
                                official signer and compare with its Authorization header; print
-                               {"results": [...]}; exit 0 only if every request matches
+                               {"results": [...]}; exit 0 only if there is at least one
+                               request and every one matches
 
 A case / captured request is an object with: name, method, host, path, query (list of raw
 [key, value] pairs), headers (list of [name, value]; cases pin X-Sdk-Date), body (base64) or
@@ -214,6 +215,13 @@ CASES = [
         body=BINARY_BODY,
     ),
     case(
+        "caller_content_sha256_empty_value_with_body",
+        "caller-set empty X-Sdk-Content-Sha256 counts as absent: the body is hashed",
+        "POST", "/v1/upload",
+        headers=[("X-Sdk-Content-Sha256", "")],
+        body=b"abc",
+    ),
+    case(
         "caller_content_sha256_empty_body",
         "caller-set X-Sdk-Content-Sha256 but empty body: hash of the empty string",
         "POST", "/v1/upload",
@@ -251,6 +259,20 @@ CASES = [
         "POST", "/v1/json",
         headers=[("Content-Type", "Application/JSON")],
         body=b'{"a":1}',
+    ),
+    case(
+        "content_type_surrounding_whitespace",
+        "the JSON prefix test sees the untrimmed value: ' application/json' is unsigned payload",
+        "POST", "/v1/json",
+        headers=[("Content-Type", " application/json ")],
+        body=b'{"a":1}',
+    ),
+    case(
+        "empty_content_type_value",
+        "an empty Content-Type adds no unsigned-payload header: the body is hashed",
+        "POST", "/v1/json",
+        headers=[("Content-Type", "")],
+        body=b"abc",
     ),
     case(
         "lower_case_content_type_key",

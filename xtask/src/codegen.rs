@@ -1,6 +1,9 @@
 //! `cargo xtask codegen [--check]`: every artifact derived from `openapi/dbss.yaml`.
 
-use std::{fs, path::{Path, PathBuf}};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
 
 use similar::TextDiff;
 
@@ -57,12 +60,19 @@ fn check_examples(spec: &Spec) -> Result<()> {
             missing.push(format!("{}: request body has no example", op.id));
         }
     }
-    let paths = spec.root.get("paths").and_then(|p| p.as_object()).ok_or("spec has no paths")?;
+    let paths = spec
+        .root
+        .get("paths")
+        .and_then(|p| p.as_object())
+        .ok_or("spec has no paths")?;
     for item in paths.values() {
         for method in crate::spec::HTTP_METHODS {
             let Some(op) = item.get(method) else { continue };
             let id = op.get("operationId").and_then(|v| v.as_str()).unwrap_or("?");
-            let responses = op.get("responses").and_then(|r| r.as_object()).ok_or_else(|| format!("{id}: no responses"))?;
+            let responses = op
+                .get("responses")
+                .and_then(|r| r.as_object())
+                .ok_or_else(|| format!("{id}: no responses"))?;
             for (status, response) in responses {
                 let response = spec.resolve(response)?;
                 if let Some(content) = response.get("content").and_then(|c| c.as_object()) {
@@ -75,7 +85,11 @@ fn check_examples(spec: &Spec) -> Result<()> {
             }
         }
     }
-    if missing.is_empty() { Ok(()) } else { Err(format!("examples missing in {SPEC}:\n  {}", missing.join("\n  "))) }
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("examples missing in {SPEC}:\n  {}", missing.join("\n  ")))
+    }
 }
 
 /// Writes every artifact under `root`.
@@ -104,15 +118,25 @@ pub fn check(root: &Path) -> Result<()> {
             let diff = TextDiff::from_lines(&current, &artifact.content)
                 .unified_diff()
                 .context_radius(2)
-                .header(&format!("{} (committed)", artifact.path.display()), &format!("{} (from {SPEC})", artifact.path.display()))
+                .header(
+                    &format!("{} (committed)", artifact.path.display()),
+                    &format!("{} (from {SPEC})", artifact.path.display()),
+                )
                 .to_string();
-            stale.push(format!("{} is stale:\n{}", artifact.path.display(), truncate(&diff, 120)));
+            stale.push(format!(
+                "{} is stale:\n{}",
+                artifact.path.display(),
+                truncate(&diff, 120)
+            ));
         }
     }
     if stale.is_empty() {
         Ok(())
     } else {
-        Err(format!("{}\nrun `cargo xtask codegen` and commit the result", stale.join("\n")))
+        Err(format!(
+            "{}\nrun `cargo xtask codegen` and commit the result",
+            stale.join("\n")
+        ))
     }
 }
 
@@ -121,5 +145,9 @@ fn truncate(diff: &str, max_lines: usize) -> String {
     if lines.len() <= max_lines {
         return diff.to_owned();
     }
-    format!("{}\n... ({} more diff lines)", lines[..max_lines].join("\n"), lines.len() - max_lines)
+    format!(
+        "{}\n... ({} more diff lines)",
+        lines[..max_lines].join("\n"),
+        lines.len() - max_lines
+    )
 }

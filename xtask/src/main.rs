@@ -9,7 +9,10 @@ mod oracle;
 mod render;
 mod spec;
 
-use std::{path::{Path, PathBuf}, process::ExitCode};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -36,7 +39,10 @@ fn main() -> ExitCode {
 const USAGE: &str = "usage: cargo xtask <codegen [--check] | test [cargo test args] | oracle>";
 
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 #[cfg(test)]

@@ -22,11 +22,23 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
 
-use crate::{Result, spec::{HTTP_METHODS, Spec}};
+use crate::{
+    Result,
+    spec::{HTTP_METHODS, Spec},
+};
 
 /// Keywords that constrain values: meaningful for requests, harmful for tolerant responses.
 const VALUE_LIMITS: [&str; 10] = [
-    "required", "enum", "pattern", "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum", "format",
+    "required",
+    "enum",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minimum",
+    "maximum",
+    "format",
 ];
 
 pub fn progenitor_form(spec: &Spec) -> Result<Value> {
@@ -35,11 +47,20 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
     let mut request_roots = BTreeSet::new();
     let mut response_roots = BTreeSet::new();
 
-    let paths = root.get_mut("paths").and_then(Value::as_object_mut).ok_or("spec has no paths")?;
+    let paths = root
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .ok_or("spec has no paths")?;
     for (path, item) in paths.iter_mut() {
         for method in HTTP_METHODS {
-            let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else { continue };
-            let id = op.get("operationId").and_then(Value::as_str).ok_or_else(|| format!("{method} {path}: no operationId"))?.to_owned();
+            let Some(op) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .ok_or_else(|| format!("{method} {path}: no operationId"))?
+                .to_owned();
             let pascal = id.to_upper_camel_case();
 
             let mut params = Vec::new();
@@ -55,8 +76,14 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
 
             if let Some(rb) = op.get("requestBody").cloned() {
                 let rb = spec.resolve(&rb)?;
-                let content = rb.get("content").and_then(Value::as_object).ok_or_else(|| format!("{id}: body without content"))?;
-                let (_, media) = content.iter().next().ok_or_else(|| format!("{id}: body without media type"))?;
+                let content = rb
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .ok_or_else(|| format!("{id}: body without content"))?;
+                let (_, media) = content
+                    .iter()
+                    .next()
+                    .ok_or_else(|| format!("{id}: body without media type"))?;
                 let schema = media.get("schema").cloned().unwrap_or(json!({}));
                 let schema = name_schema(schema, &format!("{pascal}Body"), &mut hoisted, &mut request_roots);
                 op.insert(
@@ -65,7 +92,10 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
                 );
             }
 
-            let responses = op.get("responses").and_then(Value::as_object).ok_or_else(|| format!("{id}: no responses"))?;
+            let responses = op
+                .get("responses")
+                .and_then(Value::as_object)
+                .ok_or_else(|| format!("{id}: no responses"))?;
             let (status, response) = responses
                 .iter()
                 .find(|(code, _)| code.starts_with('2'))
@@ -73,24 +103,39 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
             let response = spec.resolve(response)?;
             let description = response.get("description").cloned().unwrap_or(json!("success"));
             let mut kept = json!({ "description": description });
-            if let Some((media_type, media)) = response.get("content").and_then(Value::as_object).and_then(|c| c.iter().next()) {
+            if let Some((media_type, media)) = response
+                .get("content")
+                .and_then(Value::as_object)
+                .and_then(|c| c.iter().next())
+            {
                 let schema = media.get("schema").cloned().unwrap_or(json!({}));
                 let schema = if media_type == "application/octet-stream" {
                     json!({ "type": "string", "format": "binary" })
                 } else {
                     name_schema(schema, &format!("{pascal}Response"), &mut hoisted, &mut response_roots)
                 };
-                let media_type = if media_type.starts_with("application/json") { "application/json" } else { media_type.as_str() };
+                let media_type = if media_type.starts_with("application/json") {
+                    "application/json"
+                } else {
+                    media_type.as_str()
+                };
                 kept["content"] = json!({ media_type: { "schema": schema } });
             }
             op.insert("responses".into(), json!({ status.clone(): kept }));
         }
     }
 
-    let components = root.get_mut("components").and_then(Value::as_object_mut).ok_or("spec has no components")?;
+    let components = root
+        .get_mut("components")
+        .and_then(Value::as_object_mut)
+        .ok_or("spec has no components")?;
     components.remove("parameters");
     components.remove("responses");
-    let schemas = components.entry("schemas").or_insert_with(|| json!({})).as_object_mut().ok_or("components.schemas is not a map")?;
+    let schemas = components
+        .entry("schemas")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .ok_or("components.schemas is not a map")?;
     for (name, schema) in hoisted {
         schemas.insert(name, schema);
     }
@@ -107,7 +152,12 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
 }
 
 /// Returns a `$ref` for `schema`, hoisting it under `name` when it is inline.
-fn name_schema(schema: Value, name: &str, hoisted: &mut BTreeMap<String, Value>, roots: &mut BTreeSet<String>) -> Value {
+fn name_schema(
+    schema: Value,
+    name: &str,
+    hoisted: &mut BTreeMap<String, Value>,
+    roots: &mut BTreeSet<String>,
+) -> Value {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
         if let Some(target) = reference.rsplit('/').next() {
             roots.insert(target.to_owned());
@@ -137,7 +187,11 @@ fn reachable(schemas: &Map<String, Value>, roots: &BTreeSet<String>) -> BTreeSet
 fn collect_refs(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
-            if let Some(target) = map.get("$ref").and_then(Value::as_str).and_then(|r| r.rsplit('/').next()) {
+            if let Some(target) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.rsplit('/').next())
+            {
                 out.push(target.to_owned());
             }
             map.values().for_each(|v| collect_refs(v, out));

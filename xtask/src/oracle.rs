@@ -1,7 +1,11 @@
 //! The official-SDK oracle: a Python venv with Huawei's SDK, pinned, used by the tests that
 //! compare our signer with theirs. `cargo xtask test` makes it, then runs every test.
 
-use std::{fs, path::{Path, PathBuf}, process::Command};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+    process::Command,
+};
 
 use crate::Result;
 
@@ -19,7 +23,9 @@ pub fn ensure(root: &Path) -> Result<PathBuf> {
     }
     let host_python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
     run(Command::new(&host_python).args(["-m", "venv", "--clear"]).arg(&venv))?;
-    run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(root.join(REQUIREMENTS)))?;
+    run(Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(root.join(REQUIREMENTS)))?;
     fs::write(&stamp, requirements).map_err(|e| format!("{}: {e}", stamp.display()))?;
     Ok(python)
 }
@@ -37,5 +43,9 @@ pub fn run_tests(root: &Path, extra: &[&str]) -> Result<()> {
 
 fn run(command: &mut Command) -> Result<()> {
     let status = command.status().map_err(|e| format!("{command:?}: {e}"))?;
-    if status.success() { Ok(()) } else { Err(format!("{command:?} failed: {status}")) }
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed: {status}"))
+    }
 }

@@ -32,8 +32,13 @@ impl Spec {
     pub fn resolve<'a>(&'a self, value: &'a Value) -> Result<&'a Value> {
         match value.get("$ref").and_then(Value::as_str) {
             Some(reference) => {
-                let pointer = reference.strip_prefix('#').ok_or_else(|| format!("non-local $ref {reference}"))?;
-                let target = self.root.pointer(pointer).ok_or_else(|| format!("dangling $ref {reference}"))?;
+                let pointer = reference
+                    .strip_prefix('#')
+                    .ok_or_else(|| format!("non-local $ref {reference}"))?;
+                let target = self
+                    .root
+                    .pointer(pointer)
+                    .ok_or_else(|| format!("dangling $ref {reference}"))?;
                 self.resolve(target)
             }
             None => Ok(value),
@@ -42,7 +47,11 @@ impl Spec {
 
     /// Every operation, in path order then method order (the order of the spec's `paths`).
     pub fn operations(&self) -> Result<Vec<Operation>> {
-        let paths = self.root.get("paths").and_then(Value::as_object).ok_or("spec has no paths")?;
+        let paths = self
+            .root
+            .get("paths")
+            .and_then(Value::as_object)
+            .ok_or("spec has no paths")?;
         let mut ops = Vec::new();
         for (path, item) in paths {
             for method in HTTP_METHODS {
@@ -63,7 +72,10 @@ impl Spec {
             if p.get("x-credential").and_then(Value::as_bool) == Some(true) {
                 continue;
             }
-            let schema = self.resolve(p.get("schema").ok_or_else(|| format!("{id}: parameter without schema"))?)?;
+            let schema = self.resolve(
+                p.get("schema")
+                    .ok_or_else(|| format!("{id}: parameter without schema"))?,
+            )?;
             params.push(Param {
                 name: str_field(p, "name").ok_or_else(|| format!("{id}: parameter without name"))?,
                 location: str_field(p, "in").unwrap_or_default(),
@@ -86,7 +98,8 @@ impl Spec {
                     .and_then(|c| c.iter().next())
                     .ok_or_else(|| format!("{id}: request body without content"))?;
                 Some(Body {
-                    type_name: ref_type_name(content.get("schema")).unwrap_or_else(|| format!("{}Body", id.to_upper_camel_case())),
+                    type_name: ref_type_name(content.get("schema"))
+                        .unwrap_or_else(|| format!("{}Body", id.to_upper_camel_case())),
                     example: content.get("example").cloned(),
                 })
             }
@@ -103,7 +116,10 @@ impl Spec {
             description: str_field(op, "description").unwrap_or_default(),
             deprecated: op.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
             replaced_by: str_field(op, "x-replaced-by"),
-            idempotent: op.get("x-idempotent").and_then(Value::as_bool).unwrap_or(method == "get"),
+            idempotent: op
+                .get("x-idempotent")
+                .and_then(Value::as_bool)
+                .unwrap_or(method == "get"),
             content_type: str_field(op, "x-content-type").unwrap_or_else(|| "application/json".into()),
             params,
             body,
@@ -113,14 +129,21 @@ impl Spec {
     }
 
     fn success_response(&self, id: &str, op: &Value) -> Result<Success> {
-        let responses = op.get("responses").and_then(Value::as_object).ok_or_else(|| format!("{id}: no responses"))?;
+        let responses = op
+            .get("responses")
+            .and_then(Value::as_object)
+            .ok_or_else(|| format!("{id}: no responses"))?;
         let (status, response) = responses
             .iter()
             .find(|(code, _)| code.starts_with('2'))
             .ok_or_else(|| format!("{id}: no 2xx response"))?;
         let response = self.resolve(response)?;
         let status: u16 = status.parse().map_err(|_| format!("{id}: bad status {status}"))?;
-        let kind = match response.get("content").and_then(Value::as_object).and_then(|c| c.iter().next()) {
+        let kind = match response
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.iter().next())
+        {
             None => ResponseKind::Empty,
             Some((media, _)) if media == "application/octet-stream" => ResponseKind::Binary,
             Some((_, content)) => ResponseKind::Json(
@@ -185,7 +208,10 @@ pub enum ParamType {
 
 impl ParamType {
     fn of(schema: &Value) -> ParamType {
-        match (str_field(schema, "type").as_deref(), str_field(schema, "format").as_deref()) {
+        match (
+            str_field(schema, "type").as_deref(),
+            str_field(schema, "format").as_deref(),
+        ) {
             (Some("integer"), Some("int32")) => ParamType::I32,
             (Some("integer"), _) => ParamType::I64,
             (Some("boolean"), _) => ParamType::Bool,

@@ -1,7 +1,10 @@
 //! The codegen check runs inside plain `cargo test` (rust-analyzer's pattern), so drift
 //! between the spec and the committed artifacts cannot land.
 
-use std::{fs, path::{Path, PathBuf}};
+use std::{
+    fs,
+    path::{Path, PathBuf},
+};
 
 use crate::{codegen, project_root};
 
@@ -22,8 +25,14 @@ fn check_names_the_stale_file_when_the_spec_is_edited_without_regenerating() {
     fs::write(&spec_path, edited).expect("spec writable");
 
     let message = codegen::check(&scratch).expect_err("a stale artifact must fail the check");
-    assert!(message.contains("crates/dbss/src/generated/operations.rs is stale"), "{message}");
-    assert!(message.contains("+        /// Swaps the security group bound") || message.contains("Swaps the security group"), "{message}");
+    assert!(
+        message.contains("crates/dbss/src/generated/operations.rs is stale"),
+        "{message}"
+    );
+    assert!(
+        message.contains("+        /// Swaps the security group bound") || message.contains("Swaps the security group"),
+        "{message}"
+    );
 
     codegen::write(&scratch).expect("regenerating succeeds");
     codegen::check(&scratch).expect("regenerated artifacts are fresh");
@@ -39,7 +48,10 @@ fn an_operation_without_examples_is_refused() {
     assert_ne!(spec, edited);
     fs::write(&spec_path, edited).expect("spec writable");
     let message = codegen::check(&scratch).expect_err("missing example must fail");
-    assert!(message.contains("UpdateAuditSecurityGroup: response 200 has no example"), "{message}");
+    assert!(
+        message.contains("UpdateAuditSecurityGroup: response 200 has no example"),
+        "{message}"
+    );
     let _ = fs::remove_dir_all(&scratch);
 }
 
@@ -49,7 +61,12 @@ fn copy_of_project(name: &str) -> PathBuf {
     let scratch = root.join("target/xtask-tests").join(name);
     let _ = fs::remove_dir_all(&scratch);
     let mut files = vec![PathBuf::from(codegen::SPEC)];
-    files.extend(codegen::artifacts(&root).expect("spec loads").into_iter().map(|a| a.path));
+    files.extend(
+        codegen::artifacts(&root)
+            .expect("spec loads")
+            .into_iter()
+            .map(|a| a.path),
+    );
     for file in files {
         copy(&root.join(&file), &scratch.join(&file));
     }

@@ -5,8 +5,7 @@ use std::{fmt, future::Future, pin::Pin, sync::Arc};
 use progenitor_client::{ClientHooks, OperationInfo};
 
 /// The future a [`Transport`] returns.
-pub type TransportFuture<'a> =
-    Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
+pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>>;
 
 /// Sends the requests of the generated client.
 ///
@@ -31,7 +30,9 @@ pub struct Inner {
 impl Inner {
     /// Routes requests through `transport`.
     pub fn new(transport: Arc<dyn Transport>) -> Self {
-        Self { transport: Some(transport) }
+        Self {
+            transport: Some(transport),
+        }
     }
 
     /// Sends requests as they are, unsigned: only useful against servers that need no auth.
@@ -41,11 +42,7 @@ impl Inner {
 }
 
 impl ClientHooks<Inner> for crate::Client {
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         match &self.inner.transport {
             Some(transport) => transport.execute(&self.client, request, info.operation_id).await,
             None => self.client.execute(request).await,

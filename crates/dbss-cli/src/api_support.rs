@@ -28,7 +28,9 @@ pub fn body_arg() -> Arg {
 
 /// Reads `--body` and decodes it into the operation's request type, strictly.
 pub fn parse_body<T: serde::de::DeserializeOwned>(matches: &ArgMatches) -> Result<T, CliError> {
-    let raw = matches.get_one::<String>("body").ok_or_else(|| CliError::Usage("--body is required".into()))?;
+    let raw = matches
+        .get_one::<String>("body")
+        .ok_or_else(|| CliError::Usage("--body is required".into()))?;
     let text = match raw.strip_prefix('@') {
         Some("-") => std::io::read_to_string(std::io::stdin())?,
         Some(path) => std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("--body @{path}: {e}")))?,
@@ -37,7 +39,11 @@ pub fn parse_body<T: serde::de::DeserializeOwned>(matches: &ArgMatches) -> Resul
     let mut deserializer = serde_json::Deserializer::from_str(&text);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
-        let at = if path == "." { String::new() } else { format!(" at {path}") };
+        let at = if path == "." {
+            String::new()
+        } else {
+            format!(" at {path}")
+        };
         CliError::Usage(format!("--body{at}: {}", e.into_inner()))
     })
 }
@@ -49,7 +55,8 @@ where
     O::Output: serde::Serialize,
 {
     let output = call.call().await?;
-    let value = serde_json::to_value(output).map_err(|e| CliError::Usage(format!("cannot render the response: {e}")))?;
+    let value =
+        serde_json::to_value(output).map_err(|e| CliError::Usage(format!("cannot render the response: {e}")))?;
     Ok(ApiOutput::Json(value))
 }
 
@@ -62,7 +69,11 @@ where
     let mut stream = call.call().await?.into_inner();
     let mut stdout = std::io::stdout().lock();
     let mut written = 0u64;
-    while let Some(chunk) = stream.try_next().await.map_err(|e| CliError::Usage(format!("download interrupted: {e}")))? {
+    while let Some(chunk) = stream
+        .try_next()
+        .await
+        .map_err(|e| CliError::Usage(format!("download interrupted: {e}")))?
+    {
         stdout.write_all(&chunk)?;
         written += chunk.len() as u64;
     }

@@ -3,7 +3,10 @@
 use dbss::Credentials;
 use futures::TryStreamExt;
 
-use crate::{error::CliError, output::{self, Format}};
+use crate::{
+    error::CliError,
+    output::{self, Format},
+};
 
 /// Runs the tour, printing each step and its result.
 pub async fn run(format: Format) -> Result<(), CliError> {
@@ -17,15 +20,23 @@ pub async fn run(format: Format) -> Result<(), CliError> {
         .project_id(sim.project_id())
         .credentials(Credentials::ak_sk(sim.ak(), sim.sk()))
         .build()?;
-    println!("▶ client signs every request with SDK-HMAC-SHA256 as access key {}", sim.ak());
+    println!(
+        "▶ client signs every request with SDK-HMAC-SHA256 as access key {}",
+        sim.ak()
+    );
 
     println!("\n▶ ListAuditInstances: every audit instance, page by page (2 per page)");
-    let instances: Vec<_> = dbss::paging::items(client.audit_instance_pages(2)).try_collect().await?;
+    let instances: Vec<_> = dbss::paging::items(client.audit_instance_pages(2))
+        .try_collect()
+        .await?;
     let rows: Vec<_> = instances
         .iter()
         .map(|i| serde_json::json!({ "id": i.id, "name": i.name, "status": i.status, "security_group_id": i.security_group_id }))
         .collect();
-    println!("{}", output::render(&serde_json::json!({ "servers": rows }), Format::Table));
+    println!(
+        "{}",
+        output::render(&serde_json::json!({ "servers": rows }), Format::Table)
+    );
 
     let Some(target) = instances.first().and_then(|i| i.id.clone()) else {
         return Err(CliError::Usage("the simulator has no instance".into()));
@@ -33,12 +44,19 @@ pub async fn run(format: Format) -> Result<(), CliError> {
     let new_group = "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd";
     println!("\n▶ UpdateAuditSecurityGroup: bind security group {new_group} to instance {target}");
     let outcome = client.update_audit_security_group(&target, new_group).await?;
-    println!("{}", output::render(&serde_json::to_value(&outcome).unwrap_or_default(), format));
+    println!(
+        "{}",
+        output::render(&serde_json::to_value(&outcome).unwrap_or_default(), format)
+    );
 
     println!("\n▶ ListAuditInstances again: the change is there");
     let page = client.list_audit_instances(0, 1).await?;
     if let Some(first) = page.items.first() {
-        println!("{}: security group {}", first.id.as_deref().unwrap_or("?"), first.security_group_id.as_deref().unwrap_or("?"));
+        println!(
+            "{}: security group {}",
+            first.id.as_deref().unwrap_or("?"),
+            first.security_group_id.as_deref().unwrap_or("?")
+        );
     }
 
     println!("\n▶ A mistake, on purpose: an instance that does not exist");

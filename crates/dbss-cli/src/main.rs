@@ -63,10 +63,15 @@ async fn main() -> ExitCode {
 
 async fn run_api(global: &Global, api: &ArgMatches) -> Result<(), CliError> {
     let Some((name, matches)) = api.subcommand() else {
-        return Err(CliError::Usage("name an operation; `dbss api --help` lists them".into()));
+        return Err(CliError::Usage(
+            "name an operation; `dbss api --help` lists them".into(),
+        ));
     };
     if matches.get_flag("body-template") {
-        let template = generated::api::BODY_TEMPLATES.iter().find(|(op, _)| *op == name).and_then(|(_, t)| *t);
+        let template = generated::api::BODY_TEMPLATES
+            .iter()
+            .find(|(op, _)| *op == name)
+            .and_then(|(_, t)| *t);
         println!("{}", template.unwrap_or("(this operation takes no body)"));
         return Ok(());
     }
@@ -83,7 +88,11 @@ fn warn_if_deprecated(kebab: &str) {
     let meta = dbss::OPERATIONS.iter().find(|m| kebab_case(m.id) == kebab);
     if let Some(meta) = meta.filter(|m| m.deprecated) {
         match meta.replaced_by {
-            Some(next) => eprintln!("warning: {} is being retired by the service; use `dbss api {}`", meta.id, kebab_case(next)),
+            Some(next) => eprintln!(
+                "warning: {} is being retired by the service; use `dbss api {}`",
+                meta.id,
+                kebab_case(next)
+            ),
             None => eprintln!("warning: {} is being retired by the service", meta.id),
         }
     }

@@ -26,7 +26,10 @@ fn table(value: &Value) -> String {
     // A list response is an object with one array of objects (`servers`, `instances`, ...).
     let rows: Vec<&serde_json::Map<String, Value>> = match value {
         Value::Array(items) => items.iter().filter_map(Value::as_object).collect(),
-        Value::Object(map) => match map.values().find_map(|v| v.as_array().filter(|a| a.iter().all(Value::is_object))) {
+        Value::Object(map) => match map
+            .values()
+            .find_map(|v| v.as_array().filter(|a| a.iter().all(Value::is_object)))
+        {
             Some(items) if !items.is_empty() => items.iter().filter_map(Value::as_object).collect(),
             _ => return key_values(map),
         },
@@ -47,14 +50,35 @@ fn table(value: &Value) -> String {
         "status" => 2,
         _ => 3,
     });
-    let grid: Vec<Vec<String>> = rows.iter().map(|row| columns.iter().map(|c| row.get(*c).map(cell).unwrap_or_default()).collect()).collect();
+    let grid: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            columns
+                .iter()
+                .map(|c| row.get(*c).map(cell).unwrap_or_default())
+                .collect()
+        })
+        .collect();
     let widths: Vec<usize> = columns
         .iter()
         .enumerate()
-        .map(|(i, c)| grid.iter().map(|r| r[i].chars().count()).chain([c.len()]).max().unwrap_or(0))
+        .map(|(i, c)| {
+            grid.iter()
+                .map(|r| r[i].chars().count())
+                .chain([c.len()])
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     let line = |cells: Vec<String>| {
-        cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ").trim_end().to_owned()
+        cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_owned()
     };
     let mut out = vec![line(columns.iter().map(|c| c.to_uppercase()).collect())];
     out.extend(grid.into_iter().map(line));
@@ -63,7 +87,10 @@ fn table(value: &Value) -> String {
 
 fn key_values(map: &serde_json::Map<String, Value>) -> String {
     let width = map.keys().map(String::len).max().unwrap_or(0);
-    map.iter().map(|(k, v)| format!("{k:<width$}  {}", cell(v))).collect::<Vec<_>>().join("\n")
+    map.iter()
+        .map(|(k, v)| format!("{k:<width$}  {}", cell(v)))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn cell(value: &Value) -> String {
@@ -88,7 +115,10 @@ mod tests {
     #[test]
     fn lists_become_aligned_tables_with_ids_first() {
         let value = json!({"total": 2, "servers": [{"status": "ACTIVE", "id": "a", "name": "prod"}, {"id": "bb", "name": "x", "status": "SHUTOFF"}]});
-        assert_eq!(render(&value, Format::Table), "ID  NAME  STATUS\na   prod  ACTIVE\nbb  x     SHUTOFF");
+        assert_eq!(
+            render(&value, Format::Table),
+            "ID  NAME  STATUS\na   prod  ACTIVE\nbb  x     SHUTOFF"
+        );
     }
 
     #[test]

@@ -30,10 +30,15 @@ async fn api_list_prints_the_response_as_json() {
     let sim = sim().await;
     let out = dbss(&sim, &["api", "list-audit-instances", "--limit", "2"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
+    let value: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
     assert_eq!(value["total"], 3);
     assert_eq!(value["servers"].as_array().map(Vec::len), Some(2));
-    assert!(text(&out.stderr).contains("warning: ListAuditInstances is being retired"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("warning: ListAuditInstances is being retired"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -41,10 +46,23 @@ async fn api_update_security_group_changes_the_simulators_state() {
     let sim = sim().await;
     let id = sim.state().list(0, 1).0[0].id.clone();
     let body = format!(r#"{{"instance_id":"{id}","securitygroup_ids":["sg-from-cli"]}}"#);
-    let out = dbss(&sim, &["api", "update-audit-security-group", "--body", &body, "--endpoint", &sim.url()]);
+    let out = dbss(
+        &sim,
+        &[
+            "api",
+            "update-audit-security-group",
+            "--body",
+            &body,
+            "--endpoint",
+            &sim.url(),
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("SUCCESS"));
-    assert_eq!(sim.state().get(&id).map(|i| i.security_group_id).as_deref(), Some("sg-from-cli"));
+    assert_eq!(
+        sim.state().get(&id).map(|i| i.security_group_id).as_deref(),
+        Some("sg-from-cli")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -54,11 +72,31 @@ async fn a_body_from_a_file_works_and_a_bad_one_names_the_field() {
     let dir = std::env::temp_dir().join(format!("dbss-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
     let file = dir.join("body.json");
-    std::fs::write(&file, format!(r#"{{"instance_id":"{id}","securitygroup_ids":["sg-file"]}}"#)).unwrap_or_else(|e| panic!("{e}"));
-    let out = dbss(&sim, &["api", "update-audit-security-group", "--body", &format!("@{}", file.display())]);
+    std::fs::write(
+        &file,
+        format!(r#"{{"instance_id":"{id}","securitygroup_ids":["sg-file"]}}"#),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = dbss(
+        &sim,
+        &[
+            "api",
+            "update-audit-security-group",
+            "--body",
+            &format!("@{}", file.display()),
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
 
-    let out = dbss(&sim, &["api", "update-audit-security-group", "--body", r#"{"instance_id":"x","securitygroup_ids":["a","b"]}"#]);
+    let out = dbss(
+        &sim,
+        &[
+            "api",
+            "update-audit-security-group",
+            "--body",
+            r#"{"instance_id":"x","securitygroup_ids":["a","b"]}"#,
+        ],
+    );
     assert_eq!(out.status.code(), Some(2), "a bad body is a usage error");
     assert!(text(&out.stderr).contains("securitygroup_ids"), "{}", text(&out.stderr));
     let _ = std::fs::remove_dir_all(dir);
@@ -67,7 +105,15 @@ async fn a_body_from_a_file_works_and_a_bad_one_names_the_field() {
 #[tokio::test(flavor = "multi_thread")]
 async fn service_errors_print_code_message_and_request_id_with_exit_code_4() {
     let sim = sim().await;
-    let out = dbss(&sim, &["api", "update-audit-security-group", "--body", r#"{"instance_id":"nope","securitygroup_ids":["a"]}"#]);
+    let out = dbss(
+        &sim,
+        &[
+            "api",
+            "update-audit-security-group",
+            "--body",
+            r#"{"instance_id":"nope","securitygroup_ids":["a"]}"#,
+        ],
+    );
     assert_eq!(out.status.code(), Some(4));
     let stderr = text(&out.stderr);
     for expected in ["HTTP 400", "DBSS.10020021", "request id:"] {
@@ -79,7 +125,14 @@ async fn service_errors_print_code_message_and_request_id_with_exit_code_4() {
 async fn missing_credentials_exit_3_and_bad_secrets_exit_4() {
     let sim = sim().await;
     let out = Command::new(env!("CARGO_BIN_EXE_dbss"))
-        .args(["api", "list-audit-instances", "--endpoint", &sim.url(), "--project-id", sim.project_id()])
+        .args([
+            "api",
+            "list-audit-instances",
+            "--endpoint",
+            &sim.url(),
+            "--project-id",
+            sim.project_id(),
+        ])
         .env_clear()
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
@@ -87,7 +140,14 @@ async fn missing_credentials_exit_3_and_bad_secrets_exit_4() {
     assert!(text(&out.stderr).contains("HUAWEICLOUD_SDK_AK"));
 
     let out = Command::new(env!("CARGO_BIN_EXE_dbss"))
-        .args(["api", "list-audit-instances", "--endpoint", &sim.url(), "--project-id", sim.project_id()])
+        .args([
+            "api",
+            "list-audit-instances",
+            "--endpoint",
+            &sim.url(),
+            "--project-id",
+            sim.project_id(),
+        ])
         .env_clear()
         .env("HUAWEICLOUD_SDK_AK", sim.ak())
         .env("HUAWEICLOUD_SDK_SK", "a-wrong-secret-value")
@@ -95,7 +155,10 @@ async fn missing_credentials_exit_3_and_bad_secrets_exit_4() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(out.status.code(), Some(4));
     let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
-    assert!(all.contains("APIGW.0301") && !all.contains("a-wrong-secret-value"), "{all}");
+    assert!(
+        all.contains("APIGW.0301") && !all.contains("a-wrong-secret-value"),
+        "{all}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -111,10 +174,20 @@ async fn table_output_and_body_template() {
 
 #[test]
 fn demo_runs_the_tour_on_its_own_simulator() {
-    let out = Command::new(env!("CARGO_BIN_EXE_dbss")).arg("demo").env_clear().output().unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(env!("CARGO_BIN_EXE_dbss"))
+        .arg("demo")
+        .env_clear()
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
-    for step in ["ListAuditInstances", "UpdateAuditSecurityGroup", "DBSS.10020021", "exactly one security group id", "demo finished"] {
+    for step in [
+        "ListAuditInstances",
+        "UpdateAuditSecurityGroup",
+        "DBSS.10020021",
+        "exactly one security group id",
+        "demo finished",
+    ] {
         assert!(stdout.contains(step), "demo output lacks {step:?}:\n{stdout}");
     }
 }

@@ -28,56 +28,97 @@ pub struct Identity {
 
 impl std::fmt::Debug for Identity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Identity").field("ak", &self.ak).field("project_id", &self.project_id).finish_non_exhaustive()
+        f.debug_struct("Identity")
+            .field("ak", &self.ak)
+            .field("project_id", &self.project_id)
+            .finish_non_exhaustive()
     }
 }
 
 /// Checks the credential of a request; `body` is the exact body received.
-pub fn authenticate(identity: &Identity, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8], now: DateTime<Utc>) -> Result<(), ApiError> {
+pub fn authenticate(
+    identity: &Identity,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     if let Some(token) = header(headers, "x-auth-token") {
         return match &identity.token {
             Some(expected) if constant_time_eq(expected.as_bytes(), token.as_bytes()) => Ok(()),
-            _ => Err(ApiError::unauthenticated(codes::GATEWAY_AUTH, "Incorrect IAM authentication information: the token is not valid")),
+            _ => Err(ApiError::unauthenticated(
+                codes::GATEWAY_AUTH,
+                "Incorrect IAM authentication information: the token is not valid",
+            )),
         };
     }
     let Some(authorization) = header(headers, "authorization") else {
-        return Err(ApiError::unauthenticated(codes::GATEWAY_NO_AUTH, "Incorrect IAM authentication information: no Authorization or X-Auth-Token header"));
+        return Err(ApiError::unauthenticated(
+            codes::GATEWAY_NO_AUTH,
+            "Incorrect IAM authentication information: no Authorization or X-Auth-Token header",
+        ));
     };
     let parsed = signing::parse_authorization(authorization).ok_or_else(|| {
-        ApiError::unauthenticated(codes::GATEWAY_AUTH, "Incorrect IAM authentication information: the Authorization header is not SDK-HMAC-SHA256")
+        ApiError::unauthenticated(
+            codes::GATEWAY_AUTH,
+            "Incorrect IAM authentication information: the Authorization header is not SDK-HMAC-SHA256",
+        )
     })?;
     if parsed.access != identity.ak {
-        return Err(ApiError::unauthenticated(codes::GATEWAY_AUTH, "Incorrect IAM authentication information: unknown access key"));
+        return Err(ApiError::unauthenticated(
+            codes::GATEWAY_AUTH,
+            "Incorrect IAM authentication information: unknown access key",
+        ));
     }
     let signed: Vec<&str> = parsed.signed_headers.split(';').collect();
     if !signed.contains(&"x-sdk-date") || !signed.contains(&"host") {
-        return Err(ApiError::unauthenticated(codes::GATEWAY_AUTH, "Incorrect IAM authentication information: host and x-sdk-date must be signed"));
+        return Err(ApiError::unauthenticated(
+            codes::GATEWAY_AUTH,
+            "Incorrect IAM authentication information: host and x-sdk-date must be signed",
+        ));
     }
-    let date = header(headers, "x-sdk-date").and_then(signing::parse_date).ok_or_else(|| {
-        ApiError::unauthenticated(codes::GATEWAY_AUTH, "Incorrect IAM authentication information: X-Sdk-Date is missing or malformed")
-    })?;
+    let date = header(headers, "x-sdk-date")
+        .and_then(signing::parse_date)
+        .ok_or_else(|| {
+            ApiError::unauthenticated(
+                codes::GATEWAY_AUTH,
+                "Incorrect IAM authentication information: X-Sdk-Date is missing or malformed",
+            )
+        })?;
     let skew = (now - date).abs().to_std().unwrap_or(Duration::MAX);
     if skew > CLOCK_SKEW {
         return Err(ApiError::unauthenticated(
             codes::GATEWAY_AUTH,
-            format!("Incorrect IAM authentication information: X-Sdk-Date is {}s away from the server time (limit {}s)", skew.as_secs(), CLOCK_SKEW.as_secs()),
+            format!(
+                "Incorrect IAM authentication information: X-Sdk-Date is {}s away from the server time (limit {}s)",
+                skew.as_secs(),
+                CLOCK_SKEW.as_secs()
+            ),
         ));
     }
     let request = SignableRequest {
         method: method.as_str().to_owned(),
         host: String::new(),
         path: uri.path().to_owned(),
-        query: uri.query().map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default(),
-        headers: headers.iter().filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned()))).collect(),
+        query: uri
+            .query()
+            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default(),
+        headers: headers
+            .iter()
+            .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .collect(),
         body: body.to_vec(),
     };
     if !signing::verify(&request, parsed.signed_headers, &identity.sk, parsed.signature) {
-        return Err(ApiError::unauthenticated(codes::GATEWAY_AUTH, "Incorrect IAM authentication information: verify aksk signature fail"));
+        return Err(ApiError::unauthenticated(
+            codes::GATEWAY_AUTH,
+            "Incorrect IAM authentication information: verify aksk signature fail",
+        ));
     }
-    if let Some(project) = header(headers, "x-project-id") {
-        if project != identity.project_id {
-            return Err(ApiError::forbidden(format!("X-Project-Id {project} is not the credential's project")));
-        }
+    if let Some(project) = header(headers, "x-project-id").filter(|p| *p != identity.project_id) {
+        return Err(ApiError::forbidden(format!("X-Project-Id {project} is not the credential's project")));
     }
     Ok(())
 }
@@ -87,7 +128,9 @@ pub fn check_project(identity: &Identity, project_id: &str) -> Result<(), ApiErr
     if project_id == identity.project_id {
         Ok(())
     } else {
-        Err(ApiError::forbidden(format!("project {project_id} in the path is not the credential's project")))
+        Err(ApiError::forbidden(format!(
+            "project {project_id} in the path is not the credential's project"
+        )))
     }
 }
 

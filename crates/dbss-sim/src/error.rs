@@ -49,31 +49,49 @@ pub mod codes {
 impl ApiError {
     /// 400 with `DBSS.10000001`.
     pub fn bad_request(message: impl Into<String>) -> ApiError {
-        ApiError::Dbss { status: StatusCode::BAD_REQUEST, code: codes::BAD_REQUEST, message: message.into() }
+        ApiError::Dbss {
+            status: StatusCode::BAD_REQUEST,
+            code: codes::BAD_REQUEST,
+            message: message.into(),
+        }
     }
 
     /// 400 with `DBSS.10020021`.
     pub fn invalid_id(message: impl Into<String>) -> ApiError {
-        ApiError::Dbss { status: StatusCode::BAD_REQUEST, code: codes::INVALID_ID, message: message.into() }
+        ApiError::Dbss {
+            status: StatusCode::BAD_REQUEST,
+            code: codes::INVALID_ID,
+            message: message.into(),
+        }
     }
 
     /// 401 from the gateway.
     pub fn unauthenticated(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::Gateway { status: StatusCode::UNAUTHORIZED, code, message: message.into() }
+        ApiError::Gateway {
+            status: StatusCode::UNAUTHORIZED,
+            code,
+            message: message.into(),
+        }
     }
 
     /// 403 with `DBSS.10020100`.
     pub fn forbidden(message: impl Into<String>) -> ApiError {
-        ApiError::Dbss { status: StatusCode::FORBIDDEN, code: codes::TOKEN_REJECTED, message: message.into() }
+        ApiError::Dbss {
+            status: StatusCode::FORBIDDEN,
+            code: codes::TOKEN_REJECTED,
+            message: message.into(),
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
-            ApiError::Dbss { status, code, message } => {
-                (status, Json(json!({ "error": { "error_code": code, "error_msg": message } }))).into_response()
-            }
+            ApiError::Dbss { status, code, message } => (
+                status,
+                Json(json!({ "error": { "error_code": code, "error_msg": message } })),
+            )
+                .into_response(),
             ApiError::Gateway { status, code, message } => {
                 (status, Json(json!({ "error_code": code, "error_msg": message }))).into_response()
             }

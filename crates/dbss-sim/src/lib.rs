@@ -56,7 +56,12 @@ impl Default for SimulatorBuilder {
     fn default() -> Self {
         SimulatorBuilder {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
-            identity: Identity { ak: defaults::AK.into(), sk: defaults::SK.into(), project_id: defaults::PROJECT_ID.into(), token: None },
+            identity: Identity {
+                ak: defaults::AK.into(),
+                sk: defaults::SK.into(),
+                project_id: defaults::PROJECT_ID.into(),
+                token: None,
+            },
             state: None,
         }
     }
@@ -94,7 +99,10 @@ impl SimulatorBuilder {
     pub async fn start(self) -> std::io::Result<Simulator> {
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared { identity: self.identity, state: self.state.unwrap_or_else(State::seeded) });
+        let shared = Arc::new(Shared {
+            identity: self.identity,
+            state: self.state.unwrap_or_else(State::seeded),
+        });
         let app = middleware::wrap(routes::router(shared.clone()), shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -105,7 +113,12 @@ impl SimulatorBuilder {
                 tracing::error!("dbss-sim stopped: {e}");
             }
         });
-        Ok(Simulator { addr, shared, stop: Some(stop), task })
+        Ok(Simulator {
+            addr,
+            shared,
+            stop: Some(stop),
+            task,
+        })
     }
 }
 

@@ -28,7 +28,10 @@ struct Args {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let args = Args::parse();
-    let mut builder = dbss_sim::Simulator::builder().listen(args.listen).credentials(args.ak, args.sk).project_id(args.project_id);
+    let mut builder = dbss_sim::Simulator::builder()
+        .listen(args.listen)
+        .credentials(args.ak, args.sk)
+        .project_id(args.project_id);
     if let Some(token) = args.token {
         builder = builder.token(token);
     }

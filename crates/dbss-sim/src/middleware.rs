@@ -19,7 +19,13 @@ const MAX_BODY: usize = 4 * 1024 * 1024;
 
 pub fn wrap(router: Router, shared: Arc<Shared>) -> Router {
     router
-        .fallback(|| async { ApiError::Dbss { status: axum::http::StatusCode::NOT_FOUND, code: "DBSS.10021004", message: "no such API".into() } })
+        .fallback(|| async {
+            ApiError::Dbss {
+                status: axum::http::StatusCode::NOT_FOUND,
+                code: "DBSS.10021004",
+                message: "no such API".into(),
+            }
+        })
         .layer(middleware::from_fn_with_state(shared, authenticate_request))
         .layer(middleware::from_fn(request_id))
 }
@@ -37,9 +43,19 @@ async fn authenticate_request(State(shared): State<Arc<Shared>>, request: Reques
     let (parts, body) = request.into_parts();
     let bytes = match to_bytes(body, MAX_BODY).await {
         Ok(bytes) => bytes,
-        Err(_) => return ApiError::bad_request(format!("request body larger than {MAX_BODY} bytes or unreadable")).into_response(),
+        Err(_) => {
+            return ApiError::bad_request(format!("request body larger than {MAX_BODY} bytes or unreadable"))
+                .into_response();
+        }
     };
-    if let Err(refusal) = authenticate(&shared.identity, &parts.method, &parts.uri, &parts.headers, &bytes, Utc::now()) {
+    if let Err(refusal) = authenticate(
+        &shared.identity,
+        &parts.method,
+        &parts.uri,
+        &parts.headers,
+        &bytes,
+        Utc::now(),
+    ) {
         tracing::info!(method = %parts.method, path = parts.uri.path(), "refused: {refusal:?}");
         return refusal.into_response();
     }

@@ -11,16 +11,15 @@ use bytes::Bytes;
 use dbss_api::types::{ListAuditInstancesResponse, SecurityGroupRequest, UpdateAuditSecurityGroupResponse};
 use serde::Deserialize;
 
-use crate::{
-    Shared,
-    auth::check_project,
-    error::ApiError,
-};
+use crate::{Shared, auth::check_project, error::ApiError};
 
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/v1/{project_id}/dbss/audit/instances", get(list_audit_instances))
-        .route("/v1/{project_id}/dbss/audit/security-group", post(update_audit_security_group))
+        .route(
+            "/v1/{project_id}/dbss/audit/security-group",
+            post(update_audit_security_group),
+        )
         .with_state(shared)
 }
 
@@ -34,13 +33,26 @@ struct OffsetLimit {
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 10_000;
 
-fn parse_count(name: &str, value: Option<&str>, default: usize, range: std::ops::RangeInclusive<usize>) -> Result<usize, ApiError> {
-    let Some(text) = value else { return Ok(default) };
-    let n: usize = text.parse().map_err(|_| ApiError::bad_request(format!("{name} must be a non-negative integer, got {text:?}")))?;
+fn parse_count(
+    name: &str,
+    value: Option<&str>,
+    default: usize,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<usize, ApiError> {
+    let Some(text) = value else {
+        return Ok(default);
+    };
+    let n: usize = text
+        .parse()
+        .map_err(|_| ApiError::bad_request(format!("{name} must be a non-negative integer, got {text:?}")))?;
     if range.contains(&n) {
         Ok(n)
     } else {
-        Err(ApiError::bad_request(format!("{name} must be between {} and {}, got {n}", range.start(), range.end())))
+        Err(ApiError::bad_request(format!(
+            "{name} must be between {} and {}, got {n}",
+            range.start(),
+            range.end()
+        )))
     }
 }
 
@@ -70,8 +82,15 @@ async fn update_audit_security_group(
     shared
         .state
         .set_security_group(&request.instance_id, security_group_id)
-        .ok_or_else(|| ApiError::invalid_id(format!("instance_id {} does not name an audit instance", request.instance_id.as_str())))?;
-    Ok(Json(UpdateAuditSecurityGroupResponse { result: Some("SUCCESS".to_owned()) }))
+        .ok_or_else(|| {
+            ApiError::invalid_id(format!(
+                "instance_id {} does not name an audit instance",
+                request.instance_id.as_str()
+            ))
+        })?;
+    Ok(Json(UpdateAuditSecurityGroupResponse {
+        result: Some("SUCCESS".to_owned()),
+    }))
 }
 
 /// Decodes a JSON body into the spec's request type, naming the offending field on failure.

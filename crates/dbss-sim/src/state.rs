@@ -32,7 +32,9 @@ pub struct State {
 impl State {
     /// A state holding `instances`.
     pub fn with_instances(instances: impl IntoIterator<Item = Instance>) -> State {
-        State { instances: Mutex::new(instances.into_iter().map(|i| (i.id.clone(), i)).collect()) }
+        State {
+            instances: Mutex::new(instances.into_iter().map(|i| (i.id.clone(), i)).collect()),
+        }
     }
 
     /// The default scenario: three audit instances in different states.

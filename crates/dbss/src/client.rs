@@ -2,7 +2,11 @@
 
 use std::sync::Arc;
 
-use crate::{config::{ClientBuilder, Config}, error::Error, transport::SigningTransport};
+use crate::{
+    config::{ClientBuilder, Config},
+    error::Error,
+    transport::SigningTransport,
+};
 
 /// A DBSS client: configuration, credentials and a connection pool. Cheap to clone.
 ///
@@ -42,7 +46,10 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn ops(&self) -> Ops<'_> {
-        Ops { api: &self.api, project_id: &self.config.project_id }
+        Ops {
+            api: &self.api,
+            project_id: &self.config.project_id,
+        }
     }
 
     /// The generated client itself, for what `ops` does not cover.

@@ -32,7 +32,11 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_attempts: 3, base_delay: Duration::from_millis(200), max_delay: Duration::from_secs(5) }
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(5),
+        }
     }
 }
 
@@ -82,7 +86,11 @@ impl ClientBuilder {
             (Some(ak), Some(sk), None) => Some(Credentials::ak_sk(ak, sk)),
             _ => None,
         };
-        ClientBuilder { credentials, project_id: var(env::PROJECT_ID), ..ClientBuilder::default() }
+        ClientBuilder {
+            credentials,
+            project_id: var(env::PROJECT_ID),
+            ..ClientBuilder::default()
+        }
     }
 
     /// The region whose endpoint to use (see [`crate::REGIONS`]).
@@ -139,16 +147,30 @@ impl ClientBuilder {
         let endpoint = match (self.endpoint, self.region) {
             (Some(endpoint), _) => explicit_endpoint(&endpoint)?,
             (None, Some(region)) => region_endpoint(&region)?,
-            (None, None) => return Err(Error::Config("no endpoint: set a region or an endpoint".into())),
+            (None, None) => {
+                return Err(Error::Config("no endpoint: set a region or an endpoint".into()));
+            }
         };
         let project_id = self.project_id.filter(|p| !p.is_empty()).ok_or_else(|| {
-            Error::Config(format!("no project id: set one, or the {} environment variable", env::PROJECT_ID))
+            Error::Config(format!(
+                "no project id: set one, or the {} environment variable",
+                env::PROJECT_ID
+            ))
         })?;
-        if !project_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Err(Error::Config("the project id may only hold letters, digits, '-' and '_'".into()));
+        if !project_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(Error::Config(
+                "the project id may only hold letters, digits, '-' and '_'".into(),
+            ));
         }
         let credentials = self.credentials.ok_or_else(|| {
-            Error::Config(format!("no credentials: set them, or the {} and {} environment variables", env::AK, env::SK))
+            Error::Config(format!(
+                "no credentials: set them, or the {} and {} environment variables",
+                env::AK,
+                env::SK
+            ))
         })?;
         credentials.validate().map_err(Error::Config)?;
         let config = Config {
@@ -168,23 +190,35 @@ impl ClientBuilder {
 }
 
 fn explicit_endpoint(endpoint: &str) -> Result<String, Error> {
-    let url = url::Url::parse(endpoint).map_err(|e| Error::Config(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
+    let url =
+        url::Url::parse(endpoint).map_err(|e| Error::Config(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(Error::Config(format!("endpoint {endpoint:?} must be an http(s) URL with a host")));
+        return Err(Error::Config(format!(
+            "endpoint {endpoint:?} must be an http(s) URL with a host"
+        )));
     }
     Ok(endpoint.trim_end_matches('/').to_owned())
 }
 
 fn region_endpoint(region: &str) -> Result<String, Error> {
-    let variable = format!("{}{}", env::REGION_OVERRIDE_PREFIX, region.to_uppercase().replace('-', "_"));
-    let endpoint = match std::env::var(&variable).ok().and_then(|v| v.split(',').map(str::trim).find(|e| !e.is_empty()).map(str::to_owned)) {
+    let variable = format!(
+        "{}{}",
+        env::REGION_OVERRIDE_PREFIX,
+        region.to_uppercase().replace('-', "_")
+    );
+    let endpoint = match std::env::var(&variable)
+        .ok()
+        .and_then(|v| v.split(',').map(str::trim).find(|e| !e.is_empty()).map(str::to_owned))
+    {
         Some(endpoint) => endpoint,
         None => Region::find(region)
             .map(|r| r.endpoint.to_owned())
             .ok_or_else(|| Error::Config(format!("unknown region {region:?}; set an endpoint, or {variable}")))?,
     };
     if !endpoint.starts_with("https://") {
-        return Err(Error::Config(format!("endpoint {endpoint:?} for region {region} must use https")));
+        return Err(Error::Config(format!(
+            "endpoint {endpoint:?} for region {region} must use https"
+        )));
     }
     explicit_endpoint(&endpoint)
 }
@@ -194,13 +228,31 @@ mod tests {
     use super::*;
 
     fn base() -> ClientBuilder {
-        Client::builder().project_id("p1").credentials(Credentials::ak_sk("AK", "SK"))
+        Client::builder()
+            .project_id("p1")
+            .credentials(Credentials::ak_sk("AK", "SK"))
     }
 
     #[test]
     fn endpoint_comes_from_region_or_is_taken_as_given() {
-        assert_eq!(base().region("eu-west-101").build().map(|c| c.endpoint().to_owned()).ok().as_deref(), Some("https://dbss.eu-west-101.myhuaweicloud.eu"));
-        assert_eq!(base().endpoint("http://127.0.0.1:8080/").build().map(|c| c.endpoint().to_owned()).ok().as_deref(), Some("http://127.0.0.1:8080"));
+        assert_eq!(
+            base()
+                .region("eu-west-101")
+                .build()
+                .map(|c| c.endpoint().to_owned())
+                .ok()
+                .as_deref(),
+            Some("https://dbss.eu-west-101.myhuaweicloud.eu")
+        );
+        assert_eq!(
+            base()
+                .endpoint("http://127.0.0.1:8080/")
+                .build()
+                .map(|c| c.endpoint().to_owned())
+                .ok()
+                .as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
         assert!(matches!(base().region("nowhere-1").build(), Err(Error::Config(m)) if m.contains("unknown region")));
         assert!(matches!(base().endpoint("ftp://x").build(), Err(Error::Config(_))));
         assert!(matches!(base().build(), Err(Error::Config(m)) if m.contains("no endpoint")));
@@ -208,7 +260,10 @@ mod tests {
 
     #[test]
     fn missing_or_bad_settings_are_named() {
-        let no_project = Client::builder().region("cn-north-4").credentials(Credentials::ak_sk("AK", "SK")).build();
+        let no_project = Client::builder()
+            .region("cn-north-4")
+            .credentials(Credentials::ak_sk("AK", "SK"))
+            .build();
         assert!(matches!(no_project, Err(Error::Config(m)) if m.contains("project id")));
         let no_credentials = Client::builder().region("cn-north-4").project_id("p").build();
         assert!(matches!(no_credentials, Err(Error::Config(m)) if m.contains("credentials")));

@@ -32,7 +32,11 @@ impl Credentials {
     /// assert!(!format!("{credentials:?}").contains("SK\""));
     /// ```
     pub fn ak_sk(ak: impl Into<String>, sk: impl Into<String>) -> Credentials {
-        Credentials::AkSk(AkSk { ak: ak.into(), sk: SecretString::from(sk.into()), security_token: None })
+        Credentials::AkSk(AkSk {
+            ak: ak.into(),
+            sk: SecretString::from(sk.into()),
+            security_token: None,
+        })
     }
 
     /// Temporary access keys (from STS, an agency or ECS metadata) with their security token,
@@ -63,7 +67,9 @@ impl Credentials {
             if value.is_empty() {
                 Err(format!("the {what} is empty"))
             } else if value.bytes().any(|b| !(0x21..=0x7e).contains(&b)) {
-                Err(format!("the {what} contains characters that cannot go in an HTTP header"))
+                Err(format!(
+                    "the {what} contains characters that cannot go in an HTTP header"
+                ))
             } else {
                 Ok(())
             }

@@ -149,7 +149,9 @@ impl ServiceError {
                 error_msg = text(detail.error_msg);
             }
             error_code = error_code.or_else(|| text(shapes.error_code));
-            error_msg = error_msg.or_else(|| text(shapes.error_msg)).or_else(|| text(shapes.message));
+            error_msg = error_msg
+                .or_else(|| text(shapes.error_msg))
+                .or_else(|| text(shapes.message));
         }
         let body = if error_code.is_some() || error_msg.is_some() {
             String::new()
@@ -157,7 +159,14 @@ impl ServiceError {
             let cut = body.len().min(BODY_KEPT);
             String::from_utf8_lossy(&body[..cut]).trim().to_owned()
         };
-        ServiceError { operation, status, error_code, error_msg, request_id, body }
+        ServiceError {
+            operation,
+            status,
+            error_code,
+            error_msg,
+            request_id,
+            body,
+        }
     }
 }
 
@@ -211,10 +220,26 @@ mod tests {
 
     #[test]
     fn both_documented_shapes_are_read() {
-        let nested = ServiceError::from_body("Op", 400, None, br#"{"error":{"error_code":"DBSS.10020021","error_msg":"bad id"}}"#);
-        assert_eq!((nested.error_code.as_deref(), nested.error_msg.as_deref()), (Some("DBSS.10020021"), Some("bad id")));
-        let flat = ServiceError::from_body("Op", 403, Some("r1".into()), br#"{"error_code":"APIGW.0301","error_msg":"denied","details":[]}"#);
-        assert_eq!((flat.error_code.as_deref(), flat.error_msg.as_deref()), (Some("APIGW.0301"), Some("denied")));
+        let nested = ServiceError::from_body(
+            "Op",
+            400,
+            None,
+            br#"{"error":{"error_code":"DBSS.10020021","error_msg":"bad id"}}"#,
+        );
+        assert_eq!(
+            (nested.error_code.as_deref(), nested.error_msg.as_deref()),
+            (Some("DBSS.10020021"), Some("bad id"))
+        );
+        let flat = ServiceError::from_body(
+            "Op",
+            403,
+            Some("r1".into()),
+            br#"{"error_code":"APIGW.0301","error_msg":"denied","details":[]}"#,
+        );
+        assert_eq!(
+            (flat.error_code.as_deref(), flat.error_msg.as_deref()),
+            (Some("APIGW.0301"), Some("denied"))
+        );
         assert_eq!(flat.to_string(), "Op: HTTP 403 APIGW.0301: denied (request id r1)");
     }
 

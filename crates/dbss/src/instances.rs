@@ -2,7 +2,9 @@
 
 use futures::Stream;
 
-use dbss_api::types::{AuditInstanceListBean, ListAuditInstancesResponse, SecurityGroupRequest, UpdateAuditSecurityGroupResponse};
+use dbss_api::types::{
+    AuditInstanceListBean, ListAuditInstancesResponse, SecurityGroupRequest, UpdateAuditSecurityGroupResponse,
+};
 
 use crate::{
     Client, Error, Operation,
@@ -24,13 +26,22 @@ impl Client {
     /// println!("{:?}", outcome.result);
     /// # Ok(()) }
     /// ```
-    pub async fn update_audit_security_group(&self, instance_id: &str, security_group_id: &str) -> Result<UpdateAuditSecurityGroupResponse, Error> {
-        self.update_audit_security_group_ids(instance_id, &[security_group_id]).await
+    pub async fn update_audit_security_group(
+        &self,
+        instance_id: &str,
+        security_group_id: &str,
+    ) -> Result<UpdateAuditSecurityGroupResponse, Error> {
+        self.update_audit_security_group_ids(instance_id, &[security_group_id])
+            .await
     }
 
     /// Like [`Client::update_audit_security_group`], with the id list as the API models it.
     /// The service accepts exactly one id today: any other count is refused before sending.
-    pub async fn update_audit_security_group_ids(&self, instance_id: &str, security_group_ids: &[&str]) -> Result<UpdateAuditSecurityGroupResponse, Error> {
+    pub async fn update_audit_security_group_ids(
+        &self,
+        instance_id: &str,
+        security_group_ids: &[&str],
+    ) -> Result<UpdateAuditSecurityGroupResponse, Error> {
         let body = security_group_body(instance_id, security_group_ids)?;
         #[allow(deprecated)]
         let call = self.ops().update_audit_security_group().body(body);
@@ -40,9 +51,17 @@ impl Client {
     /// One page of audit instances (`ListAuditInstances`).
     pub async fn list_audit_instances(&self, offset: u64, limit: u64) -> Result<Page<AuditInstanceListBean>, Error> {
         #[allow(deprecated)]
-        let call = self.ops().list_audit_instances().offset(offset.to_string()).limit(limit.to_string());
+        let call = self
+            .ops()
+            .list_audit_instances()
+            .offset(offset.to_string())
+            .limit(limit.to_string());
         let ListAuditInstancesResponse { servers, total } = call.call().await?;
-        Ok(Page { items: servers, total: total.and_then(|t| u64::try_from(t).ok()), offset })
+        Ok(Page {
+            items: servers,
+            total: total.and_then(|t| u64::try_from(t).ok()),
+            offset,
+        })
     }
 
     /// Every audit instance, fetched lazily page by page.
@@ -58,7 +77,10 @@ impl Client {
     }
 
     /// The pages of audit instances, `page_size` at a time.
-    pub fn audit_instance_pages(&self, page_size: u64) -> impl Stream<Item = Result<Page<AuditInstanceListBean>, Error>> + '_ {
+    pub fn audit_instance_pages(
+        &self,
+        page_size: u64,
+    ) -> impl Stream<Item = Result<Page<AuditInstanceListBean>, Error>> + '_ {
         paging::offset_pages(page_size, move |offset, limit| self.list_audit_instances(offset, limit))
     }
 }
@@ -66,7 +88,10 @@ impl Client {
 const OPERATION: &str = "UpdateAuditSecurityGroup";
 
 fn security_group_body(instance_id: &str, security_group_ids: &[&str]) -> Result<SecurityGroupRequest, Error> {
-    let invalid = |reason: String| Error::InvalidRequest { operation: OPERATION, reason };
+    let invalid = |reason: String| Error::InvalidRequest {
+        operation: OPERATION,
+        reason,
+    };
     let [id] = security_group_ids else {
         return Err(invalid(format!(
             "securitygroup_ids must hold exactly one security group id (DBSS accepts one today), got {}",
@@ -86,7 +111,10 @@ mod tests {
     #[test]
     fn only_exactly_one_non_empty_id_is_accepted() {
         for ids in [&[][..], &["a", "b"][..]] {
-            let err = security_group_body("i", ids).err().map(|e| e.to_string()).unwrap_or_default();
+            let err = security_group_body("i", ids)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             assert!(err.contains("exactly one security group id"), "{err}");
         }
         assert!(security_group_body("", &["sg"]).is_err());

@@ -34,7 +34,9 @@ pub struct OperationMeta {
 impl OperationMeta {
     /// Looks an operation up by its id (`UpdateAuditSecurityGroup`) or snake id.
     pub fn find(id: &str) -> Option<&'static OperationMeta> {
-        crate::generated::OPERATIONS.iter().find(|m| m.id == id || m.snake_id == id)
+        crate::generated::OPERATIONS
+            .iter()
+            .find(|m| m.id == id || m.snake_id == id)
     }
 }
 
@@ -103,8 +105,16 @@ pub(crate) fn record(update: impl FnOnce(&mut CallRecord)) {
     let _ = CALL.try_with(|cell| update(&mut cell.borrow_mut()));
 }
 
-pub(crate) async fn run<T>(meta: &'static OperationMeta, dispatched: impl Future<Output = Dispatched<T>>) -> Result<Response<T>, Error> {
-    let span = tracing::info_span!("dbss.call", operation = meta.id, status = tracing::field::Empty, request_id = tracing::field::Empty);
+pub(crate) async fn run<T>(
+    meta: &'static OperationMeta,
+    dispatched: impl Future<Output = Dispatched<T>>,
+) -> Result<Response<T>, Error> {
+    let span = tracing::info_span!(
+        "dbss.call",
+        operation = meta.id,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty
+    );
     let (outcome, record) = CALL
         .scope(RefCell::new(CallRecord::default()), async move {
             let outcome = dispatched.await;
@@ -120,14 +130,21 @@ pub(crate) async fn run<T>(meta: &'static OperationMeta, dispatched: impl Future
         Ok(response) => {
             let status = response.status().as_u16();
             let request_id = request_id(response.headers());
-            Ok(Response { value: response.into_inner(), status, request_id })
+            Ok(Response {
+                value: response.into_inner(),
+                status,
+                request_id,
+            })
         }
         Err(error) => Err(convert(meta, error, record).await),
     }
 }
 
 pub(crate) fn request_id(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 async fn convert(meta: &'static OperationMeta, error: progenitor_client::Error<()>, record: CallRecord) -> Error {
@@ -139,7 +156,12 @@ async fn convert(meta: &'static OperationMeta, error: progenitor_client::Error<(
             let request_id = request_id(response.headers());
             match response.bytes().await {
                 Ok(body) => Error::Service(Box::new(ServiceError::from_body(operation, status, request_id, &body))),
-                Err(e) => Error::Decode { operation, status, request_id, reason: format!("the body could not be read: {e}") },
+                Err(e) => Error::Decode {
+                    operation,
+                    status,
+                    request_id,
+                    reason: format!("the body could not be read: {e}"),
+                },
             }
         }
         P::ErrorResponse(response) => {
@@ -147,8 +169,18 @@ async fn convert(meta: &'static OperationMeta, error: progenitor_client::Error<(
             let request_id = request_id(response.headers());
             Error::Service(Box::new(ServiceError::from_body(operation, status, request_id, b"")))
         }
-        P::InvalidResponsePayload(_, e) => Error::Decode { operation, status: record.status, request_id: record.request_id, reason: e.to_string() },
-        P::ResponseBodyError(e) => Error::Decode { operation, status: record.status, request_id: record.request_id, reason: e.to_string() },
+        P::InvalidResponsePayload(_, e) => Error::Decode {
+            operation,
+            status: record.status,
+            request_id: record.request_id,
+            reason: e.to_string(),
+        },
+        P::ResponseBodyError(e) => Error::Decode {
+            operation,
+            status: record.status,
+            request_id: record.request_id,
+            reason: e.to_string(),
+        },
         P::InvalidRequest(reason) | P::Custom(reason) => Error::InvalidRequest { operation, reason },
         P::CommunicationError(e) | P::InvalidUpgrade(e) => {
             if let Some(limit) = record.total_timeout {
@@ -161,7 +193,12 @@ async fn convert(meta: &'static OperationMeta, error: progenitor_client::Error<(
             } else {
                 TransportKind::Other
             });
-            Error::Transport { operation, kind, attempts: record.attempts.max(1), message: without_url(&e) }
+            Error::Transport {
+                operation,
+                kind,
+                attempts: record.attempts.max(1),
+                message: without_url(&e),
+            }
         }
     }
 }

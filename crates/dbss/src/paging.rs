@@ -43,6 +43,10 @@ where
 }
 
 /// Flattens a page stream into an item stream.
-pub fn items<'a, T: 'a>(pages: impl Stream<Item = Result<Page<T>, Error>> + 'a) -> impl Stream<Item = Result<T, Error>> + 'a {
-    pages.map_ok(|page| stream::iter(page.items.into_iter().map(Ok))).try_flatten()
+pub fn items<'a, T: 'a>(
+    pages: impl Stream<Item = Result<Page<T>, Error>> + 'a,
+) -> impl Stream<Item = Result<T, Error>> + 'a {
+    pages
+        .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+        .try_flatten()
 }

@@ -71,9 +71,17 @@ mod tests {
     fn every_region_has_an_https_endpoint_named_after_it() {
         assert_eq!(REGIONS.len(), 31);
         for region in REGIONS {
-            assert!(region.endpoint.starts_with(&format!("https://dbss.{}.myhuaweicloud.", region.id)), "{region:?}");
+            assert!(
+                region
+                    .endpoint
+                    .starts_with(&format!("https://dbss.{}.myhuaweicloud.", region.id)),
+                "{region:?}"
+            );
         }
-        assert_eq!(Region::find("eu-west-101").map(|r| r.endpoint), Some("https://dbss.eu-west-101.myhuaweicloud.eu"));
+        assert_eq!(
+            Region::find("eu-west-101").map(|r| r.endpoint),
+            Some("https://dbss.eu-west-101.myhuaweicloud.eu")
+        );
         assert_eq!(Region::find("mars-1"), None);
     }
 }

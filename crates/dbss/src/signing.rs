@@ -82,7 +82,10 @@ pub fn sign(request: &mut SignableRequest, ak: &str, sk: &str, now: DateTime<Utc
     let canonical = canonical_request(request);
     let string_to_sign = string_to_sign(&date, &canonical.text);
     let signature = hmac_hex(sk.as_bytes(), string_to_sign.as_bytes());
-    let authorization = format!("{ALGORITHM} Access={ak}, SignedHeaders={}, Signature={signature}", canonical.signed_headers);
+    let authorization = format!(
+        "{ALGORITHM} Access={ak}, SignedHeaders={}, Signature={signature}",
+        canonical.signed_headers
+    );
     Ok(Signature {
         canonical_request: canonical.text,
         string_to_sign,
@@ -102,14 +105,21 @@ pub fn complete_headers(request: &mut SignableRequest, now: DateTime<Utc>) {
         }
     }
     // The official signer looks this header up by its exact spelling.
-    let content_type = request.headers.iter().find(|(name, _)| name == "Content-Type").map(|(_, v)| v.as_str());
-    if let Some(content_type) = content_type {
-        if !content_type.starts_with("application/json") && !content_type.starts_with("application/bson") {
-            request.headers.push((CONTENT_SHA256_HEADER.to_owned(), UNSIGNED_PAYLOAD.to_owned()));
-        }
+    let content_type = request
+        .headers
+        .iter()
+        .find(|(name, _)| name == "Content-Type")
+        .map(|(_, v)| v.as_str());
+    let hashed = |ct: &str| ct.starts_with("application/json") || ct.starts_with("application/bson");
+    if content_type.is_some_and(|ct| !hashed(ct)) {
+        request
+            .headers
+            .push((CONTENT_SHA256_HEADER.to_owned(), UNSIGNED_PAYLOAD.to_owned()));
     }
     if header(&request.headers, DATE_HEADER).is_none() {
-        request.headers.push((DATE_HEADER.to_owned(), now.format(DATE_FORMAT).to_string()));
+        request
+            .headers
+            .push((DATE_HEADER.to_owned(), now.format(DATE_FORMAT).to_string()));
     }
     if header(&request.headers, "Host").is_none() {
         request.headers.push(("Host".to_owned(), request.host.clone()));
@@ -125,7 +135,9 @@ fn signing_date(headers: &[(String, String)]) -> Result<String, SigningError> {
 
 /// Parses an `X-Sdk-Date` value.
 pub fn parse_date(value: &str) -> Option<DateTime<Utc>> {
-    NaiveDateTime::parse_from_str(value, DATE_FORMAT).ok().map(|naive| naive.and_utc())
+    NaiveDateTime::parse_from_str(value, DATE_FORMAT)
+        .ok()
+        .map(|naive| naive.and_utc())
 }
 
 /// The canonical request and the pieces of it the signature header repeats.
@@ -149,7 +161,13 @@ pub fn canonical_request(request: &SignableRequest) -> CanonicalRequest {
     names.sort();
     // When two names differ only in case, both lines carry the value given last (as in Python).
     let value_of = |lower: &str| {
-        request.headers.iter().rev().find(|(name, _)| name.to_lowercase() == lower).map(|(_, v)| v.as_str()).unwrap_or("")
+        request
+            .headers
+            .iter()
+            .rev()
+            .find(|(name, _)| name.to_lowercase() == lower)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
     };
     let mut headers_block = String::new();
     for name in &names {
@@ -169,7 +187,11 @@ pub fn canonical_request(request: &SignableRequest) -> CanonicalRequest {
         signed_headers,
         payload_hash(request),
     );
-    CanonicalRequest { text, signed_headers, query }
+    CanonicalRequest {
+        text,
+        signed_headers,
+        query,
+    }
 }
 
 /// Decodes the path once, re-encodes every segment, and ends it with `/`.
@@ -186,7 +208,11 @@ pub fn canonical_uri(path: &str) -> String {
 pub fn canonical_query(query: &[(String, String)]) -> String {
     let mut pairs: Vec<&(String, String)> = query.iter().collect();
     pairs.sort();
-    pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn payload_hash(request: &SignableRequest) -> String {
@@ -201,12 +227,16 @@ fn payload_hash(request: &SignableRequest) -> String {
 
 /// The string to sign for `date` (`YYYYMMDDTHHMMSSZ`) and a canonical request.
 pub fn string_to_sign(date: &str, canonical_request: &str) -> String {
-    format!("{ALGORITHM}\n{date}\n{}", hex::encode(Sha256::digest(canonical_request.as_bytes())))
+    format!(
+        "{ALGORITHM}\n{date}\n{}",
+        hex::encode(Sha256::digest(canonical_request.as_bytes()))
+    )
 }
 
 fn hmac_hex(key: &[u8], message: &[u8]) -> String {
     // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
     mac.update(message);
     hex::encode(mac.finalize().into_bytes())
 }
@@ -218,7 +248,10 @@ pub fn encode(text: &str) -> String {
 
 /// Case-insensitive header lookup.
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }
 
 /// The parts of an `Authorization` header of this algorithm.
@@ -242,7 +275,11 @@ pub fn parse_authorization(value: &str) -> Option<AuthorizationHeader<'_>> {
     if parts.next().is_some() {
         return None;
     }
-    Some(AuthorizationHeader { access, signed_headers, signature })
+    Some(AuthorizationHeader {
+        access,
+        signed_headers,
+        signature,
+    })
 }
 
 /// Recomputes the signature of a received request and compares it in constant time.
@@ -257,8 +294,13 @@ pub fn verify(request: &SignableRequest, signed_headers: &str, sk: &str, signatu
             None => return false,
         }
     }
-    let subset = SignableRequest { headers, ..request.clone() };
-    let Ok(date) = signing_date(&subset.headers) else { return false };
+    let subset = SignableRequest {
+        headers,
+        ..request.clone()
+    };
+    let Ok(date) = signing_date(&subset.headers) else {
+        return false;
+    };
     let canonical = canonical_request(&subset);
     if canonical.signed_headers != signed_headers {
         return false;
@@ -291,12 +333,34 @@ mod tests {
             headers: vec![("Content-Type".into(), "application/json;charset=utf-8".into()), ("X-Sdk-Date".into(), "20240101T000000Z".into())],
             body: br#"{"instance_id":"062212d8-8e30-4783-9671-43f3f1f3bb1e","securitygroup_ids":["f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd"]}"#.to_vec(),
         };
-        let signed = sign(&mut request, "AKEXAMPLE0123456789", "SKEXAMPLEsecretKey0123456789abcdefghijkl", at("20991231T000000Z")).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(signed.string_to_sign, "SDK-HMAC-SHA256\n20240101T000000Z\n2f0d8ca5b59557a552e2c63bb5c637a590be4600ad9ec89b3b8303de76a5d343");
-        assert_eq!(signed.signature, "d6af97a0e0d10961dd2de3910b05797b05c95f0bf2e44c93dd57354512f5c004");
+        let signed = sign(
+            &mut request,
+            "AKEXAMPLE0123456789",
+            "SKEXAMPLEsecretKey0123456789abcdefghijkl",
+            at("20991231T000000Z"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            signed.string_to_sign,
+            "SDK-HMAC-SHA256\n20240101T000000Z\n2f0d8ca5b59557a552e2c63bb5c637a590be4600ad9ec89b3b8303de76a5d343"
+        );
+        assert_eq!(
+            signed.signature,
+            "d6af97a0e0d10961dd2de3910b05797b05c95f0bf2e44c93dd57354512f5c004"
+        );
         assert_eq!(signed.signed_headers, "content-type;host;x-sdk-date");
-        assert!(verify(&request, &signed.signed_headers, "SKEXAMPLEsecretKey0123456789abcdefghijkl", &signed.signature));
-        assert!(!verify(&request, &signed.signed_headers, "wrong-secret", &signed.signature));
+        assert!(verify(
+            &request,
+            &signed.signed_headers,
+            "SKEXAMPLEsecretKey0123456789abcdefghijkl",
+            &signed.signature
+        ));
+        assert!(!verify(
+            &request,
+            &signed.signed_headers,
+            "wrong-secret",
+            &signed.signature
+        ));
     }
 
     #[test]
@@ -309,7 +373,14 @@ mod tests {
 
     #[test]
     fn query_sorts_raw_pairs_before_encoding() {
-        let q = |pairs: &[(&str, &str)]| canonical_query(&pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<Vec<_>>());
+        let q = |pairs: &[(&str, &str)]| {
+            canonical_query(
+                &pairs
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                    .collect::<Vec<_>>(),
+            )
+        };
         assert_eq!(q(&[("offset", "0"), ("limit", "10")]), "limit=10&offset=0");
         assert_eq!(q(&[("a/", "1"), ("a-", "2")]), "a-=2&a%2F=1");
         assert_eq!(q(&[("k", "2"), ("k", "10")]), "k=10&k=2");
@@ -320,7 +391,14 @@ mod tests {
     #[test]
     fn authorization_header_round_trips() {
         let parsed = parse_authorization("SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=ab12");
-        assert_eq!(parsed, Some(AuthorizationHeader { access: "AK", signed_headers: "host;x-sdk-date", signature: "ab12" }));
+        assert_eq!(
+            parsed,
+            Some(AuthorizationHeader {
+                access: "AK",
+                signed_headers: "host;x-sdk-date",
+                signature: "ab12"
+            })
+        );
         assert_eq!(parse_authorization("Bearer x"), None);
     }
 }

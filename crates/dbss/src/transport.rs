@@ -44,7 +44,12 @@ enum Verdict {
 }
 
 impl SigningTransport {
-    async fn send(&self, client: &reqwest::Client, mut request: reqwest::Request, operation_id: &'static str) -> reqwest::Result<reqwest::Response> {
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> reqwest::Result<reqwest::Response> {
         let meta = OperationMeta::find(operation_id);
         let idempotent = meta.is_some_and(|m| m.idempotent);
         self.prepare(&mut request, meta);
@@ -69,7 +74,14 @@ impl SigningTransport {
             *this_attempt.timeout_mut() = Some(attempt_timeout);
             self.authenticate(&mut this_attempt);
 
-            let span = tracing::debug_span!("dbss.attempt", operation = operation_id, attempt, status = tracing::field::Empty, request_id = tracing::field::Empty, duration_ms = tracing::field::Empty);
+            let span = tracing::debug_span!(
+                "dbss.attempt",
+                operation = operation_id,
+                attempt,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                duration_ms = tracing::field::Empty
+            );
             let sent_at = Instant::now();
             let outcome = client.execute(this_attempt).instrument(span.clone()).await;
             span.record("duration_ms", sent_at.elapsed().as_millis() as u64);
@@ -111,7 +123,11 @@ impl SigningTransport {
                     });
                     // A refused connection never reached the server: always safe to retry.
                     // Anything else may have been processed, so only idempotent calls retry.
-                    if kind == TransportKind::Connect || idempotent { Verdict::Retry(None) } else { Verdict::Done }
+                    if kind == TransportKind::Connect || idempotent {
+                        Verdict::Retry(None)
+                    } else {
+                        Verdict::Done
+                    }
                 }
             };
 
@@ -123,8 +139,15 @@ impl SigningTransport {
                 }
                 _ => None,
             };
-            let Some((delay, next)) = retry else { return outcome };
-            tracing::debug!(operation = operation_id, attempt, delay_ms = delay.as_millis() as u64, "retrying");
+            let Some((delay, next)) = retry else {
+                return outcome;
+            };
+            tracing::debug!(
+                operation = operation_id,
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                "retrying"
+            );
             tokio::time::sleep(delay).await;
             pending = next;
         }
@@ -172,9 +195,16 @@ pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, e
         method: request.method().as_str().to_owned(),
         host,
         path: url.path().to_owned(),
-        query: url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect(),
+        query: url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
         headers: Vec::new(),
-        body: request.body().and_then(reqwest::Body::as_bytes).map(<[u8]>::to_vec).unwrap_or_default(),
+        body: request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default(),
     };
     for (name, value) in request.headers() {
         // Headers already on the request are what progenitor set (content type, api-version,
@@ -190,11 +220,19 @@ pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, e
     for (name, value) in extra {
         signable.headers.push(((*name).to_owned(), value.clone()));
     }
-    signable.headers.retain(|(name, _)| !name.eq_ignore_ascii_case(signing::DATE_HEADER));
+    signable
+        .headers
+        .retain(|(name, _)| !name.eq_ignore_ascii_case(signing::DATE_HEADER));
 
-    let Ok(signature) = signing::sign(&mut signable, ak, sk, Utc::now()) else { return };
+    let Ok(signature) = signing::sign(&mut signable, ak, sk, Utc::now()) else {
+        return;
+    };
     let url = request.url_mut();
-    url.set_query(if signature.canonical_query.is_empty() { None } else { Some(&signature.canonical_query) });
+    url.set_query(if signature.canonical_query.is_empty() {
+        None
+    } else {
+        Some(&signature.canonical_query)
+    });
     let headers = request.headers_mut();
     for (name, value) in &signable.headers {
         if name.eq_ignore_ascii_case("host") {
@@ -223,13 +261,19 @@ fn canonical_case(name: &str) -> String {
 
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse::<u64>().ok().map(|secs| Duration::from_secs(secs.min(60)))
+    value
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(|secs| Duration::from_secs(secs.min(60)))
 }
 
 impl RetryPolicy {
     /// Exponential backoff with full jitter: a random delay in `[0, min(cap, base * 2^n))`.
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self.base_delay.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
+        let exp = self
+            .base_delay
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
         let ceiling = exp.min(self.max_delay);
         let nanos = ceiling.as_nanos().min(u128::from(u64::MAX)) as u64;
         if nanos == 0 {

@@ -12,7 +12,11 @@ pub fn render(ops: &[Operation]) -> TokenStream {
     let arms = ops.iter().map(dispatch_arm);
     let templates = ops.iter().map(|op| {
         let name = &op.kebab;
-        let example = op.body.as_ref().and_then(|b| b.example.as_ref()).map(|e| serde_json::to_string_pretty(e).unwrap_or_default());
+        let example = op
+            .body
+            .as_ref()
+            .and_then(|b| b.example.as_ref())
+            .map(|e| serde_json::to_string_pretty(e).unwrap_or_default());
         match example {
             Some(text) => quote!((#name, Some(#text))),
             None => quote!((#name, None)),
@@ -50,7 +54,10 @@ fn command(op: &Operation) -> TokenStream {
     long_about.push_str(&format!("\n\n{} {}  (operation {})", op.method, op.path, op.id));
     if op.deprecated {
         long_about.push_str(&match &op.replaced_by {
-            Some(r) => format!("\n\nDeprecated: the service is retiring this operation; use `dbss api {}`.", heck::AsKebabCase(r)),
+            Some(r) => format!(
+                "\n\nDeprecated: the service is retiring this operation; use `dbss api {}`.",
+                heck::AsKebabCase(r)
+            ),
             None => "\n\nDeprecated: the service is retiring this operation.".to_owned(),
         });
     }
@@ -64,7 +71,12 @@ fn command(op: &Operation) -> TokenStream {
 fn arg(p: &Param) -> TokenStream {
     let id = &p.name;
     let long = p.kebab();
-    let help = format!("{} ({} parameter{})", p.description.trim(), p.location, if p.required { ", required" } else { "" });
+    let help = format!(
+        "{} ({} parameter{})",
+        p.description.trim(),
+        p.location,
+        if p.required { ", required" } else { "" }
+    );
     let required = p.required;
     let parser = if !p.enum_values.is_empty() {
         let values = &p.enum_values;

@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::doc_text;
+use super::{doc_attrs, doc_text};
 use crate::spec::{Operation, ResponseKind};
 
 pub fn render(ops: &[Operation]) -> TokenStream {
@@ -58,7 +58,10 @@ fn accessor(op: &Operation) -> TokenStream {
     let name = ident(&op.snake);
     let builder = ident(&op.pascal);
     let mut doc = doc_text(&op.summary, &op.description);
-    doc.push_str(&format!("\n\n`{} {}` (`{}`). The project id is filled in from the client's configuration.", op.method, op.path, op.id));
+    doc.push_str(&format!(
+        "\n\n`{} {}` (`{}`). The project id is filled in from the client's configuration.",
+        op.method, op.path, op.id
+    ));
     let deprecated = op.deprecated.then(|| {
         let note = match &op.replaced_by {
             Some(r) => format!("the service is retiring this operation; use {r}"),
@@ -70,8 +73,9 @@ fn accessor(op: &Operation) -> TokenStream {
         let setter = ident(&p.snake());
         quote!(.#setter(self.project_id))
     });
+    let doc = doc_attrs(&doc);
     quote! {
-        #[doc = #doc]
+        #doc
         #deprecated
         pub fn #name(&self) -> dbss_api::builder::#builder<'a> {
             #[allow(deprecated)]

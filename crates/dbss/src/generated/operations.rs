@@ -28,28 +28,23 @@ pub static OPERATIONS: [OperationMeta; 2usize] = [
     },
 ];
 impl<'a> crate::Ops<'a> {
-    /**List audit instances (first API generation).
-
-Returns one page of the audit instances of the project, with the total count so callers can page through all of them using offset and limit.
-
-`GET /v1/{project_id}/dbss/audit/instances` (`ListAuditInstances`). The project id is filled in from the client's configuration.*/
-    #[deprecated(
-        note = "the service is retiring this operation; use ListAuditInstancesNew"
-    )]
+    /// List audit instances (first API generation).
+    ///
+    /// Returns one page of the audit instances of the project, with the total count so callers can page through all of them using offset and limit.
+    ///
+    /// `GET /v1/{project_id}/dbss/audit/instances` (`ListAuditInstances`). The project id is filled in from the client's configuration.
+    #[deprecated(note = "the service is retiring this operation; use ListAuditInstancesNew")]
     pub fn list_audit_instances(&self) -> dbss_api::builder::ListAuditInstances<'a> {
-        #[allow(deprecated)] self.api.list_audit_instances().project_id(self.project_id)
+        #[allow(deprecated)]
+        self.api.list_audit_instances().project_id(self.project_id)
     }
-    /**Change the security group of an audit instance.
-
-Replaces the security group bound to an audit instance. The list must hold exactly one security group id: the service does not accept more today.
-
-`POST /v1/{project_id}/dbss/audit/security-group` (`UpdateAuditSecurityGroup`). The project id is filled in from the client's configuration.*/
-    #[deprecated(
-        note = "the service is retiring this operation; use UpdateAuditSecurityGroupNew"
-    )]
-    pub fn update_audit_security_group(
-        &self,
-    ) -> dbss_api::builder::UpdateAuditSecurityGroup<'a> {
+    /// Change the security group of an audit instance.
+    ///
+    /// Replaces the security group bound to an audit instance. The list must hold exactly one security group id: the service does not accept more today.
+    ///
+    /// `POST /v1/{project_id}/dbss/audit/security-group` (`UpdateAuditSecurityGroup`). The project id is filled in from the client's configuration.
+    #[deprecated(note = "the service is retiring this operation; use UpdateAuditSecurityGroupNew")]
+    pub fn update_audit_security_group(&self) -> dbss_api::builder::UpdateAuditSecurityGroup<'a> {
         #[allow(deprecated)]
         self.api.update_audit_security_group().project_id(self.project_id)
     }
@@ -59,11 +54,7 @@ impl Operation for dbss_api::builder::ListAuditInstances<'_> {
     fn meta() -> &'static OperationMeta {
         &OPERATIONS[0usize]
     }
-    fn dispatch(
-        self,
-    ) -> impl std::future::Future<
-        Output = crate::operation::Dispatched<Self::Output>,
-    > + Send {
+    fn dispatch(self) -> impl std::future::Future<Output = crate::operation::Dispatched<Self::Output>> + Send {
         self.send()
     }
 }
@@ -72,11 +63,7 @@ impl Operation for dbss_api::builder::UpdateAuditSecurityGroup<'_> {
     fn meta() -> &'static OperationMeta {
         &OPERATIONS[1usize]
     }
-    fn dispatch(
-        self,
-    ) -> impl std::future::Future<
-        Output = crate::operation::Dispatched<Self::Output>,
-    > + Send {
+    fn dispatch(self) -> impl std::future::Future<Output = crate::operation::Dispatched<Self::Output>> + Send {
         self.send()
     }
 }
