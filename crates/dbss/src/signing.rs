@@ -78,7 +78,9 @@ pub enum SigningError {
 /// with what must be sent. The caller adds `Authorization` and sends the canonical query.
 pub fn sign(request: &mut SignableRequest, ak: &str, sk: &str, now: DateTime<Utc>) -> Result<Signature, SigningError> {
     complete_headers(request, now);
+    // The date is parsed before values are trimmed, as in the official signer.
     let date = signing_date(&request.headers)?;
+    trim_values(&mut request.headers);
     let canonical = canonical_request(request);
     let string_to_sign = string_to_sign(&date, &canonical.text);
     let signature = hmac_hex(sk.as_bytes(), string_to_sign.as_bytes());
@@ -96,25 +98,24 @@ pub fn sign(request: &mut SignableRequest, ak: &str, sk: &str, now: DateTime<Utc
     })
 }
 
-/// Adds the headers the official signer adds before signing, and trims every value.
+/// Adds the headers the official signer adds before signing, in its order: the unsigned-payload
+/// marker for a non-empty `Content-Type` that is neither JSON nor BSON (looked up by its exact
+/// spelling, tested before trimming), then `X-Sdk-Date`, then `Host`.
 pub fn complete_headers(request: &mut SignableRequest, now: DateTime<Utc>) {
-    for (_, value) in &mut request.headers {
-        let trimmed = value.trim();
-        if trimmed.len() != value.len() {
-            *value = trimmed.to_owned();
-        }
-    }
-    // The official signer looks this header up by its exact spelling.
     let content_type = request
         .headers
         .iter()
         .find(|(name, _)| name == "Content-Type")
         .map(|(_, v)| v.as_str());
     let hashed = |ct: &str| ct.starts_with("application/json") || ct.starts_with("application/bson");
-    if content_type.is_some_and(|ct| !hashed(ct)) {
-        request
-            .headers
-            .push((CONTENT_SHA256_HEADER.to_owned(), UNSIGNED_PAYLOAD.to_owned()));
+    if content_type.is_some_and(|ct| !ct.is_empty() && !hashed(ct)) {
+        // Python assigns a dict key: an entry spelled exactly so is replaced, not repeated.
+        match request.headers.iter_mut().find(|(name, _)| name == CONTENT_SHA256_HEADER) {
+            Some((_, value)) => *value = UNSIGNED_PAYLOAD.to_owned(),
+            None => request
+                .headers
+                .push((CONTENT_SHA256_HEADER.to_owned(), UNSIGNED_PAYLOAD.to_owned())),
+        }
     }
     if header(&request.headers, DATE_HEADER).is_none() {
         request
@@ -124,6 +125,21 @@ pub fn complete_headers(request: &mut SignableRequest, now: DateTime<Utc>) {
     if header(&request.headers, "Host").is_none() {
         request.headers.push(("Host".to_owned(), request.host.clone()));
     }
+}
+
+/// Trims header values as Python's `str.strip()` does (what the official SDK signs and sends).
+fn trim_values(headers: &mut [(String, String)]) {
+    for (_, value) in headers {
+        let trimmed = trim(value);
+        if trimmed.len() != value.len() {
+            *value = trimmed.to_owned();
+        }
+    }
+}
+
+/// Python's `str.strip()`: Unicode whitespace plus the separators U+001C..U+001F.
+pub fn trim(value: &str) -> &str {
+    value.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 
 /// The signing time, re-formatted from the parsed `X-Sdk-Date` as the official signer does.
@@ -219,7 +235,8 @@ fn payload_hash(request: &SignableRequest) -> String {
     if request.body.is_empty() {
         return EMPTY_BODY_SHA256.to_owned();
     }
-    match header(&request.headers, CONTENT_SHA256_HEADER) {
+    // The first header of that name in any case; an empty value counts as absent.
+    match header(&request.headers, CONTENT_SHA256_HEADER).filter(|v| !v.is_empty()) {
         Some(value) => value.to_owned(),
         None => hex::encode(Sha256::digest(&request.body)),
     }
@@ -290,7 +307,7 @@ pub fn verify(request: &SignableRequest, signed_headers: &str, sk: &str, signatu
     let mut headers = Vec::with_capacity(wanted.len());
     for name in &wanted {
         match header(&request.headers, name) {
-            Some(value) => headers.push(((*name).to_owned(), value.trim().to_owned())),
+            Some(value) => headers.push(((*name).to_owned(), trim(value).to_owned())),
             None => return false,
         }
     }
