@@ -118,7 +118,9 @@ pub fn authenticate(
         ));
     }
     if let Some(project) = header(headers, "x-project-id").filter(|p| *p != identity.project_id) {
-        return Err(ApiError::forbidden(format!("X-Project-Id {project} is not the credential's project")));
+        return Err(ApiError::forbidden(format!(
+            "X-Project-Id {project} is not the credential's project"
+        )));
     }
     Ok(())
 }

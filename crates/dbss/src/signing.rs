@@ -110,7 +110,11 @@ pub fn complete_headers(request: &mut SignableRequest, now: DateTime<Utc>) {
     let hashed = |ct: &str| ct.starts_with("application/json") || ct.starts_with("application/bson");
     if content_type.is_some_and(|ct| !ct.is_empty() && !hashed(ct)) {
         // Python assigns a dict key: an entry spelled exactly so is replaced, not repeated.
-        match request.headers.iter_mut().find(|(name, _)| name == CONTENT_SHA256_HEADER) {
+        match request
+            .headers
+            .iter_mut()
+            .find(|(name, _)| name == CONTENT_SHA256_HEADER)
+        {
             Some((_, value)) => *value = UNSIGNED_PAYLOAD.to_owned(),
             None => request
                 .headers
