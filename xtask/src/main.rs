@@ -4,6 +4,7 @@
 //! * `test`: prepare the official-SDK oracle (a Python venv) and run every test of the workspace.
 
 mod codegen;
+mod drift;
 mod normalize;
 mod oracle;
 mod render;
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => codegen::check(&root),
         ["test", rest @ ..] => oracle::run_tests(&root, rest),
         ["oracle"] => oracle::ensure(&root).map(|python| println!("{}", python.display())),
+        ["drift"] => drift::run(&root),
         _ => Err(USAGE.to_owned()),
     };
     match outcome {

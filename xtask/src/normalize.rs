@@ -15,6 +15,8 @@
 //! * schemas reached only from responses lose `required`, `enum` and value limits: a response
 //!   field that is missing, null or unexpected must never fail a call. Request schemas keep
 //!   every constraint: requests are strict;
+//! * numeric ranges of parameters are dropped (they would make the builders take `NonZeroU32`
+//!   and the like); the CLI checks them from the faithful spec;
 //! * examples are dropped (they live in the faithful spec for tests and docs).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -69,6 +71,12 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
                 if p.get("x-credential").and_then(Value::as_bool) != Some(true) {
                     let mut p = p.clone();
                     strip_keys(&mut p, &["example", "examples"]);
+                    // Numeric ranges would turn parameters into NonZero/newtype integers; the
+                    // CLI checks them from the faithful spec, and the service enforces them.
+                    if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
+                        schema.remove("minimum");
+                        schema.remove("maximum");
+                    }
                     params.push(p);
                 }
             }

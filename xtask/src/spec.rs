@@ -81,6 +81,8 @@ impl Spec {
                 location: str_field(p, "in").unwrap_or_default(),
                 required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
                 ty: ParamType::of(schema),
+                minimum: schema.get("minimum").and_then(Value::as_i64),
+                maximum: schema.get("maximum").and_then(Value::as_i64),
                 description: str_field(p, "description").unwrap_or_default(),
                 enum_values: schema
                     .get("enum")
@@ -179,6 +181,8 @@ pub struct Param {
     pub location: String,
     pub required: bool,
     pub ty: ParamType,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
     pub description: String,
     pub enum_values: Vec<String>,
 }

@@ -43,10 +43,17 @@ fn check_names_the_stale_file_when_the_spec_is_edited_without_regenerating() {
 fn an_operation_without_examples_is_refused() {
     let scratch = copy_of_project("no-example");
     let spec_path = scratch.join(codegen::SPEC);
-    let spec = fs::read_to_string(&spec_path).expect("spec readable");
-    let edited = spec.replacen("              example:\n                result: SUCCESS\n", "", 1);
-    assert_ne!(spec, edited);
-    fs::write(&spec_path, edited).expect("spec writable");
+    let text = fs::read_to_string(&spec_path).expect("spec readable");
+    let mut spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("spec parses");
+    let media = spec["paths"]["/v1/{project_id}/dbss/audit/security-group"]["post"]["responses"]["200"]["content"]
+        ["application/json"]
+        .as_mapping_mut()
+        .expect("the seed operation documents a JSON 200");
+    assert!(
+        media.remove("example").is_some(),
+        "the seed operation has an example to remove"
+    );
+    fs::write(&spec_path, serde_yaml::to_string(&spec).expect("spec serialises")).expect("spec writable");
     let message = codegen::check(&scratch).expect_err("missing example must fail");
     assert!(
         message.contains("UpdateAuditSecurityGroup: response 200 has no example"),

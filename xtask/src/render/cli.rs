@@ -78,18 +78,33 @@ fn arg(p: &Param) -> TokenStream {
         if p.required { ", required" } else { "" }
     );
     let required = p.required;
-    let parser = if !p.enum_values.is_empty() {
-        let values = &p.enum_values;
-        quote!(.value_parser([#(#values),*]))
-    } else {
-        match p.ty {
-            ParamType::I32 => quote!(.value_parser(clap::value_parser!(i32))),
-            ParamType::I64 => quote!(.value_parser(clap::value_parser!(i64))),
-            ParamType::F64 => quote!(.value_parser(clap::value_parser!(f64))),
-            ParamType::Bool => quote!(.value_parser(clap::value_parser!(bool))),
-            ParamType::StringList => quote!(.action(clap::ArgAction::Append)),
-            ParamType::String => quote!(),
+    let range = match (p.minimum, p.maximum) {
+        (Some(min), Some(max)) => quote!(.range(#min..=#max)),
+        (Some(min), None) => quote!(.range(#min..)),
+        (None, Some(max)) => quote!(.range(..=#max)),
+        (None, None) => quote!(),
+    };
+    let typed = match p.ty {
+        ParamType::I32 => quote!(.value_parser(clap::value_parser!(i32)#range)),
+        ParamType::I64 => quote!(.value_parser(clap::value_parser!(i64)#range)),
+        ParamType::F64 => quote!(.value_parser(clap::value_parser!(f64))),
+        ParamType::Bool => quote!(.value_parser(clap::value_parser!(bool))),
+        ParamType::StringList => quote!(.action(clap::ArgAction::Append)),
+        ParamType::String => quote!(),
+    };
+    let parser = match (p.ty, p.enum_values.is_empty()) {
+        // Integer enums are parsed as integers and checked by the generated type;
+        // booleans need no list of values.
+        (ParamType::String, false) => {
+            let values = &p.enum_values;
+            quote!(.value_parser([#(#values),*]))
         }
+        _ => typed,
+    };
+    let help = if p.enum_values.is_empty() || p.ty == ParamType::String {
+        help
+    } else {
+        format!("{help}; one of {}", p.enum_values.join(", "))
     };
     quote! {
         Arg::new(#id).long(#long).help(#help).required(#required) #parser
@@ -102,12 +117,12 @@ fn dispatch_arm(op: &Operation) -> TokenStream {
     let sets = op.params.iter().filter(|p| !p.is_from_config()).map(|p| {
         let id = &p.name;
         let setter = ident(&p.snake());
-        let rust_ty = match (p.ty, p.enum_values.is_empty()) {
-            (ParamType::I32, true) => quote!(i32),
-            (ParamType::I64, true) => quote!(i64),
-            (ParamType::F64, true) => quote!(f64),
-            (ParamType::Bool, true) => quote!(bool),
-            _ => quote!(String),
+        let rust_ty = match p.ty {
+            ParamType::I32 => quote!(i32),
+            ParamType::I64 => quote!(i64),
+            ParamType::F64 => quote!(f64),
+            ParamType::Bool => quote!(bool),
+            ParamType::String | ParamType::StringList => quote!(String),
         };
         if p.ty == ParamType::StringList {
             quote! {
