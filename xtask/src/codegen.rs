@@ -49,6 +49,10 @@ pub fn artifacts(root: &Path) -> Result<Vec<Artifact>> {
             path: "crates/dbss-cli/src/generated/api.rs".into(),
             content: render::rust_file(&rust_header, render::cli::render(&ops))?,
         },
+        Artifact {
+            path: "tests/generated/operations.rs".into(),
+            content: render::rust_file(&rust_header, render::contract::render(&ops)?)?,
+        },
     ])
 }
 

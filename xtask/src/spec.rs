@@ -81,6 +81,7 @@ impl Spec {
                 location: str_field(p, "in").unwrap_or_default(),
                 required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
                 ty: ParamType::of(schema),
+                example: p.get("example").cloned(),
                 minimum: schema.get("minimum").and_then(Value::as_i64),
                 maximum: schema.get("maximum").and_then(Value::as_i64),
                 description: str_field(p, "description").unwrap_or_default(),
@@ -152,7 +153,13 @@ impl Spec {
                 ref_type_name(content.get("schema")).unwrap_or_else(|| format!("{}Response", id.to_upper_camel_case())),
             ),
         };
-        Ok(Success { status, kind })
+        let example = response
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.values().next())
+            .and_then(|media| media.get("example"))
+            .cloned();
+        Ok(Success { status, kind, example })
     }
 }
 
@@ -181,6 +188,7 @@ pub struct Param {
     pub location: String,
     pub required: bool,
     pub ty: ParamType,
+    pub example: Option<Value>,
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
     pub description: String,
@@ -234,6 +242,8 @@ pub struct Body {
 pub struct Success {
     pub status: u16,
     pub kind: ResponseKind,
+    /// The documented example body of the success response.
+    pub example: Option<Value>,
 }
 
 pub enum ResponseKind {

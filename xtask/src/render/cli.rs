@@ -146,13 +146,14 @@ fn dispatch_arm(op: &Operation) -> TokenStream {
         ResponseKind::Binary => quote!(finish_binary(call).await),
         _ => quote!(finish_json(call).await),
     };
+    // Each arm is boxed, so the dispatch future stays small whatever the number of operations.
     quote! {
-        #name => {
+        #name => Box::pin(async move {
             #[allow(deprecated, unused_mut)]
             let mut call = client.ops().#method();
             #(#sets)*
             #body
             #finish
-        }
+        }).await,
     }
 }

@@ -1,6 +1,7 @@
 //! Renderers of the Rust artifacts derived from the spec.
 
 pub mod cli;
+pub mod contract;
 pub mod ops;
 
 use std::{
