@@ -140,7 +140,7 @@ impl SigningTransport {
                 _ => None,
             };
             let Some((delay, next)) = retry else {
-                return outcome;
+                return outcome.map(|response| documented_empty_success(response, meta));
             };
             tracing::debug!(
                 operation = operation_id,
@@ -249,6 +249,25 @@ pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, e
         value.set_sensitive(true);
         headers.insert(reqwest::header::AUTHORIZATION, value);
     }
+}
+
+/// The documentation gives some body-less operations a 204 success (tag create/delete), while
+/// the official SDK also reads a 200 with a text body there. Any 2xx answer to an operation
+/// whose documented success has no body is that success: it is handed on as the documented
+/// status, without its body, instead of failing as an unexpected status.
+fn documented_empty_success(response: reqwest::Response, meta: Option<&OperationMeta>) -> reqwest::Response {
+    let Some(meta) = meta.filter(|m| m.success_status == 204) else {
+        return response;
+    };
+    let status = response.status();
+    if !status.is_success() || status.as_u16() == meta.success_status {
+        return response;
+    }
+    let mut rebuilt = http::Response::new(reqwest::Body::from(Vec::new()));
+    *rebuilt.status_mut() = http::StatusCode::NO_CONTENT;
+    *rebuilt.headers_mut() = response.headers().clone();
+    rebuilt.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
+    reqwest::Response::from(rebuilt)
 }
 
 /// `Content-Type` is looked up by its exact spelling by the official signer; give it that.
