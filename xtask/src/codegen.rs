@@ -34,12 +34,20 @@ pub fn artifacts(root: &Path) -> Result<Vec<Artifact>> {
          // Do not edit: change the spec and rerun the generator.\n"
     );
     let progenitor = normalize::progenitor_form(&spec)?;
-    let progenitor_yaml = serde_yaml::to_string(&progenitor).map_err(|e| e.to_string())?;
+    let progenitor_yaml = format!(
+        "{yaml_header}{}",
+        serde_yaml::to_string(&progenitor).map_err(|e| e.to_string())?
+    );
+    let client = crate::progenitor_codegen::generate_client(&progenitor_yaml)?;
 
     Ok(vec![
         Artifact {
             path: "crates/dbss-api/spec/dbss.progenitor.yaml".into(),
-            content: format!("{yaml_header}{progenitor_yaml}"),
+            content: progenitor_yaml,
+        },
+        Artifact {
+            path: "crates/dbss-api/src/generated/client.rs".into(),
+            content: format!("{rust_header}\n{client}"),
         },
         Artifact {
             path: "crates/dbss/src/generated/operations.rs".into(),

@@ -7,6 +7,8 @@ mod codegen;
 mod drift;
 mod normalize;
 mod oracle;
+#[path = "../../crates/dbss-api/codegen.rs"]
+mod progenitor_codegen;
 mod render;
 mod spec;
 
