@@ -109,6 +109,7 @@ impl Spec {
             None => None,
         };
         let success = self.success_response(&id, op)?;
+        let paging = self.paging(&id, op, &params, body.as_ref(), &success)?;
         Ok(Operation {
             snake: id.to_snake_case(),
             kebab: id.to_kebab_case(),
@@ -127,8 +128,88 @@ impl Spec {
             params,
             body,
             success,
+            paging,
             id,
         })
+    }
+
+    /// The `x-paging` extension, with the Rust types the generated pager needs.
+    fn paging(
+        &self,
+        id: &str,
+        op: &Value,
+        params: &[Param],
+        body: Option<&Body>,
+        success: &Success,
+    ) -> Result<Option<Paging>> {
+        let Some(ext) = op.get("x-paging") else { return Ok(None) };
+        let items = str_field(ext, "items").ok_or_else(|| format!("{id}: x-paging without items"))?;
+        let total = str_field(ext, "total");
+        let ResponseKind::Json(response) = &success.kind else {
+            return Err(format!("{id}: x-paging on an operation without a JSON response"));
+        };
+        let schemas = self
+            .root
+            .pointer("/components/schemas")
+            .ok_or("no components.schemas")?;
+        let schema = schemas
+            .as_object()
+            .and_then(|m| m.iter().find(|(name, _)| name.to_upper_camel_case() == *response))
+            .map(|(_, s)| s)
+            .ok_or_else(|| format!("{id}: response schema {response} not found"))?;
+        let item_type = ref_type_name(schema.pointer(&format!("/properties/{items}/items")))
+            .ok_or_else(|| format!("{id}: x-paging items {items} is not an array of a named schema"))?;
+        let style = match str_field(ext, "style").as_deref() {
+            Some("offset-limit") => {
+                let ty = |name: &str| {
+                    params
+                        .iter()
+                        .find(|p| p.name == name && p.location == "query")
+                        .map(|p| p.ty)
+                        .ok_or_else(|| format!("{id}: x-paging needs a query parameter {name}"))
+                };
+                PagingStyle::OffsetLimit {
+                    offset: ty("offset")?,
+                    limit: ty("limit")?,
+                }
+            }
+            Some("page-size") => {
+                let body = body.ok_or_else(|| format!("{id}: page-size paging needs a body"))?;
+                let schema = schemas
+                    .as_object()
+                    .and_then(|m| m.iter().find(|(name, _)| name.to_upper_camel_case() == body.type_name))
+                    .map(|(_, s)| s)
+                    .ok_or_else(|| format!("{id}: body schema {} not found", body.type_name))?;
+                let field = |key: &str| -> Result<BodyField> {
+                    let name = str_field(ext, key).unwrap_or_else(|| key.into());
+                    let prop = schema
+                        .pointer(&format!("/properties/{name}"))
+                        .ok_or_else(|| format!("{id}: x-paging {key} field {name} is not in the body"))?;
+                    let required = schema
+                        .get("required")
+                        .and_then(Value::as_array)
+                        .is_some_and(|r| r.iter().any(|v| v.as_str() == Some(name.as_str())));
+                    Ok(BodyField {
+                        ty: ParamType::of(prop),
+                        required,
+                        name,
+                    })
+                };
+                let first = ext.get("first-page").and_then(Value::as_u64).unwrap_or(1);
+                PagingStyle::PageSize {
+                    page: field("page")?,
+                    size: field("size")?,
+                    first,
+                }
+            }
+            other => return Err(format!("{id}: unknown x-paging style {other:?}")),
+        };
+        Ok(Some(Paging {
+            style,
+            items,
+            item_type,
+            total,
+        }))
     }
 
     fn success_response(&self, id: &str, op: &Value) -> Result<Success> {
@@ -181,6 +262,36 @@ pub struct Operation {
     pub params: Vec<Param>,
     pub body: Option<Body>,
     pub success: Success,
+    pub paging: Option<Paging>,
+}
+
+/// How a list operation pages (`x-paging`).
+pub struct Paging {
+    pub style: PagingStyle,
+    /// The response field holding the page's items.
+    pub items: String,
+    /// The Rust type of one item.
+    pub item_type: String,
+    /// The response field holding the total over all pages, if any.
+    pub total: Option<String>,
+}
+
+pub enum PagingStyle {
+    /// `offset` and `limit` query parameters.
+    OffsetLimit { offset: ParamType, limit: ParamType },
+    /// Page number and page size in the request body.
+    PageSize {
+        page: BodyField,
+        size: BodyField,
+        first: u64,
+    },
+}
+
+/// A scalar field of a request body.
+pub struct BodyField {
+    pub name: String,
+    pub ty: ParamType,
+    pub required: bool,
 }
 
 pub struct Param {

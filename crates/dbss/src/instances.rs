@@ -81,7 +81,9 @@ impl Client {
         &self,
         page_size: u64,
     ) -> impl Stream<Item = Result<Page<AuditInstanceListBean>, Error>> + '_ {
-        paging::offset_pages(page_size, move |offset, limit| self.list_audit_instances(offset, limit))
+        paging::offset_pages(page_size, paging::Step::ByItems, move |offset, limit| {
+            self.list_audit_instances(offset, limit)
+        })
     }
 }
 

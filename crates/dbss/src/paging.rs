@@ -1,8 +1,12 @@
-//! Offset/limit paging as lazy streams: one page in memory at a time.
+//! Paging as lazy streams: one page in memory at a time, fetched only when the stream is read.
+//!
+//! Every list operation the spec marks with `x-paging` (offset/limit query parameters, or
+//! page/size in the body) implements [`Paged`], so its builder gets `.pages(n)` and
+//! `.items(n)`. Exporting millions of audit rows therefore runs in constant memory.
 
 use futures::{Stream, TryStreamExt, stream};
 
-use crate::Error;
+use crate::{Error, Operation};
 
 /// One page of a list operation.
 #[derive(Clone, Debug, PartialEq)]
@@ -15,37 +19,105 @@ pub struct Page<T> {
     pub offset: u64,
 }
 
-/// Streams the pages of an offset/limit list, fetching each only when asked for.
+/// A list operation whose builder can be pointed at any page (generated for every operation
+/// with `x-paging` in the spec).
+///
+/// ```no_run
+/// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+/// use dbss::paging::Paged;
+/// use futures::TryStreamExt;
+/// let instance = "062212d8-8e30-4783-9671-43f3f1f3bb1e";
+/// let mut databases = std::pin::pin!(client.ops().list_audit_databases_new().instance_id(instance).items(100));
+/// while let Some(database) = databases.try_next().await? {
+///     println!("{database:?}");
+/// }
+/// # Ok(()) }
+/// ```
+pub trait Paged: Operation + Clone {
+    /// One item of a page.
+    type Item: Send;
+    /// Whether the API counts pages (page/size) rather than items (offset/limit).
+    const PAGE_NUMBERED: bool;
+
+    /// This request, for the page starting at `offset` with `limit` items.
+    fn at(self, offset: u64, limit: u64) -> Self;
+
+    /// A response's items and reported total.
+    fn split(output: Self::Output) -> (Vec<Self::Item>, Option<u64>);
+
+    /// Every page, `page_size` items at a time, fetched lazily.
+    fn pages(self, page_size: u64) -> impl Stream<Item = Result<Page<Self::Item>, Error>> + Send
+    where
+        Self: Sync,
+    {
+        let step = if Self::PAGE_NUMBERED {
+            Step::ByPage
+        } else {
+            Step::ByItems
+        };
+        offset_pages(page_size, step, move |offset, limit| {
+            let request = self.clone().at(offset, limit);
+            async move {
+                let (items, total) = Self::split(request.call().await?);
+                Ok(Page { items, total, offset })
+            }
+        })
+    }
+
+    /// Every item of every page, fetched lazily `page_size` at a time.
+    fn items(self, page_size: u64) -> impl Stream<Item = Result<Self::Item, Error>> + Send
+    where
+        Self: Sync,
+    {
+        items(self.pages(page_size))
+    }
+}
+
+/// How the next page's offset follows from the current one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// By the number of items received (offset/limit APIs: robust to a service that caps `limit`).
+    ByItems,
+    /// By the page size (page/size APIs: page numbers must advance one at a time).
+    ByPage,
+}
+
+/// Streams the pages of a list, fetching each only when asked for.
 ///
 /// Stops after an empty page, once `total` items have been seen or, when the service reports
-/// no total, after a short page. (A service that caps `limit` below the request still pages
-/// correctly, since the total decides.)
-pub fn offset_pages<'a, T, F, Fut>(limit: u64, fetch: F) -> impl Stream<Item = Result<Page<T>, Error>> + 'a
+/// no total, after a short page.
+pub fn offset_pages<T, F, Fut>(limit: u64, step: Step, fetch: F) -> impl Stream<Item = Result<Page<T>, Error>>
 where
-    T: 'a,
-    F: Fn(u64, u64) -> Fut + 'a,
-    Fut: Future<Output = Result<Page<T>, Error>> + 'a,
+    F: Fn(u64, u64) -> Fut,
+    Fut: Future<Output = Result<Page<T>, Error>>,
 {
     let limit = limit.max(1);
-    stream::try_unfold((0u64, false, fetch), move |(offset, done, fetch)| async move {
-        if done {
-            return Ok(None);
-        }
-        let page = fetch(offset, limit).await?;
-        let next = offset + page.items.len() as u64;
-        let finished = page.items.is_empty()
-            || match page.total {
-                Some(total) => next >= total,
-                None => (page.items.len() as u64) < limit,
+    // (next offset, items seen so far, finished)
+    stream::try_unfold(
+        (0u64, 0u64, false, fetch),
+        move |(offset, seen, done, fetch)| async move {
+            if done {
+                return Ok(None);
+            }
+            let page = fetch(offset, limit).await?;
+            let received = page.items.len() as u64;
+            let seen = seen + received;
+            let finished = received == 0
+                || match page.total {
+                    Some(total) => seen >= total,
+                    None => received < limit,
+                };
+            let next = match step {
+                Step::ByItems => offset + received,
+                Step::ByPage => offset + limit,
             };
-        Ok(Some((page, (next, finished, fetch))))
-    })
+            Ok(Some((page, (next, seen, finished, fetch))))
+        },
+    )
 }
 
 /// Flattens a page stream into an item stream.
-pub fn items<'a, T: 'a>(
-    pages: impl Stream<Item = Result<Page<T>, Error>> + 'a,
-) -> impl Stream<Item = Result<T, Error>> + 'a {
+pub fn items<T>(pages: impl Stream<Item = Result<Page<T>, Error>>) -> impl Stream<Item = Result<T, Error>> {
     pages
         .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
         .try_flatten()

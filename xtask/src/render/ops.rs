@@ -5,12 +5,13 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::{doc_attrs, doc_text};
-use crate::spec::{Operation, ResponseKind};
+use crate::spec::{BodyField, Operation, PagingStyle, ParamType, ResponseKind};
 
 pub fn render(ops: &[Operation]) -> TokenStream {
     let metas = ops.iter().map(meta);
     let methods = ops.iter().map(accessor);
     let impls = ops.iter().enumerate().map(|(index, op)| operation_impl(index, op));
+    let pagers = ops.iter().filter_map(pager);
     let count = ops.len();
     quote! {
         use crate::operation::{Operation, OperationMeta};
@@ -23,7 +24,64 @@ pub fn render(ops: &[Operation]) -> TokenStream {
         }
 
         #(#impls)*
+
+        #(#pagers)*
     }
+}
+
+/// `impl Paged` for an operation with `x-paging`.
+fn pager(op: &Operation) -> Option<TokenStream> {
+    let paging = op.paging.as_ref()?;
+    let builder = ident(&op.pascal);
+    let item = ident(&paging.item_type);
+    let items = ident(&paging.items);
+    let number = |ty: ParamType, value: TokenStream| match ty {
+        ParamType::String | ParamType::StringList => quote!(#value.to_string()),
+        _ => quote!(#value),
+    };
+    let at = match &paging.style {
+        PagingStyle::OffsetLimit { offset, limit } => {
+            let offset = number(*offset, quote!(offset));
+            let limit = number(*limit, quote!(limit));
+            quote!(self.offset(#offset).limit(#limit))
+        }
+        PagingStyle::PageSize { page, size, first } => {
+            let setter = |field: &BodyField, value: TokenStream| {
+                let name = ident(&field.name);
+                let value = match field.ty {
+                    ParamType::I32 => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
+                    ParamType::I64 => quote!(i64::try_from(#value).unwrap_or(i64::MAX)),
+                    _ => quote!((#value).to_string()),
+                };
+                let value = if field.required { value } else { quote!(Some(#value)) };
+                quote!(.#name(#value))
+            };
+            let page = setter(page, quote!(offset / limit.max(1) + #first));
+            let size = setter(size, quote!(limit));
+            quote!(self.body_map(|body| body #page #size))
+        }
+    };
+    let total = match &paging.total {
+        Some(field) => {
+            let field = ident(field);
+            quote!(output.#field.and_then(|total| u64::try_from(total).ok()))
+        }
+        None => quote!(None),
+    };
+    let numbered = matches!(paging.style, PagingStyle::PageSize { .. });
+    Some(quote! {
+        impl crate::paging::Paged for dbss_api::builder::#builder<'_> {
+            type Item = dbss_api::types::#item;
+            const PAGE_NUMBERED: bool = #numbered;
+            fn at(self, offset: u64, limit: u64) -> Self {
+                #at
+            }
+            fn split(output: Self::Output) -> (Vec<Self::Item>, Option<u64>) {
+                let total = #total;
+                (output.#items, total)
+            }
+        }
+    })
 }
 
 fn meta(op: &Operation) -> TokenStream {
