@@ -24,6 +24,7 @@ pub fn client_with(endpoint: &str, credentials: dbss::Credentials) -> dbss::Clie
             max_attempts: 3,
             base_delay: Duration::from_millis(5),
             max_delay: Duration::from_millis(20),
+            ..dbss::RetryPolicy::default()
         })
         .build()
         .unwrap_or_else(|e| panic!("test client: {e}"))

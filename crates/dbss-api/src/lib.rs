@@ -19,4 +19,4 @@ include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 include!("generated/client.rs");
 
 mod hooks;
-pub use hooks::{Inner, Transport, TransportFuture};
+pub use hooks::{Inner, PrepareFuture, Transport, TransportFuture};

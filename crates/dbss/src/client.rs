@@ -5,6 +5,7 @@ use std::sync::Arc;
 use crate::{
     config::{ClientBuilder, Config},
     error::Error,
+    iam::IssuedToken,
     transport::SigningTransport,
 };
 
@@ -25,13 +26,13 @@ impl Client {
         ClientBuilder::default()
     }
 
-    pub(crate) fn from_config(config: Arc<Config>) -> Result<Client, Error> {
+    pub(crate) fn from_config(config: Arc<Config>, first_token: Option<IssuedToken>) -> Result<Client, Error> {
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .user_agent(crate::USER_AGENT)
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-        let transport = Arc::new(SigningTransport { config: config.clone() });
+        let transport = Arc::new(SigningTransport::new(config.clone(), first_token));
         let api = dbss_api::Client::new_with_client(&config.endpoint, http, dbss_api::Inner::new(transport));
         Ok(Client { api, config })
     }
@@ -49,6 +50,7 @@ impl Client {
         Ops {
             api: &self.api,
             project_id: &self.config.project_id,
+            domain_id: self.config.domain_id.as_deref(),
         }
     }
 
@@ -73,4 +75,5 @@ impl Client {
 pub struct Ops<'a> {
     pub(crate) api: &'a dbss_api::Client,
     pub(crate) project_id: &'a str,
+    pub(crate) domain_id: Option<&'a str>,
 }

@@ -1,10 +1,20 @@
 //! Client configuration: where to send requests, as whom, and how patiently.
+//!
+//! Whatever is not set explicitly is looked up the way Huawei's official SDKs look it up:
+//! credentials and project id from the environment, then from the profile file; endpoints
+//! from the per-region override variable, then the regions file, then the built-in table.
 
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
-use crate::{Client, credentials::Credentials, error::Error, region::Region};
+use crate::{
+    Client,
+    credentials::Credentials,
+    error::Error,
+    iam, provider,
+    region::{self, Region},
+};
 
-/// Environment variables read by [`ClientBuilder::from_env`], named as the official SDKs name them.
+/// Environment variables read, named as the official SDKs name them.
 pub mod env {
     /// Access key.
     pub const AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -14,13 +24,21 @@ pub mod env {
     pub const SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
     /// Project id.
     pub const PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+    /// Account (domain) id, for the few operations whose path holds it.
+    pub const DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
+    /// IAM endpoint used for token exchange and project lookup.
+    pub const IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
+    /// Path of the profile (credentials) file; default `~/.huaweicloud/credentials`.
+    pub const CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
+    /// Path of the regions file; default `~/.huaweicloud/regions.yaml`.
+    pub const REGIONS_FILE: &str = "HUAWEICLOUD_SDK_REGIONS_FILE";
     /// Prefix of the per-region endpoint override, followed by the upper-cased region id with
     /// `-` replaced by `_` (`HUAWEICLOUD_SDK_REGION_DBSS_CN_NORTH_4`); comma-separated, first wins.
     pub const REGION_OVERRIDE_PREFIX: &str = "HUAWEICLOUD_SDK_REGION_DBSS_";
 }
 
 /// How failed attempts are retried.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
     /// Attempts in all, the first included (1 disables retries).
     pub max_attempts: u32,
@@ -28,6 +46,15 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// Largest backoff ceiling.
     pub max_delay: Duration,
+    /// Also retry operations that are not idempotent (orders, deletes, ...) after a failure
+    /// where the request may have reached the server. Off by default: such a retry could
+    /// create or delete twice. Refused connections and 429s are retried regardless.
+    pub retry_non_idempotent: bool,
+    /// Retries one client may spend before it stops retrying: each retry costs
+    /// `retry_cost`, each success gives one back. Stops a failing service from being hammered.
+    pub budget: u32,
+    /// What one retry costs from the budget.
+    pub retry_cost: u32,
 }
 
 impl Default for RetryPolicy {
@@ -36,6 +63,9 @@ impl Default for RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(5),
+            retry_non_idempotent: false,
+            budget: 500,
+            retry_cost: 5,
         }
     }
 }
@@ -44,8 +74,11 @@ impl Default for RetryPolicy {
 #[derive(Clone, Debug)]
 pub struct Config {
     pub(crate) endpoint: String,
+    pub(crate) region: Option<String>,
     pub(crate) project_id: String,
+    pub(crate) domain_id: Option<String>,
     pub(crate) credentials: Credentials,
+    pub(crate) iam_endpoint: String,
     pub(crate) connect_timeout: Duration,
     pub(crate) attempt_timeout: Duration,
     pub(crate) total_timeout: Option<Duration>,
@@ -69,28 +102,22 @@ pub struct ClientBuilder {
     endpoint: Option<String>,
     region: Option<String>,
     project_id: Option<String>,
+    domain_id: Option<String>,
     credentials: Option<Credentials>,
+    iam_endpoint: Option<String>,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    /// Variables to read instead of the process environment.
+    environment: Option<HashMap<String, String>>,
 }
 
 impl ClientBuilder {
-    /// A builder pre-filled from the official SDKs' environment variables ([`env`]):
-    /// credentials (AK/SK, with the security token when set) and project id.
+    /// A builder that reads nothing from the environment beyond what [`ClientBuilder::build`]
+    /// always consults; kept for readability at call sites that rely on the environment.
     pub fn from_env() -> ClientBuilder {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let credentials = match (var(env::AK), var(env::SK), var(env::SECURITY_TOKEN)) {
-            (Some(ak), Some(sk), Some(token)) => Some(Credentials::temporary(ak, sk, token)),
-            (Some(ak), Some(sk), None) => Some(Credentials::ak_sk(ak, sk)),
-            _ => None,
-        };
-        ClientBuilder {
-            credentials,
-            project_id: var(env::PROJECT_ID),
-            ..ClientBuilder::default()
-        }
+        ClientBuilder::default()
     }
 
     /// The region whose endpoint to use (see [`crate::REGIONS`]).
@@ -112,9 +139,30 @@ impl ClientBuilder {
         self
     }
 
-    /// Who the calls are made as.
+    /// The account (domain) id, for the operations whose path holds `{domain_id}`.
+    pub fn domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        self.domain_id = Some(domain_id.into());
+        self
+    }
+
+    /// Who the calls are made as. Without this, credentials come from the environment
+    /// (`HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN`), then from the profile file.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
+        self
+    }
+
+    /// The IAM endpoint for token exchange and project lookup (default:
+    /// `$HUAWEICLOUD_SDK_IAM_ENDPOINT`, the profile's `iam_endpoint`, the region's IAM, or for
+    /// an explicit endpoint without a region, that endpoint).
+    pub fn iam_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Reads these variables instead of the process environment (for tools and tests).
+    pub fn environment(mut self, vars: impl IntoIterator<Item = (String, String)>) -> Self {
+        self.environment = Some(vars.into_iter().collect());
         self
     }
 
@@ -142,41 +190,133 @@ impl ClientBuilder {
         self
     }
 
-    /// Validates the configuration and builds the client.
+    /// Validates the configuration and builds the client, without any network call. The
+    /// project id must be known (set, in the environment or in the profile file); use
+    /// [`ClientBuilder::build_async`] to look it up from the region through IAM.
     pub fn build(self) -> Result<Client, Error> {
-        let endpoint = match (self.endpoint, self.region) {
-            (Some(endpoint), _) => explicit_endpoint(&endpoint)?,
-            (None, Some(region)) => region_endpoint(&region)?,
-            (None, None) => {
-                return Err(Error::Config("no endpoint: set a region or an endpoint".into()));
-            }
-        };
-        let project_id = self.project_id.filter(|p| !p.is_empty()).ok_or_else(|| {
-            Error::Config(format!(
-                "no project id: set one, or the {} environment variable",
-                env::PROJECT_ID
-            ))
-        })?;
-        if !project_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Err(Error::Config(
-                "the project id may only hold letters, digits, '-' and '_'".into(),
-            ));
+        let (config, missing_project) = self.resolve()?;
+        if let Some(reason) = missing_project {
+            return Err(Error::Config(format!(
+                "{reason}; or call build_async() to look it up from the region"
+            )));
         }
-        let credentials = self.credentials.ok_or_else(|| {
-            Error::Config(format!(
-                "no credentials: set them, or the {} and {} environment variables",
-                env::AK,
-                env::SK
-            ))
-        })?;
+        Client::from_config(Arc::new(config), None)
+    }
+
+    /// Like [`ClientBuilder::build`], and when no project id is configured, finds the region's
+    /// project through IAM (`GET /v3/projects?name=<region>` for AK/SK; for a password, the
+    /// token exchange scoped to the region's project reports it). Cached per credential and region.
+    pub async fn build_async(self) -> Result<Client, Error> {
+        let (mut config, missing_project) = self.resolve()?;
+        let mut first_token = None;
+        if let Some(reason) = missing_project {
+            let region = config
+                .region
+                .clone()
+                .ok_or_else(|| Error::Config(format!("{reason}; a region is needed to look it up")))?;
+            let http = reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .timeout(config.attempt_timeout)
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+            config.project_id = match &config.credentials {
+                Credentials::Password(auth) => {
+                    let issued = iam::issue_token(&http, &config.iam_endpoint, auth, iam::Scope::Name(&region)).await?;
+                    let id = issued
+                        .project_id
+                        .clone()
+                        .ok_or_else(|| Error::Credentials("IAM's token names no project".into()))?;
+                    first_token = Some(issued);
+                    id
+                }
+                credentials => iam::project_id(&http, &config.iam_endpoint, credentials, &region).await?,
+            };
+            check_project_id(&config.project_id)?;
+        }
+        Client::from_config(Arc::new(config), first_token)
+    }
+
+    /// Everything but the project-id lookup; the reason the project id is missing, if it is.
+    fn resolve(self) -> Result<(Config, Option<String>), Error> {
+        let environment = self.environment;
+        let var = |name: &str| -> Option<String> {
+            match &environment {
+                Some(vars) => vars.get(name).cloned(),
+                None => std::env::var(name).ok(),
+            }
+            .filter(|v| !v.is_empty())
+        };
+
+        let endpoint = match (&self.endpoint, &self.region) {
+            (Some(endpoint), _) => explicit_endpoint(endpoint)?,
+            (None, Some(region)) => region_endpoint(region, &var)?,
+            (None, None) => return Err(Error::Config("no endpoint: set a region or an endpoint".into())),
+        };
+
+        // Credentials: explicit, then environment, then profile file; the project id and IAM
+        // endpoint come along from wherever credentials were found, unless set explicitly.
+        let mut looked = Vec::new();
+        let mut found = provider::Found::default();
+        let mut credentials = self.credentials;
+        if credentials.is_none() {
+            looked.push("explicit configuration (none given)".to_owned());
+        }
+        let from_env = provider::from_env(&var).map_err(Error::Config)?;
+        let profile_path = provider::profile_path(&var);
+        let from_profile = match &profile_path {
+            Some(path) => provider::from_profile(path).map_err(Error::Config)?,
+            None => None,
+        };
+        for source in [Some(from_env), from_profile] {
+            let Some(source) = source else { continue };
+            if credentials.is_none() {
+                credentials = source.credentials.clone();
+            }
+            found.project_id = found.project_id.or(source.project_id);
+            found.iam_endpoint = found.iam_endpoint.or(source.iam_endpoint);
+        }
+        let Some(credentials) = credentials else {
+            looked.push(format!("environment ({} and {} not set)", env::AK, env::SK));
+            looked.push(match &profile_path {
+                Some(path) if path.exists() => format!("profile file {} (no keys in it)", path.display()),
+                Some(path) => format!("profile file {} (not found)", path.display()),
+                None => "profile file (no home directory to look in)".to_owned(),
+            });
+            return Err(Error::Config(format!(
+                "no credentials found; looked in: {}",
+                looked.join("; ")
+            )));
+        };
         credentials.validate().map_err(Error::Config)?;
+
+        let project_id = self.project_id.or(found.project_id).filter(|p| !p.is_empty());
+        let missing_project = project_id.is_none().then(|| {
+            format!(
+                "no project id: set one, or the {} environment variable, or project_id in the profile file",
+                env::PROJECT_ID
+            )
+        });
+        if let Some(project) = &project_id {
+            check_project_id(project)?;
+        }
+        let iam_endpoint = match self
+            .iam_endpoint
+            .or_else(|| var(env::IAM_ENDPOINT))
+            .or(found.iam_endpoint)
+        {
+            Some(explicit) => explicit_endpoint(&explicit)?,
+            None => match (&self.endpoint, &self.region) {
+                (None, Some(region)) => region::iam_endpoint(region),
+                _ => endpoint.clone(),
+            },
+        };
         let config = Config {
             endpoint,
-            project_id,
+            region: self.region,
+            project_id: project_id.unwrap_or_default(),
+            domain_id: self.domain_id.or_else(|| var(env::DOMAIN_ID)),
             credentials,
+            iam_endpoint,
             connect_timeout: self.connect_timeout.unwrap_or(Duration::from_secs(10)),
             attempt_timeout: self.attempt_timeout.unwrap_or(Duration::from_secs(60)),
             total_timeout: self.total_timeout,
@@ -185,7 +325,20 @@ impl ClientBuilder {
         if config.retry.max_attempts == 0 {
             return Err(Error::Config("retry.max_attempts must be at least 1".into()));
         }
-        Client::from_config(Arc::new(config))
+        Ok((config, missing_project))
+    }
+}
+
+fn check_project_id(project_id: &str) -> Result<(), Error> {
+    if project_id
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        Ok(())
+    } else {
+        Err(Error::Config(
+            "the project id may only hold letters, digits, '-' and '_'".into(),
+        ))
     }
 }
 
@@ -200,20 +353,27 @@ fn explicit_endpoint(endpoint: &str) -> Result<String, Error> {
     Ok(endpoint.trim_end_matches('/').to_owned())
 }
 
-fn region_endpoint(region: &str) -> Result<String, Error> {
+/// A region's endpoint: the override variable, then the regions file, then the built-in table.
+/// Derived endpoints must use https.
+fn region_endpoint(region: &str, var: &dyn Fn(&str) -> Option<String>) -> Result<String, Error> {
     let variable = format!(
         "{}{}",
         env::REGION_OVERRIDE_PREFIX,
         region.to_uppercase().replace('-', "_")
     );
-    let endpoint = match std::env::var(&variable)
-        .ok()
-        .and_then(|v| v.split(',').map(str::trim).find(|e| !e.is_empty()).map(str::to_owned))
-    {
+    let from_variable =
+        var(&variable).and_then(|v| v.split(',').map(str::trim).find(|e| !e.is_empty()).map(str::to_owned));
+    let from_file = || region::from_regions_file(var, region).map_err(Error::Config);
+    let endpoint = match from_variable {
         Some(endpoint) => endpoint,
-        None => Region::find(region)
-            .map(|r| r.endpoint.to_owned())
-            .ok_or_else(|| Error::Config(format!("unknown region {region:?}; set an endpoint, or {variable}")))?,
+        None => match from_file()? {
+            Some(endpoint) => endpoint,
+            None => Region::find(region).map(|r| r.endpoint.to_owned()).ok_or_else(|| {
+                Error::Config(format!(
+                    "unknown region {region:?}; set an endpoint, {variable}, or a regions file entry"
+                ))
+            })?,
+        },
     };
     if !endpoint.starts_with("https://") {
         return Err(Error::Config(format!(
@@ -231,26 +391,21 @@ mod tests {
         Client::builder()
             .project_id("p1")
             .credentials(Credentials::ak_sk("AK", "SK"))
+            .environment([])
+    }
+
+    fn endpoint_of(builder: ClientBuilder) -> Option<String> {
+        builder.build().ok().map(|c| c.endpoint().to_owned())
     }
 
     #[test]
     fn endpoint_comes_from_region_or_is_taken_as_given() {
         assert_eq!(
-            base()
-                .region("eu-west-101")
-                .build()
-                .map(|c| c.endpoint().to_owned())
-                .ok()
-                .as_deref(),
+            endpoint_of(base().region("eu-west-101")).as_deref(),
             Some("https://dbss.eu-west-101.myhuaweicloud.eu")
         );
         assert_eq!(
-            base()
-                .endpoint("http://127.0.0.1:8080/")
-                .build()
-                .map(|c| c.endpoint().to_owned())
-                .ok()
-                .as_deref(),
+            endpoint_of(base().endpoint("http://127.0.0.1:8080/")).as_deref(),
             Some("http://127.0.0.1:8080")
         );
         assert!(matches!(base().region("nowhere-1").build(), Err(Error::Config(m)) if m.contains("unknown region")));
@@ -259,14 +414,45 @@ mod tests {
     }
 
     #[test]
+    fn the_override_variable_wins_and_must_be_https() {
+        let vars = |v: &str| [(format!("{}CN_NORTH_4", env::REGION_OVERRIDE_PREFIX), v.to_owned())];
+        assert_eq!(
+            endpoint_of(
+                base()
+                    .environment(vars(" https://a.example , https://b.example"))
+                    .region("cn-north-4")
+            )
+            .as_deref(),
+            Some("https://a.example")
+        );
+        assert!(
+            matches!(base().environment(vars("http://plain")).region("cn-north-4").build(), Err(Error::Config(m)) if m.contains("https"))
+        );
+    }
+
+    #[test]
     fn missing_or_bad_settings_are_named() {
         let no_project = Client::builder()
             .region("cn-north-4")
             .credentials(Credentials::ak_sk("AK", "SK"))
+            .environment([])
             .build();
-        assert!(matches!(no_project, Err(Error::Config(m)) if m.contains("project id")));
-        let no_credentials = Client::builder().region("cn-north-4").project_id("p").build();
-        assert!(matches!(no_credentials, Err(Error::Config(m)) if m.contains("credentials")));
+        assert!(matches!(no_project, Err(Error::Config(m)) if m.contains("project id") && m.contains("build_async")));
+        let no_credentials = Client::builder()
+            .region("cn-north-4")
+            .project_id("p")
+            .environment([("HOME".to_owned(), "/nonexistent".to_owned())])
+            .build();
+        let Err(Error::Config(message)) = no_credentials else {
+            panic!("expected a configuration error")
+        };
+        for place in [
+            "explicit configuration",
+            "environment (HUAWEICLOUD_SDK_AK",
+            "/nonexistent/.huaweicloud/credentials (not found)",
+        ] {
+            assert!(message.contains(place), "{message}");
+        }
         let bad_project = base().region("cn-north-4").project_id("../x").build();
         assert!(matches!(bad_project, Err(Error::Config(_))));
     }

@@ -14,6 +14,17 @@ pub enum Credentials {
     AkSk(AkSk),
     /// An IAM token, sent as `X-Auth-Token` (obtained from IAM's `POST /v3/auth/tokens`).
     Token(SecretString),
+    /// An IAM user's password: exchanged at IAM for a project-scoped token before the first
+    /// call, and exchanged again before that token expires.
+    Password(PasswordAuth),
+}
+
+/// An IAM user's name, password and account (domain) name.
+#[derive(Clone)]
+pub struct PasswordAuth {
+    pub(crate) user: String,
+    pub(crate) password: SecretString,
+    pub(crate) domain: String,
 }
 
 /// An access key pair, and the security token of temporary keys.
@@ -54,11 +65,25 @@ impl Credentials {
         Credentials::Token(SecretString::from(token.into()))
     }
 
+    /// An IAM user and password, exchanged for tokens (`POST /v3/auth/tokens`) as needed.
+    ///
+    /// ```
+    /// let credentials = dbss::Credentials::password("ops-bot", "s3cret", "my-account");
+    /// assert!(!format!("{credentials:?}").contains("s3cret"));
+    /// ```
+    pub fn password(user: impl Into<String>, password: impl Into<String>, domain: impl Into<String>) -> Credentials {
+        Credentials::Password(PasswordAuth {
+            user: user.into(),
+            password: SecretString::from(password.into()),
+            domain: domain.into(),
+        })
+    }
+
     /// The access key id, when these are AK/SK credentials (it is not a secret).
     pub fn access_key(&self) -> Option<&str> {
         match self {
             Credentials::AkSk(keys) => Some(&keys.ak),
-            Credentials::Token(_) => None,
+            Credentials::Token(_) | Credentials::Password(_) => None,
         }
     }
 
@@ -86,6 +111,13 @@ impl Credentials {
                 Ok(())
             }
             Credentials::Token(token) => header_safe("IAM token", token.expose_secret()),
+            Credentials::Password(auth) => {
+                if auth.user.is_empty() || auth.domain.is_empty() || auth.password.expose_secret().is_empty() {
+                    Err("password credentials need a user, a password and a domain".into())
+                } else {
+                    Ok(())
+                }
+            }
         }
     }
 }
@@ -100,6 +132,12 @@ impl fmt::Debug for Credentials {
                 .field("security_token", &keys.security_token.as_ref().map(|_| "[redacted]"))
                 .finish(),
             Credentials::Token(_) => f.debug_tuple("Token").field(&"[redacted]").finish(),
+            Credentials::Password(auth) => f
+                .debug_struct("Password")
+                .field("user", &auth.user)
+                .field("password", &"[redacted]")
+                .field("domain", &auth.domain)
+                .finish(),
         }
     }
 }
@@ -120,6 +158,7 @@ mod tests {
             Credentials::ak_sk("AKVISIBLE", "sk-very-secret"),
             Credentials::temporary("AKVISIBLE", "sk-very-secret", "token-very-secret"),
             Credentials::token("token-very-secret"),
+            Credentials::password("user", "pw-very-secret", "domain"),
         ] {
             let text = format!("{credentials:?} {credentials:#?}");
             assert!(!text.contains("very-secret"), "{text}");

@@ -58,6 +58,9 @@ pub enum Error {
     /// The client configuration is unusable.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// Credentials could not be obtained or refreshed (IAM token exchange, project lookup).
+    #[error("credentials: {0}")]
+    Credentials(String),
 }
 
 /// Which kind of transport failure ended a call.

@@ -181,7 +181,9 @@ async fn convert(meta: &'static OperationMeta, error: progenitor_client::Error<(
             request_id: record.request_id,
             reason: e.to_string(),
         },
-        P::InvalidRequest(reason) | P::Custom(reason) => Error::InvalidRequest { operation, reason },
+        P::InvalidRequest(reason) => Error::InvalidRequest { operation, reason },
+        // Only the transport's `prepare` produces custom errors: it fetches credentials.
+        P::Custom(reason) => Error::Credentials(reason),
         P::CommunicationError(e) | P::InvalidUpgrade(e) => {
             if let Some(limit) = record.total_timeout {
                 return Error::Timeout { operation, limit };

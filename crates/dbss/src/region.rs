@@ -85,3 +85,83 @@ mod tests {
         assert_eq!(Region::find("mars-1"), None);
     }
 }
+
+/// IAM's endpoint in a region (the Europe site has its own domain).
+pub(crate) fn iam_endpoint(region: &str) -> String {
+    match Region::find(region) {
+        Some(r) if r.endpoint.ends_with(".eu") => format!("https://iam.{region}.myhuaweicloud.eu"),
+        _ => format!("https://iam.{region}.myhuaweicloud.com"),
+    }
+}
+
+/// The regions file (`$HUAWEICLOUD_SDK_REGIONS_FILE`, else `~/.huaweicloud/regions.yaml`), in
+/// the official SDKs' format:
+///
+/// ```yaml
+/// dbss:
+///   - id: eu-west-101
+///     endpoint: https://dbss.eu-west-101.myhuaweicloud.eu
+/// ```
+///
+/// The service key is matched case-insensitively; `endpoints: [..]` may replace `endpoint`
+/// (the first is used). `Ok(None)` when there is no file or no entry for the region.
+pub(crate) fn from_regions_file(var: &dyn Fn(&str) -> Option<String>, region: &str) -> Result<Option<String>, String> {
+    let path = match var(crate::config::env::REGIONS_FILE) {
+        Some(path) => std::path::PathBuf::from(path),
+        None => match var("HOME").or_else(|| var("USERPROFILE")) {
+            Some(home) => std::path::Path::new(&home).join(".huaweicloud").join("regions.yaml"),
+            None => return Ok(None),
+        },
+    };
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(None);
+    };
+
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        id: String,
+        endpoint: Option<String>,
+        #[serde(default)]
+        endpoints: Vec<String>,
+    }
+    let services: std::collections::HashMap<String, Vec<Entry>> =
+        serde_yaml::from_str(&text).map_err(|e| format!("regions file {} is not valid: {e}", path.display()))?;
+    let entry = services
+        .into_iter()
+        .filter(|(service, _)| service.eq_ignore_ascii_case("dbss"))
+        .flat_map(|(_, entries)| entries)
+        .find(|entry| entry.id == region);
+    Ok(entry.and_then(|e| e.endpoint.or_else(|| e.endpoints.into_iter().next())))
+}
+
+#[cfg(test)]
+mod file_tests {
+    use super::*;
+
+    #[test]
+    fn regions_file_entries_are_found_by_service_and_id() {
+        let dir = std::env::temp_dir().join(format!("dbss-regions-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("regions.yaml");
+        let _ = std::fs::write(
+            &file,
+            "DBSS:\n  - id: xx-test-1\n    endpoints: [https://one.example, https://two.example]\nECS:\n  - id: xx-test-2\n    endpoint: https://ecs.example\n",
+        );
+        let path = file.display().to_string();
+        let var = move |name: &str| (name == crate::config::env::REGIONS_FILE).then(|| path.clone());
+        assert_eq!(
+            from_regions_file(&var, "xx-test-1"),
+            Ok(Some("https://one.example".to_owned()))
+        );
+        assert_eq!(
+            from_regions_file(&var, "xx-test-2"),
+            Ok(None),
+            "another service's entry"
+        );
+        let _ = std::fs::write(&file, "dbss: [not, a, list, of, entries");
+        assert!(from_regions_file(&var, "xx-test-1").is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+        assert_eq!(iam_endpoint("eu-west-101"), "https://iam.eu-west-101.myhuaweicloud.eu");
+        assert_eq!(iam_endpoint("cn-north-4"), "https://iam.cn-north-4.myhuaweicloud.com");
+    }
+}

@@ -2,7 +2,10 @@
 //! signature per attempt, retries with backoff, and a record of what came back.
 
 use std::{
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicU32, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -13,20 +16,94 @@ use secrecy::ExposeSecret;
 use tracing::Instrument;
 
 use crate::{
+    Error,
     config::{Config, RetryPolicy},
-    credentials::Credentials,
+    credentials::{Credentials, PasswordAuth},
     error::TransportKind,
+    iam::{self, IssuedToken},
     operation::{OperationMeta, record, request_id},
     signing::{self, SignableRequest},
 };
 
 /// The `dbss_api::Transport` of a [`crate::Client`].
-#[derive(Debug)]
 pub(crate) struct SigningTransport {
     pub(crate) config: Arc<Config>,
+    /// The IAM token of password credentials, exchanged again before it expires.
+    token: tokio::sync::Mutex<Option<IssuedToken>>,
+    /// Retries left to spend (see [`RetryPolicy::budget`]).
+    budget: AtomicU32,
+}
+
+impl std::fmt::Debug for SigningTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningTransport")
+            .field("config", &self.config)
+            .field("budget", &self.budget.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl SigningTransport {
+    pub(crate) fn new(config: Arc<Config>, first_token: Option<IssuedToken>) -> SigningTransport {
+        let budget = AtomicU32::new(config.retry.budget);
+        SigningTransport {
+            config,
+            token: tokio::sync::Mutex::new(first_token),
+            budget,
+        }
+    }
+
+    /// A valid token for password credentials, exchanged at IAM when missing or stale.
+    async fn token(&self, client: &reqwest::Client, auth: &PasswordAuth) -> Result<HeaderValue, Error> {
+        let mut slot = self.token.lock().await;
+        if slot.as_ref().is_none_or(|t| t.is_stale(Utc::now())) {
+            let scope = iam::Scope::Id(&self.config.project_id);
+            *slot = Some(iam::issue_token(client, &self.config.iam_endpoint, auth, scope).await?);
+            tracing::debug!("obtained an IAM token");
+        }
+        let token = slot.as_ref().map(|t| t.token.expose_secret()).unwrap_or_default();
+        let mut value = HeaderValue::from_str(token)
+            .map_err(|_| Error::Credentials("IAM issued a token that cannot be sent as a header".into()))?;
+        value.set_sensitive(true);
+        Ok(value)
+    }
+
+    /// Takes the cost of one retry from the budget, if it has that much left.
+    fn spend_retry(&self) -> bool {
+        let cost = self.config.retry.retry_cost;
+        self.budget
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| left.checked_sub(cost))
+            .is_ok()
+    }
+
+    /// A success gives one retry back, up to the configured budget.
+    fn refund(&self) {
+        let cap = self.config.retry.budget;
+        let _ = self.budget.fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+            (left < cap).then_some(left + 1)
+        });
+    }
 }
 
 impl dbss_api::Transport for SigningTransport {
+    fn prepare<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: &'a mut reqwest::Request,
+        _operation_id: &'static str,
+    ) -> dbss_api::PrepareFuture<'a> {
+        Box::pin(async move {
+            if let Credentials::Password(auth) = &self.config.credentials {
+                let value = self.token(client, auth).await.map_err(|e| match e {
+                    Error::Credentials(message) => message,
+                    other => other.to_string(),
+                })?;
+                request.headers_mut().insert("x-auth-token", value);
+            }
+            Ok(())
+        })
+    }
+
     fn execute<'a>(
         &'a self,
         client: &'a reqwest::Client,
@@ -51,7 +128,7 @@ impl SigningTransport {
         operation_id: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
         let meta = OperationMeta::find(operation_id);
-        let idempotent = meta.is_some_and(|m| m.idempotent);
+        let idempotent = meta.is_some_and(|m| m.idempotent) || self.config.retry.retry_non_idempotent;
         self.prepare(&mut request, meta);
 
         let policy = &self.config.retry;
@@ -100,6 +177,9 @@ impl SigningTransport {
                         r.attempts = attempt;
                         r.transport_kind = None;
                     });
+                    if response.status().is_success() {
+                        self.refund();
+                    }
                     match status {
                         429 => Verdict::Retry(retry_after(response)),
                         502..=504 if idempotent => Verdict::Retry(None),
@@ -132,7 +212,7 @@ impl SigningTransport {
             };
 
             let retry = match (verdict, replay) {
-                (Verdict::Retry(hint), Some(next)) if attempt < policy.max_attempts => {
+                (Verdict::Retry(hint), Some(next)) if attempt < policy.max_attempts && self.spend_retry() => {
                     let delay = hint.unwrap_or_else(|| policy.backoff(attempt));
                     let fits = self.config.total_timeout.is_none_or(|t| started.elapsed() + delay < t);
                     fits.then_some((delay, next))
@@ -172,6 +252,8 @@ impl SigningTransport {
                     request.headers_mut().insert("x-auth-token", value);
                 }
             }
+            // The token was set once for the whole call, in `prepare`.
+            Credentials::Password(_) => {}
             Credentials::AkSk(keys) => {
                 let mut extra = vec![("X-Project-Id", self.config.project_id.clone())];
                 if let Some(token) = &keys.security_token {

@@ -131,13 +131,28 @@ fn accessor(op: &Operation) -> TokenStream {
         let setter = ident(&p.snake());
         quote!(.#setter(self.project_id))
     });
+    // `{domain_id}` is filled when the configuration has one; otherwise the caller sets it.
+    let domain = op
+        .params
+        .iter()
+        .any(|p| p.location == "path" && p.name == "domain_id")
+        .then(|| {
+            quote! {
+                let call = match self.domain_id {
+                    Some(domain_id) => call.domain_id(domain_id),
+                    None => call,
+                };
+            }
+        });
     let doc = doc_attrs(&doc);
     quote! {
         #doc
         #deprecated
         pub fn #name(&self) -> dbss_api::builder::#builder<'a> {
             #[allow(deprecated)]
-            self.api.#name() #(#fill)*
+            let call = self.api.#name() #(#fill)*;
+            #domain
+            call
         }
     }
 }

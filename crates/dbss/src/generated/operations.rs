@@ -1917,7 +1917,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use AddAuditAgentNew")]
     pub fn add_audit_agent(&self) -> dbss_api::builder::AddAuditAgent<'a> {
         #[allow(deprecated)]
-        self.api.add_audit_agent().project_id(self.project_id)
+        let call = self.api.add_audit_agent().project_id(self.project_id);
+        call
     }
     /// Add an audit agent for a database.
     ///
@@ -1926,7 +1927,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v3/{project_id}/audit/{instance_id}/agents` (`AddAuditAgentNew`). The project id is filled in from the client's configuration.
     pub fn add_audit_agent_new(&self) -> dbss_api::builder::AddAuditAgentNew<'a> {
         #[allow(deprecated)]
-        self.api.add_audit_agent_new().project_id(self.project_id)
+        let call = self.api.add_audit_agent_new().project_id(self.project_id);
+        call
     }
     /// Add a self-built database to an audit instance (legacy).
     ///
@@ -1936,7 +1938,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use AddAuditDatabaseNew")]
     pub fn add_audit_database(&self) -> dbss_api::builder::AddAuditDatabase<'a> {
         #[allow(deprecated)]
-        self.api.add_audit_database().project_id(self.project_id)
+        let call = self.api.add_audit_database().project_id(self.project_id);
+        call
     }
     /// Add a self-built database to an audit instance.
     ///
@@ -1945,7 +1948,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/databases` (`AddAuditDatabaseNew`). The project id is filled in from the client's configuration.
     pub fn add_audit_database_new(&self) -> dbss_api::builder::AddAuditDatabaseNew<'a> {
         #[allow(deprecated)]
-        self.api.add_audit_database_new().project_id(self.project_id)
+        let call = self.api.add_audit_database_new().project_id(self.project_id);
+        call
     }
     /// Upload or update a database's SSL private key.
     ///
@@ -1954,7 +1958,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/databases/{db_id}/sslkey` (`AddDatabaseSslKey`). The project id is filled in from the client's configuration.
     pub fn add_database_ssl_key(&self) -> dbss_api::builder::AddDatabaseSslKey<'a> {
         #[allow(deprecated)]
-        self.api.add_database_ssl_key().project_id(self.project_id)
+        let call = self.api.add_database_ssl_key().project_id(self.project_id);
+        call
     }
     /// Add RDS databases to an audit instance (legacy).
     ///
@@ -1964,7 +1969,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use AddRdsDatabaseNew")]
     pub fn add_rds_database(&self) -> dbss_api::builder::AddRdsDatabase<'a> {
         #[allow(deprecated)]
-        self.api.add_rds_database().project_id(self.project_id)
+        let call = self.api.add_rds_database().project_id(self.project_id);
+        call
     }
     /// Add RDS databases to an audit instance.
     ///
@@ -1973,7 +1979,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v3/{project_id}/audit/{instance_id}/databases/rds` (`AddRdsDatabaseNew`). The project id is filled in from the client's configuration.
     pub fn add_rds_database_new(&self) -> dbss_api::builder::AddRdsDatabaseNew<'a> {
         #[allow(deprecated)]
-        self.api.add_rds_database_new().project_id(self.project_id)
+        let call = self.api.add_rds_database_new().project_id(self.project_id);
+        call
     }
     /// Add RDS databases in agent-free mode (legacy v1).
     ///
@@ -1983,7 +1990,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use AddRdsDatabaseNew")]
     pub fn add_rds_no_agent_database(&self) -> dbss_api::builder::AddRdsNoAgentDatabase<'a> {
         #[allow(deprecated)]
-        self.api.add_rds_no_agent_database().project_id(self.project_id)
+        let call = self.api.add_rds_no_agent_database().project_id(self.project_id);
+        call
     }
     /// Add SQL whitelist records in batch.
     ///
@@ -1992,7 +2000,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/whitelists` (`BatchAddAuditWhitelist`). The project id is filled in from the client's configuration.
     pub fn batch_add_audit_whitelist(&self) -> dbss_api::builder::BatchAddAuditWhitelist<'a> {
         #[allow(deprecated)]
-        self.api.batch_add_audit_whitelist().project_id(self.project_id)
+        let call = self.api.batch_add_audit_whitelist().project_id(self.project_id);
+        call
     }
     /// Add tags to a DBSS resource in batches.
     ///
@@ -2001,7 +2010,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/{resource_type}/{resource_id}/tags/create` (`BatchAddResourceTag`). The project id is filled in from the client's configuration.
     pub fn batch_add_resource_tag(&self) -> dbss_api::builder::BatchAddResourceTag<'a> {
         #[allow(deprecated)]
-        self.api.batch_add_resource_tag().project_id(self.project_id)
+        let call = self.api.batch_add_resource_tag().project_id(self.project_id);
+        call
     }
     /// Delete several audit scope policies.
     ///
@@ -2010,7 +2020,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/rule/scopes/batch-delete` (`BatchDeleteAuditScope`). The project id is filled in from the client's configuration.
     pub fn batch_delete_audit_scope(&self) -> dbss_api::builder::BatchDeleteAuditScope<'a> {
         #[allow(deprecated)]
-        self.api.batch_delete_audit_scope().project_id(self.project_id)
+        let call = self.api.batch_delete_audit_scope().project_id(self.project_id);
+        call
     }
     /// Remove tags from a DBSS resource in batches.
     ///
@@ -2019,7 +2030,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v1/{project_id}/{resource_type}/{resource_id}/tags/delete` (`BatchDeleteResourceTag`). The project id is filled in from the client's configuration.
     pub fn batch_delete_resource_tag(&self) -> dbss_api::builder::BatchDeleteResourceTag<'a> {
         #[allow(deprecated)]
-        self.api.batch_delete_resource_tag().project_id(self.project_id)
+        let call = self.api.batch_delete_resource_tag().project_id(self.project_id);
+        call
     }
     /// Mark several audit alarm records as handled.
     ///
@@ -2028,7 +2040,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/alarm-log/mark` (`BatchSetAuditAlarmLogStatus`). The project id is filled in from the client's configuration.
     pub fn batch_set_audit_alarm_log_status(&self) -> dbss_api::builder::BatchSetAuditAlarmLogStatus<'a> {
         #[allow(deprecated)]
-        self.api.batch_set_audit_alarm_log_status().project_id(self.project_id)
+        let call = self.api.batch_set_audit_alarm_log_status().project_id(self.project_id);
+        call
     }
     /// Bind an EIP to a database encryption instance.
     ///
@@ -2037,7 +2050,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/eip/bind` (`BindDbEncryptEip`). The project id is filled in from the client's configuration.
     pub fn bind_db_encrypt_eip(&self) -> dbss_api::builder::BindDbEncryptEip<'a> {
         #[allow(deprecated)]
-        self.api.bind_db_encrypt_eip().project_id(self.project_id)
+        let call = self.api.bind_db_encrypt_eip().project_id(self.project_id);
+        call
     }
     /// Bind an EIP to a database O&M instance.
     ///
@@ -2046,7 +2060,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-om/{instance_id}/eip/bind` (`BindDbOmEip`). The project id is filled in from the client's configuration.
     pub fn bind_db_om_eip(&self) -> dbss_api::builder::BindDbOmEip<'a> {
         #[allow(deprecated)]
-        self.api.bind_db_om_eip().project_id(self.project_id)
+        let call = self.api.bind_db_om_eip().project_id(self.project_id);
+        call
     }
     /// Change the security group of a database encryption instance.
     ///
@@ -2055,7 +2070,8 @@ impl<'a> crate::Ops<'a> {
     /// `PUT /v1/{project_id}/db-encrypt/{instance_id}/security-group` (`ChangeDbEncryptSecurityGroup`). The project id is filled in from the client's configuration.
     pub fn change_db_encrypt_security_group(&self) -> dbss_api::builder::ChangeDbEncryptSecurityGroup<'a> {
         #[allow(deprecated)]
-        self.api.change_db_encrypt_security_group().project_id(self.project_id)
+        let call = self.api.change_db_encrypt_security_group().project_id(self.project_id);
+        call
     }
     /// Change the security group of a database O&M instance.
     ///
@@ -2064,7 +2080,8 @@ impl<'a> crate::Ops<'a> {
     /// `PUT /v1/{project_id}/db-om/{instance_id}/security-group` (`ChangeDbOmSecurityGroup`). The project id is filled in from the client's configuration.
     pub fn change_db_om_security_group(&self) -> dbss_api::builder::ChangeDbOmSecurityGroup<'a> {
         #[allow(deprecated)]
-        self.api.change_db_om_security_group().project_id(self.project_id)
+        let call = self.api.change_db_om_security_group().project_id(self.project_id);
+        call
     }
     /// Trigger the upgrade of an audit instance.
     ///
@@ -2073,7 +2090,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{resource_id}/upgrade` (`ConfirmUpgradeAudit`). The project id is filled in from the client's configuration.
     pub fn confirm_upgrade_audit(&self) -> dbss_api::builder::ConfirmUpgradeAudit<'a> {
         #[allow(deprecated)]
-        self.api.confirm_upgrade_audit().project_id(self.project_id)
+        let call = self.api.confirm_upgrade_audit().project_id(self.project_id);
+        call
     }
     /// Get session distribution by database user.
     ///
@@ -2082,7 +2100,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/session/db-account` (`CountDbAccountSession`). The project id is filled in from the client's configuration.
     pub fn count_db_account_session(&self) -> dbss_api::builder::CountDbAccountSession<'a> {
         #[allow(deprecated)]
-        self.api.count_db_account_session().project_id(self.project_id)
+        let call = self.api.count_db_account_session().project_id(self.project_id);
+        call
     }
     /// Get session distribution by client.
     ///
@@ -2091,7 +2110,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/session/db-client` (`CountDbClientSession`). The project id is filled in from the client's configuration.
     pub fn count_db_client_session(&self) -> dbss_api::builder::CountDbClientSession<'a> {
         #[allow(deprecated)]
-        self.api.count_db_client_session().project_id(self.project_id)
+        let call = self.api.count_db_client_session().project_id(self.project_id);
+        call
     }
     /// Get SQL injection trend of an audit instance.
     ///
@@ -2100,7 +2120,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/sql-injection` (`CountInjectionStatistics`). The project id is filled in from the client's configuration.
     pub fn count_injection_statistics(&self) -> dbss_api::builder::CountInjectionStatistics<'a> {
         #[allow(deprecated)]
-        self.api.count_injection_statistics().project_id(self.project_id)
+        let call = self.api.count_injection_statistics().project_id(self.project_id);
+        call
     }
     /// Get risky operation trend of an audit instance.
     ///
@@ -2109,7 +2130,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/risk-operation` (`CountOperationStatistics`). The project id is filled in from the client's configuration.
     pub fn count_operation_statistics(&self) -> dbss_api::builder::CountOperationStatistics<'a> {
         #[allow(deprecated)]
-        self.api.count_operation_statistics().project_id(self.project_id)
+        let call = self.api.count_operation_statistics().project_id(self.project_id);
+        call
     }
     /// Count resource instances matching tag filters.
     ///
@@ -2118,7 +2140,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/{resource_type}/resource-instances/count` (`CountResourceInstanceByTag`). The project id is filled in from the client's configuration.
     pub fn count_resource_instance_by_tag(&self) -> dbss_api::builder::CountResourceInstanceByTag<'a> {
         #[allow(deprecated)]
-        self.api.count_resource_instance_by_tag().project_id(self.project_id)
+        let call = self.api.count_resource_instance_by_tag().project_id(self.project_id);
+        call
     }
     /// Get risk level trend of an audit instance.
     ///
@@ -2127,7 +2150,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/risk-level` (`CountRiskTrendStatistics`). The project id is filled in from the client's configuration.
     pub fn count_risk_trend_statistics(&self) -> dbss_api::builder::CountRiskTrendStatistics<'a> {
         #[allow(deprecated)]
-        self.api.count_risk_trend_statistics().project_id(self.project_id)
+        let call = self.api.count_risk_trend_statistics().project_id(self.project_id);
+        call
     }
     /// Get session trend of an audit instance.
     ///
@@ -2136,7 +2160,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/session` (`CountSessionStatistics`). The project id is filled in from the client's configuration.
     pub fn count_session_statistics(&self) -> dbss_api::builder::CountSessionStatistics<'a> {
         #[allow(deprecated)]
-        self.api.count_session_statistics().project_id(self.project_id)
+        let call = self.api.count_session_statistics().project_id(self.project_id);
+        call
     }
     /// Get SQL type distribution trend of an audit instance.
     ///
@@ -2145,7 +2170,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/sql-type` (`CountSqlStatistics`). The project id is filled in from the client's configuration.
     pub fn count_sql_statistics(&self) -> dbss_api::builder::CountSqlStatistics<'a> {
         #[allow(deprecated)]
-        self.api.count_sql_statistics().project_id(self.project_id)
+        let call = self.api.count_sql_statistics().project_id(self.project_id);
+        call
     }
     /// Get SQL statement count trend of an audit instance.
     ///
@@ -2154,7 +2180,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/sql-count` (`CountSqlTrendStatistics`). The project id is filled in from the client's configuration.
     pub fn count_sql_trend_statistics(&self) -> dbss_api::builder::CountSqlTrendStatistics<'a> {
         #[allow(deprecated)]
-        self.api.count_sql_trend_statistics().project_id(self.project_id)
+        let call = self.api.count_sql_trend_statistics().project_id(self.project_id);
+        call
     }
     /// Set resource thresholds for an agent by agent ID.
     ///
@@ -2163,7 +2190,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/agents/{agent_id}` (`CreateAuditDbAgent`). The project id is filled in from the client's configuration.
     pub fn create_audit_db_agent(&self) -> dbss_api::builder::CreateAuditDbAgent<'a> {
         #[allow(deprecated)]
-        self.api.create_audit_db_agent().project_id(self.project_id)
+        let call = self.api.create_audit_db_agent().project_id(self.project_id);
+        call
     }
     /// Create a risky-operation rule.
     ///
@@ -2172,7 +2200,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/rule/risk` (`CreateAuditRiskRule`). The project id is filled in from the client's configuration.
     pub fn create_audit_risk_rule(&self) -> dbss_api::builder::CreateAuditRiskRule<'a> {
         #[allow(deprecated)]
-        self.api.create_audit_risk_rule().project_id(self.project_id)
+        let call = self.api.create_audit_risk_rule().project_id(self.project_id);
+        call
     }
     /// Create an audit scope policy.
     ///
@@ -2181,7 +2210,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/rule/scopes` (`CreateAuditScopeRule`). The project id is filled in from the client's configuration.
     pub fn create_audit_scope_rule(&self) -> dbss_api::builder::CreateAuditScopeRule<'a> {
         #[allow(deprecated)]
-        self.api.create_audit_scope_rule().project_id(self.project_id)
+        let call = self.api.create_audit_scope_rule().project_id(self.project_id);
+        call
     }
     /// Create a custom SQL injection rule.
     ///
@@ -2190,7 +2220,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/rule/sql` (`CreateAuditSqlRule`). The project id is filled in from the client's configuration.
     pub fn create_audit_sql_rule(&self) -> dbss_api::builder::CreateAuditSqlRule<'a> {
         #[allow(deprecated)]
-        self.api.create_audit_sql_rule().project_id(self.project_id)
+        let call = self.api.create_audit_sql_rule().project_id(self.project_id);
+        call
     }
     /// Order a yearly/monthly database encryption instance.
     ///
@@ -2199,7 +2230,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/db-encrypt/charge/period/order` (`CreateDbEncryptInstancePeriod`). The project id is filled in from the client's configuration.
     pub fn create_db_encrypt_instance_period(&self) -> dbss_api::builder::CreateDbEncryptInstancePeriod<'a> {
         #[allow(deprecated)]
-        self.api.create_db_encrypt_instance_period().project_id(self.project_id)
+        let call = self.api.create_db_encrypt_instance_period().project_id(self.project_id);
+        call
     }
     /// Order a yearly/monthly database O&M (operations) instance.
     ///
@@ -2208,7 +2240,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/db-om/charge/period/order` (`CreateDbOmInstancePeriod`). The project id is filled in from the client's configuration.
     pub fn create_db_om_instance_period(&self) -> dbss_api::builder::CreateDbOmInstancePeriod<'a> {
         #[allow(deprecated)]
-        self.api.create_db_om_instance_period().project_id(self.project_id)
+        let call = self.api.create_db_om_instance_period().project_id(self.project_id);
+        call
     }
     /// Order a yearly/monthly audit instance (legacy).
     ///
@@ -2218,7 +2251,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use CreateInstancesPeriodOrderNew")]
     pub fn create_instances_period_order(&self) -> dbss_api::builder::CreateInstancesPeriodOrder<'a> {
         #[allow(deprecated)]
-        self.api.create_instances_period_order().project_id(self.project_id)
+        let call = self.api.create_instances_period_order().project_id(self.project_id);
+        call
     }
     /// Order a yearly/monthly audit instance.
     ///
@@ -2227,7 +2261,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/charge/period/order` (`CreateInstancesPeriodOrderNew`). The project id is filled in from the client's configuration.
     pub fn create_instances_period_order_new(&self) -> dbss_api::builder::CreateInstancesPeriodOrderNew<'a> {
         #[allow(deprecated)]
-        self.api.create_instances_period_order_new().project_id(self.project_id)
+        let call = self.api.create_instances_period_order_new().project_id(self.project_id);
+        call
     }
     /// Generate an audit report now.
     ///
@@ -2236,7 +2271,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/reports/create` (`CreateReport`). The project id is filled in from the client's configuration.
     pub fn create_report(&self) -> dbss_api::builder::CreateReport<'a> {
         #[allow(deprecated)]
-        self.api.create_report().project_id(self.project_id)
+        let call = self.api.create_report().project_id(self.project_id);
+        call
     }
     /// Add a privacy data masking rule.
     ///
@@ -2245,7 +2281,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/sensitive/mask/rule` (`CreateSensitiveMaskRule`). The project id is filled in from the client's configuration.
     pub fn create_sensitive_mask_rule(&self) -> dbss_api::builder::CreateSensitiveMaskRule<'a> {
         #[allow(deprecated)]
-        self.api.create_sensitive_mask_rule().project_id(self.project_id)
+        let call = self.api.create_sensitive_mask_rule().project_id(self.project_id);
+        call
     }
     /// Delete a database audit agent (legacy).
     ///
@@ -2255,7 +2292,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use DeleteAuditAgentNew")]
     pub fn delete_audit_agent(&self) -> dbss_api::builder::DeleteAuditAgent<'a> {
         #[allow(deprecated)]
-        self.api.delete_audit_agent().project_id(self.project_id)
+        let call = self.api.delete_audit_agent().project_id(self.project_id);
+        call
     }
     /// Delete a database audit agent.
     ///
@@ -2264,7 +2302,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v3/{project_id}/audit/{instance_id}/agents/{agent_id}` (`DeleteAuditAgentNew`). The project id is filled in from the client's configuration.
     pub fn delete_audit_agent_new(&self) -> dbss_api::builder::DeleteAuditAgentNew<'a> {
         #[allow(deprecated)]
-        self.api.delete_audit_agent_new().project_id(self.project_id)
+        let call = self.api.delete_audit_agent_new().project_id(self.project_id);
+        call
     }
     /// Delete one audit alarm record.
     ///
@@ -2273,7 +2312,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v1/{project_id}/audit/{instance_id}/alarm-log/{id}` (`DeleteAuditAlarmLog`). The project id is filled in from the client's configuration.
     pub fn delete_audit_alarm_log(&self) -> dbss_api::builder::DeleteAuditAlarmLog<'a> {
         #[allow(deprecated)]
-        self.api.delete_audit_alarm_log().project_id(self.project_id)
+        let call = self.api.delete_audit_alarm_log().project_id(self.project_id);
+        call
     }
     /// Delete a backup task.
     ///
@@ -2282,7 +2322,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v1/{project_id}/audit/{instance_id}/backups/{id}` (`DeleteAuditBackupTask`). The project id is filled in from the client's configuration.
     pub fn delete_audit_backup_task(&self) -> dbss_api::builder::DeleteAuditBackupTask<'a> {
         #[allow(deprecated)]
-        self.api.delete_audit_backup_task().project_id(self.project_id)
+        let call = self.api.delete_audit_backup_task().project_id(self.project_id);
+        call
     }
     /// Remove a database from an audit instance (legacy).
     ///
@@ -2292,7 +2333,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use DeleteAuditDatabaseNew")]
     pub fn delete_audit_database(&self) -> dbss_api::builder::DeleteAuditDatabase<'a> {
         #[allow(deprecated)]
-        self.api.delete_audit_database().project_id(self.project_id)
+        let call = self.api.delete_audit_database().project_id(self.project_id);
+        call
     }
     /// Remove a database from an audit instance.
     ///
@@ -2301,7 +2343,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v3/{project_id}/audit/{instance_id}/databases/{id}` (`DeleteAuditDatabaseNew`). The project id is filled in from the client's configuration.
     pub fn delete_audit_database_new(&self) -> dbss_api::builder::DeleteAuditDatabaseNew<'a> {
         #[allow(deprecated)]
-        self.api.delete_audit_database_new().project_id(self.project_id)
+        let call = self.api.delete_audit_database_new().project_id(self.project_id);
+        call
     }
     /// Delete an audit report.
     ///
@@ -2310,7 +2353,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v1/{project_id}/audit/{instance_id}/reports/{id}` (`DeleteAuditReport`). The project id is filled in from the client's configuration.
     pub fn delete_audit_report(&self) -> dbss_api::builder::DeleteAuditReport<'a> {
         #[allow(deprecated)]
-        self.api.delete_audit_report().project_id(self.project_id)
+        let call = self.api.delete_audit_report().project_id(self.project_id);
+        call
     }
     /// Delete a risk rule.
     ///
@@ -2319,7 +2363,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v1/{project_id}/audit/{instance_id}/rule/risk/{id}` (`DeleteAuditRuleRisk`). The project id is filled in from the client's configuration.
     pub fn delete_audit_rule_risk(&self) -> dbss_api::builder::DeleteAuditRuleRisk<'a> {
         #[allow(deprecated)]
-        self.api.delete_audit_rule_risk().project_id(self.project_id)
+        let call = self.api.delete_audit_rule_risk().project_id(self.project_id);
+        call
     }
     /// Delete a custom SQL injection rule.
     ///
@@ -2328,7 +2373,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v1/{project_id}/audit/{instance_id}/rule/sql/{id}` (`DeleteAuditRuleSql`). The project id is filled in from the client's configuration.
     pub fn delete_audit_rule_sql(&self) -> dbss_api::builder::DeleteAuditRuleSql<'a> {
         #[allow(deprecated)]
-        self.api.delete_audit_rule_sql().project_id(self.project_id)
+        let call = self.api.delete_audit_rule_sql().project_id(self.project_id);
+        call
     }
     /// Delete an audit scope policy.
     ///
@@ -2337,7 +2383,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v1/{project_id}/audit/{instance_id}/rule/scopes/{id}` (`DeleteAuditScope`). The project id is filled in from the client's configuration.
     pub fn delete_audit_scope(&self) -> dbss_api::builder::DeleteAuditScope<'a> {
         #[allow(deprecated)]
-        self.api.delete_audit_scope().project_id(self.project_id)
+        let call = self.api.delete_audit_scope().project_id(self.project_id);
+        call
     }
     /// Delete SQL whitelist records in batch.
     ///
@@ -2346,7 +2393,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/whitelists/batch-delete` (`DeleteAuditWhitelist`). The project id is filled in from the client's configuration.
     pub fn delete_audit_whitelist(&self) -> dbss_api::builder::DeleteAuditWhitelist<'a> {
         #[allow(deprecated)]
-        self.api.delete_audit_whitelist().project_id(self.project_id)
+        let call = self.api.delete_audit_whitelist().project_id(self.project_id);
+        call
     }
     /// Delete a database encryption instance.
     ///
@@ -2355,7 +2403,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v1/{project_id}/db-encrypt/{instance_id}` (`DeleteDbEncryptInstance`). The project id is filled in from the client's configuration.
     pub fn delete_db_encrypt_instance(&self) -> dbss_api::builder::DeleteDbEncryptInstance<'a> {
         #[allow(deprecated)]
-        self.api.delete_db_encrypt_instance().project_id(self.project_id)
+        let call = self.api.delete_db_encrypt_instance().project_id(self.project_id);
+        call
     }
     /// Delete a database O&M instance.
     ///
@@ -2364,7 +2413,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v1/{project_id}/db-om/{instance_id}` (`DeleteDbOmInstance`). The project id is filled in from the client's configuration.
     pub fn delete_db_om_instance(&self) -> dbss_api::builder::DeleteDbOmInstance<'a> {
         #[allow(deprecated)]
-        self.api.delete_db_om_instance().project_id(self.project_id)
+        let call = self.api.delete_db_om_instance().project_id(self.project_id);
+        call
     }
     /// Delete an audit instance (legacy path).
     ///
@@ -2374,7 +2424,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use DeleteInstancesNew")]
     pub fn delete_instances(&self) -> dbss_api::builder::DeleteInstances<'a> {
         #[allow(deprecated)]
-        self.api.delete_instances().project_id(self.project_id)
+        let call = self.api.delete_instances().project_id(self.project_id);
+        call
     }
     /// Delete an audit instance.
     ///
@@ -2383,7 +2434,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v1/{project_id}/audit/instance` (`DeleteInstancesNew`). The project id is filled in from the client's configuration.
     pub fn delete_instances_new(&self) -> dbss_api::builder::DeleteInstancesNew<'a> {
         #[allow(deprecated)]
-        self.api.delete_instances_new().project_id(self.project_id)
+        let call = self.api.delete_instances_new().project_id(self.project_id);
+        call
     }
     /// Delete a privacy data masking rule.
     ///
@@ -2392,7 +2444,8 @@ impl<'a> crate::Ops<'a> {
     /// `DELETE /v1/{project_id}/audit/{instance_id}/sensitive/mask/rule/{id}` (`DeleteSensitiveRules`). The project id is filled in from the client's configuration.
     pub fn delete_sensitive_rules(&self) -> dbss_api::builder::DeleteSensitiveRules<'a> {
         #[allow(deprecated)]
-        self.api.delete_sensitive_rules().project_id(self.project_id)
+        let call = self.api.delete_sensitive_rules().project_id(self.project_id);
+        call
     }
     /// Download an audit agent package (legacy).
     ///
@@ -2402,7 +2455,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use DownloadAuditAgentNew")]
     pub fn download_audit_agent(&self) -> dbss_api::builder::DownloadAuditAgent<'a> {
         #[allow(deprecated)]
-        self.api.download_audit_agent().project_id(self.project_id)
+        let call = self.api.download_audit_agent().project_id(self.project_id);
+        call
     }
     /// Download an audit agent package.
     ///
@@ -2411,7 +2465,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/{instance_id}/agents/{agent_id}/download` (`DownloadAuditAgentNew`). The project id is filled in from the client's configuration.
     pub fn download_audit_agent_new(&self) -> dbss_api::builder::DownloadAuditAgentNew<'a> {
         #[allow(deprecated)]
-        self.api.download_audit_agent_new().project_id(self.project_id)
+        let call = self.api.download_audit_agent_new().project_id(self.project_id);
+        call
     }
     /// Download an audit report file.
     ///
@@ -2420,7 +2475,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/reports/{id}/download` (`DownloadAuditReport`). The project id is filled in from the client's configuration.
     pub fn download_audit_report(&self) -> dbss_api::builder::DownloadAuditReport<'a> {
         #[allow(deprecated)]
-        self.api.download_audit_report().project_id(self.project_id)
+        let call = self.api.download_audit_report().project_id(self.project_id);
+        call
     }
     /// Get the alarm notification settings of an instance.
     ///
@@ -2430,7 +2486,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAlarmTopicConfigInfoNew")]
     pub fn list_alarm_topic_config_info(&self) -> dbss_api::builder::ListAlarmTopicConfigInfo<'a> {
         #[allow(deprecated)]
-        self.api.list_alarm_topic_config_info().project_id(self.project_id)
+        let call = self.api.list_alarm_topic_config_info().project_id(self.project_id);
+        call
     }
     /// Get the alarm notification settings of an instance.
     ///
@@ -2439,7 +2496,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/{instance_id}/alarm/topic` (`ListAlarmTopicConfigInfoNew`). The project id is filled in from the client's configuration.
     pub fn list_alarm_topic_config_info_new(&self) -> dbss_api::builder::ListAlarmTopicConfigInfoNew<'a> {
         #[allow(deprecated)]
-        self.api.list_alarm_topic_config_info_new().project_id(self.project_id)
+        let call = self.api.list_alarm_topic_config_info_new().project_id(self.project_id);
+        call
     }
     /// List the agents of a database (legacy).
     ///
@@ -2449,7 +2507,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAuditAgentNew")]
     pub fn list_audit_agent(&self) -> dbss_api::builder::ListAuditAgent<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_agent().project_id(self.project_id)
+        let call = self.api.list_audit_agent().project_id(self.project_id);
+        call
     }
     /// List the agents of a database.
     ///
@@ -2458,7 +2517,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v3/{project_id}/audit/{instance_id}/agents` (`ListAuditAgentNew`). The project id is filled in from the client's configuration.
     pub fn list_audit_agent_new(&self) -> dbss_api::builder::ListAuditAgentNew<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_agent_new().project_id(self.project_id)
+        let call = self.api.list_audit_agent_new().project_id(self.project_id);
+        call
     }
     /// Query audit alarms (v1, legacy path).
     ///
@@ -2468,7 +2528,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAuditAlarmLogNew")]
     pub fn list_audit_alarm_log(&self) -> dbss_api::builder::ListAuditAlarmLog<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_alarm_log().project_id(self.project_id)
+        let call = self.api.list_audit_alarm_log().project_id(self.project_id);
+        call
     }
     /// Query audit alarms.
     ///
@@ -2477,7 +2538,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/alarm-log` (`ListAuditAlarmLogNew`). The project id is filled in from the client's configuration.
     pub fn list_audit_alarm_log_new(&self) -> dbss_api::builder::ListAuditAlarmLogNew<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_alarm_log_new().project_id(self.project_id)
+        let call = self.api.list_audit_alarm_log_new().project_id(self.project_id);
+        call
     }
     /// List the backups of an audit instance.
     ///
@@ -2486,7 +2548,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/backups` (`ListAuditBackupInfo`). The project id is filled in from the client's configuration.
     pub fn list_audit_backup_info(&self) -> dbss_api::builder::ListAuditBackupInfo<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_backup_info().project_id(self.project_id)
+        let call = self.api.list_audit_backup_info().project_id(self.project_id);
+        call
     }
     /// List the risk export settings of an instance.
     ///
@@ -2495,7 +2558,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/backup/risk/templates` (`ListAuditBackupRiskTemplates`). The project id is filled in from the client's configuration.
     pub fn list_audit_backup_risk_templates(&self) -> dbss_api::builder::ListAuditBackupRiskTemplates<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_backup_risk_templates().project_id(self.project_id)
+        let call = self.api.list_audit_backup_risk_templates().project_id(self.project_id);
+        call
     }
     /// List the databases of an audit instance (legacy).
     ///
@@ -2505,7 +2569,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAuditDatabasesNew")]
     pub fn list_audit_databases(&self) -> dbss_api::builder::ListAuditDatabases<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_databases().project_id(self.project_id)
+        let call = self.api.list_audit_databases().project_id(self.project_id);
+        call
     }
     /// List the databases of an audit instance.
     ///
@@ -2514,7 +2579,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/{instance_id}/databases` (`ListAuditDatabasesNew`). The project id is filled in from the client's configuration.
     pub fn list_audit_databases_new(&self) -> dbss_api::builder::ListAuditDatabasesNew<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_databases_new().project_id(self.project_id)
+        let call = self.api.list_audit_databases_new().project_id(self.project_id);
+        call
     }
     /// List creation jobs of an audit instance (legacy).
     ///
@@ -2524,7 +2590,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAuditInstanceJobsNew")]
     pub fn list_audit_instance_jobs(&self) -> dbss_api::builder::ListAuditInstanceJobs<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_instance_jobs().project_id(self.project_id)
+        let call = self.api.list_audit_instance_jobs().project_id(self.project_id);
+        call
     }
     /// List creation jobs of an audit instance.
     ///
@@ -2533,7 +2600,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{resource_id}/jobs` (`ListAuditInstanceJobsNew`). The project id is filled in from the client's configuration.
     pub fn list_audit_instance_jobs_new(&self) -> dbss_api::builder::ListAuditInstanceJobsNew<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_instance_jobs_new().project_id(self.project_id)
+        let call = self.api.list_audit_instance_jobs_new().project_id(self.project_id);
+        call
     }
     /// List audit instances (first API generation).
     ///
@@ -2543,7 +2611,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAuditInstancesNew")]
     pub fn list_audit_instances(&self) -> dbss_api::builder::ListAuditInstances<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_instances().project_id(self.project_id)
+        let call = self.api.list_audit_instances().project_id(self.project_id);
+        call
     }
     /// List audit instances (v2).
     ///
@@ -2552,7 +2621,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/instances` (`ListAuditInstancesLast`). The project id is filled in from the client's configuration.
     pub fn list_audit_instances_last(&self) -> dbss_api::builder::ListAuditInstancesLast<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_instances_last().project_id(self.project_id)
+        let call = self.api.list_audit_instances_last().project_id(self.project_id);
+        call
     }
     /// List audit instances.
     ///
@@ -2561,7 +2631,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/instances` (`ListAuditInstancesNew`). The project id is filled in from the client's configuration.
     pub fn list_audit_instances_new(&self) -> dbss_api::builder::ListAuditInstancesNew<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_instances_new().project_id(self.project_id)
+        let call = self.api.list_audit_instances_new().project_id(self.project_id);
+        call
     }
     /// List OBS buckets usable for backup or risk export.
     ///
@@ -2570,7 +2641,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/backup/obs-buckets` (`ListAuditObsBuckets`). The project id is filled in from the client's configuration.
     pub fn list_audit_obs_buckets(&self) -> dbss_api::builder::ListAuditObsBuckets<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_obs_buckets().project_id(self.project_id)
+        let call = self.api.list_audit_obs_buckets().project_id(self.project_id);
+        call
     }
     /// Query user operation logs (v1, legacy path).
     ///
@@ -2580,7 +2652,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAuditOperateLogsNew")]
     pub fn list_audit_operate_logs(&self) -> dbss_api::builder::ListAuditOperateLogs<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_operate_logs().project_id(self.project_id)
+        let call = self.api.list_audit_operate_logs().project_id(self.project_id);
+        call
     }
     /// Query user operation logs.
     ///
@@ -2589,7 +2662,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/operation-log` (`ListAuditOperateLogsNew`). The project id is filled in from the client's configuration.
     pub fn list_audit_operate_logs_new(&self) -> dbss_api::builder::ListAuditOperateLogsNew<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_operate_logs_new().project_id(self.project_id)
+        let call = self.api.list_audit_operate_logs_new().project_id(self.project_id);
+        call
     }
     /// List report templates.
     ///
@@ -2598,7 +2672,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/{instance_id}/reports/templates` (`ListAuditReportTemplates`). The project id is filled in from the client's configuration.
     pub fn list_audit_report_templates(&self) -> dbss_api::builder::ListAuditReportTemplates<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_report_templates().project_id(self.project_id)
+        let call = self.api.list_audit_report_templates().project_id(self.project_id);
+        call
     }
     /// List generated audit reports.
     ///
@@ -2607,7 +2682,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/reports/list` (`ListAuditReports`). The project id is filled in from the client's configuration.
     pub fn list_audit_reports(&self) -> dbss_api::builder::ListAuditReports<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_reports().project_id(self.project_id)
+        let call = self.api.list_audit_reports().project_id(self.project_id);
+        call
     }
     /// List risk rules (legacy).
     ///
@@ -2617,7 +2693,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAuditRuleRisksNew")]
     pub fn list_audit_rule_risks(&self) -> dbss_api::builder::ListAuditRuleRisks<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_rule_risks().project_id(self.project_id)
+        let call = self.api.list_audit_rule_risks().project_id(self.project_id);
+        call
     }
     /// List risk rules.
     ///
@@ -2626,7 +2703,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/rule/risk` (`ListAuditRuleRisksNew`). The project id is filled in from the client's configuration.
     pub fn list_audit_rule_risks_new(&self) -> dbss_api::builder::ListAuditRuleRisksNew<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_rule_risks_new().project_id(self.project_id)
+        let call = self.api.list_audit_rule_risks_new().project_id(self.project_id);
+        call
     }
     /// List audit scope policies (legacy).
     ///
@@ -2636,7 +2714,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAuditRuleScopesNew")]
     pub fn list_audit_rule_scopes(&self) -> dbss_api::builder::ListAuditRuleScopes<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_rule_scopes().project_id(self.project_id)
+        let call = self.api.list_audit_rule_scopes().project_id(self.project_id);
+        call
     }
     /// List audit scope policies.
     ///
@@ -2645,7 +2724,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/rule/scopes` (`ListAuditRuleScopesNew`). The project id is filled in from the client's configuration.
     pub fn list_audit_rule_scopes_new(&self) -> dbss_api::builder::ListAuditRuleScopesNew<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_rule_scopes_new().project_id(self.project_id)
+        let call = self.api.list_audit_rule_scopes_new().project_id(self.project_id);
+        call
     }
     /// List privacy data masking rules (v1, legacy path).
     ///
@@ -2655,7 +2735,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAuditSensitiveMasksNew")]
     pub fn list_audit_sensitive_masks(&self) -> dbss_api::builder::ListAuditSensitiveMasks<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_sensitive_masks().project_id(self.project_id)
+        let call = self.api.list_audit_sensitive_masks().project_id(self.project_id);
+        call
     }
     /// List privacy data masking rules.
     ///
@@ -2664,7 +2745,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/sensitive/mask/rule` (`ListAuditSensitiveMasksNew`). The project id is filled in from the client's configuration.
     pub fn list_audit_sensitive_masks_new(&self) -> dbss_api::builder::ListAuditSensitiveMasksNew<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_sensitive_masks_new().project_id(self.project_id)
+        let call = self.api.list_audit_sensitive_masks_new().project_id(self.project_id);
+        call
     }
     /// Query audited SQL statements (v1, legacy path).
     ///
@@ -2674,7 +2756,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAuditSqlsNew")]
     pub fn list_audit_sqls(&self) -> dbss_api::builder::ListAuditSqls<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_sqls().project_id(self.project_id)
+        let call = self.api.list_audit_sqls().project_id(self.project_id);
+        call
     }
     /// Query audited SQL statements.
     ///
@@ -2683,7 +2766,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/sqls` (`ListAuditSqlsNew`). The project id is filled in from the client's configuration.
     pub fn list_audit_sqls_new(&self) -> dbss_api::builder::ListAuditSqlsNew<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_sqls_new().project_id(self.project_id)
+        let call = self.api.list_audit_sqls_new().project_id(self.project_id);
+        call
     }
     /// Get tenant-wide audit summary.
     ///
@@ -2692,7 +2776,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/summary/info` (`ListAuditSummaryInfos`). The project id is filled in from the client's configuration.
     pub fn list_audit_summary_infos(&self) -> dbss_api::builder::ListAuditSummaryInfos<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_summary_infos().project_id(self.project_id)
+        let call = self.api.list_audit_summary_infos().project_id(self.project_id);
+        call
     }
     /// List tags of one DBSS resource.
     ///
@@ -2701,7 +2786,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/{resource_type}/{resource_id}/tags` (`ListAuditTags`). The project id is filled in from the client's configuration.
     pub fn list_audit_tags(&self) -> dbss_api::builder::ListAuditTags<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_tags().project_id(self.project_id)
+        let call = self.api.list_audit_tags().project_id(self.project_id);
+        call
     }
     /// List when trend statistics were last generated.
     ///
@@ -2710,7 +2796,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/{instance_id}/statistics/trend/history` (`ListAuditTrendHistory`). The project id is filled in from the client's configuration.
     pub fn list_audit_trend_history(&self) -> dbss_api::builder::ListAuditTrendHistory<'a> {
         #[allow(deprecated)]
-        self.api.list_audit_trend_history().project_id(self.project_id)
+        let call = self.api.list_audit_trend_history().project_id(self.project_id);
+        call
     }
     /// List availability zones for audit instances (legacy).
     ///
@@ -2720,7 +2807,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListAvailabilityZoneInfosNew")]
     pub fn list_availability_zone_infos(&self) -> dbss_api::builder::ListAvailabilityZoneInfos<'a> {
         #[allow(deprecated)]
-        self.api.list_availability_zone_infos().project_id(self.project_id)
+        let call = self.api.list_availability_zone_infos().project_id(self.project_id);
+        call
     }
     /// List availability zones.
     ///
@@ -2729,7 +2817,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/availability-zone` (`ListAvailabilityZoneInfosNew`). The project id is filled in from the client's configuration.
     pub fn list_availability_zone_infos_new(&self) -> dbss_api::builder::ListAvailabilityZoneInfosNew<'a> {
         #[allow(deprecated)]
-        self.api.list_availability_zone_infos_new().project_id(self.project_id)
+        let call = self.api.list_availability_zone_infos_new().project_id(self.project_id);
+        call
     }
     /// List database encryption instances.
     ///
@@ -2738,7 +2827,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/db-encrypt/instances` (`ListDbEncryptInstances`). The project id is filled in from the client's configuration.
     pub fn list_db_encrypt_instances(&self) -> dbss_api::builder::ListDbEncryptInstances<'a> {
         #[allow(deprecated)]
-        self.api.list_db_encrypt_instances().project_id(self.project_id)
+        let call = self.api.list_db_encrypt_instances().project_id(self.project_id);
+        call
     }
     /// List DBSS resources for the SecMaster connector.
     ///
@@ -2747,7 +2837,12 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/resource-manager/domains/{domain_id}/all-resources/{region_id}/{resource_type}` (`ListDomainAllResource`). The project id is filled in from the client's configuration.
     pub fn list_domain_all_resource(&self) -> dbss_api::builder::ListDomainAllResource<'a> {
         #[allow(deprecated)]
-        self.api.list_domain_all_resource()
+        let call = self.api.list_domain_all_resource();
+        let call = match self.domain_id {
+            Some(domain_id) => call.domain_id(domain_id),
+            None => call,
+        };
+        call
     }
     /// List ECS flavors for audit instances (legacy).
     ///
@@ -2757,7 +2852,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListEcsSpecificationNew")]
     pub fn list_ecs_specification(&self) -> dbss_api::builder::ListEcsSpecification<'a> {
         #[allow(deprecated)]
-        self.api.list_ecs_specification().project_id(self.project_id)
+        let call = self.api.list_ecs_specification().project_id(self.project_id);
+        call
     }
     /// List ECS flavors for DBSS instances.
     ///
@@ -2766,7 +2862,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/specification` (`ListEcsSpecificationNew`). The project id is filled in from the client's configuration.
     pub fn list_ecs_specification_new(&self) -> dbss_api::builder::ListEcsSpecificationNew<'a> {
         #[allow(deprecated)]
-        self.api.list_ecs_specification_new().project_id(self.project_id)
+        let call = self.api.list_ecs_specification_new().project_id(self.project_id);
+        call
     }
     /// List database O&M instances.
     ///
@@ -2775,7 +2872,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/db-om/instances` (`ListInstances`). The project id is filled in from the client's configuration.
     pub fn list_instances(&self) -> dbss_api::builder::ListInstances<'a> {
         #[allow(deprecated)]
-        self.api.list_instances().project_id(self.project_id)
+        let call = self.api.list_instances().project_id(self.project_id);
+        call
     }
     /// List tags used in a project.
     ///
@@ -2784,7 +2882,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/{resource_type}/tags` (`ListProjectResourceTags`). The project id is filled in from the client's configuration.
     pub fn list_project_resource_tags(&self) -> dbss_api::builder::ListProjectResourceTags<'a> {
         #[allow(deprecated)]
-        self.api.list_project_resource_tags().project_id(self.project_id)
+        let call = self.api.list_project_resource_tags().project_id(self.project_id);
+        call
     }
     /// List RDS databases available for auditing.
     ///
@@ -2793,7 +2892,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/databases/rds` (`ListRdsDatabases`). The project id is filled in from the client's configuration.
     pub fn list_rds_databases(&self) -> dbss_api::builder::ListRdsDatabases<'a> {
         #[allow(deprecated)]
-        self.api.list_rds_databases().project_id(self.project_id)
+        let call = self.api.list_rds_databases().project_id(self.project_id);
+        call
     }
     /// List resource instances filtered by tags.
     ///
@@ -2802,7 +2902,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/{resource_type}/resource-instances/filter` (`ListResourceInstanceByTag`). The project id is filled in from the client's configuration.
     pub fn list_resource_instance_by_tag(&self) -> dbss_api::builder::ListResourceInstanceByTag<'a> {
         #[allow(deprecated)]
-        self.api.list_resource_instance_by_tag().project_id(self.project_id)
+        let call = self.api.list_resource_instance_by_tag().project_id(self.project_id);
+        call
     }
     /// List SQL injection rules (legacy).
     ///
@@ -2812,7 +2913,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ListSqlInjectionRulesNew")]
     pub fn list_sql_injection_rules(&self) -> dbss_api::builder::ListSqlInjectionRules<'a> {
         #[allow(deprecated)]
-        self.api.list_sql_injection_rules().project_id(self.project_id)
+        let call = self.api.list_sql_injection_rules().project_id(self.project_id);
+        call
     }
     /// List SQL injection rules.
     ///
@@ -2821,7 +2923,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/rule/sqls` (`ListSqlInjectionRulesNew`). The project id is filled in from the client's configuration.
     pub fn list_sql_injection_rules_new(&self) -> dbss_api::builder::ListSqlInjectionRulesNew<'a> {
         #[allow(deprecated)]
-        self.api.list_sql_injection_rules_new().project_id(self.project_id)
+        let call = self.api.list_sql_injection_rules_new().project_id(self.project_id);
+        call
     }
     /// List SQL whitelist records.
     ///
@@ -2830,7 +2933,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/whitelists` (`ListWhitelists`). The project id is filled in from the client's configuration.
     pub fn list_whitelists(&self) -> dbss_api::builder::ListWhitelists<'a> {
         #[allow(deprecated)]
-        self.api.list_whitelists().project_id(self.project_id)
+        let call = self.api.list_whitelists().project_id(self.project_id);
+        call
     }
     /// Reboot an audit instance (legacy path).
     ///
@@ -2840,7 +2944,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use RebootAuditInstanceNew")]
     pub fn reboot_audit_instance(&self) -> dbss_api::builder::RebootAuditInstance<'a> {
         #[allow(deprecated)]
-        self.api.reboot_audit_instance().project_id(self.project_id)
+        let call = self.api.reboot_audit_instance().project_id(self.project_id);
+        call
     }
     /// Reboot an audit instance.
     ///
@@ -2849,7 +2954,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/instance/reboot` (`RebootAuditInstanceNew`). The project id is filled in from the client's configuration.
     pub fn reboot_audit_instance_new(&self) -> dbss_api::builder::RebootAuditInstanceNew<'a> {
         #[allow(deprecated)]
-        self.api.reboot_audit_instance_new().project_id(self.project_id)
+        let call = self.api.reboot_audit_instance_new().project_id(self.project_id);
+        call
     }
     /// Reboot a database encryption instance.
     ///
@@ -2858,7 +2964,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/reboot` (`RebootDbEncryptInstance`). The project id is filled in from the client's configuration.
     pub fn reboot_db_encrypt_instance(&self) -> dbss_api::builder::RebootDbEncryptInstance<'a> {
         #[allow(deprecated)]
-        self.api.reboot_db_encrypt_instance().project_id(self.project_id)
+        let call = self.api.reboot_db_encrypt_instance().project_id(self.project_id);
+        call
     }
     /// Reboot a database O&M instance.
     ///
@@ -2867,7 +2974,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-om/{instance_id}/reboot` (`RebootDbOmInstance`). The project id is filled in from the client's configuration.
     pub fn reboot_db_om_instance(&self) -> dbss_api::builder::RebootDbOmInstance<'a> {
         #[allow(deprecated)]
-        self.api.reboot_db_om_instance().project_id(self.project_id)
+        let call = self.api.reboot_db_om_instance().project_id(self.project_id);
+        call
     }
     /// Reset the password of a database encryption instance.
     ///
@@ -2876,7 +2984,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/password/reset` (`ResetDbEncryptPassword`). The project id is filled in from the client's configuration.
     pub fn reset_db_encrypt_password(&self) -> dbss_api::builder::ResetDbEncryptPassword<'a> {
         #[allow(deprecated)]
-        self.api.reset_db_encrypt_password().project_id(self.project_id)
+        let call = self.api.reset_db_encrypt_password().project_id(self.project_id);
+        call
     }
     /// Reset the password of a database O&M instance.
     ///
@@ -2885,7 +2994,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-om/{instance_id}/password/reset` (`ResetDbOmPassword`). The project id is filled in from the client's configuration.
     pub fn reset_db_om_password(&self) -> dbss_api::builder::ResetDbOmPassword<'a> {
         #[allow(deprecated)]
-        self.api.reset_db_om_password().project_id(self.project_id)
+        let call = self.api.reset_db_om_password().project_id(self.project_id);
+        call
     }
     /// Restore an audit instance from a backup.
     ///
@@ -2894,7 +3004,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/backup/{id}/restore` (`RestoreAuditBackup`). The project id is filled in from the client's configuration.
     pub fn restore_audit_backup(&self) -> dbss_api::builder::RestoreAuditBackup<'a> {
         #[allow(deprecated)]
-        self.api.restore_audit_backup().project_id(self.project_id)
+        let call = self.api.restore_audit_backup().project_id(self.project_id);
+        call
     }
     /// Retry a backup task.
     ///
@@ -2903,7 +3014,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/backup/{id}/retry` (`RetryAuditBackupTask`). The project id is filled in from the client's configuration.
     pub fn retry_audit_backup_task(&self) -> dbss_api::builder::RetryAuditBackupTask<'a> {
         #[allow(deprecated)]
-        self.api.retry_audit_backup_task().project_id(self.project_id)
+        let call = self.api.retry_audit_backup_task().project_id(self.project_id);
+        call
     }
     /// Configure alarm notifications (v1, legacy path).
     ///
@@ -2913,7 +3025,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use SetAlarmTopicConfigInfoNew")]
     pub fn set_alarm_topic_config_info(&self) -> dbss_api::builder::SetAlarmTopicConfigInfo<'a> {
         #[allow(deprecated)]
-        self.api.set_alarm_topic_config_info().project_id(self.project_id)
+        let call = self.api.set_alarm_topic_config_info().project_id(self.project_id);
+        call
     }
     /// Configure alarm notifications.
     ///
@@ -2922,7 +3035,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/alarm/topic` (`SetAlarmTopicConfigInfoNew`). The project id is filled in from the client's configuration.
     pub fn set_alarm_topic_config_info_new(&self) -> dbss_api::builder::SetAlarmTopicConfigInfoNew<'a> {
         #[allow(deprecated)]
-        self.api.set_alarm_topic_config_info_new().project_id(self.project_id)
+        let call = self.api.set_alarm_topic_config_info_new().project_id(self.project_id);
+        call
     }
     /// Mark one audit alarm record.
     ///
@@ -2931,7 +3045,8 @@ impl<'a> crate::Ops<'a> {
     /// `PUT /v1/{project_id}/audit/{instance_id}/alarm-log/{id}` (`SetAuditAlarmLogStatus`). The project id is filled in from the client's configuration.
     pub fn set_audit_alarm_log_status(&self) -> dbss_api::builder::SetAuditAlarmLogStatus<'a> {
         #[allow(deprecated)]
-        self.api.set_audit_alarm_log_status().project_id(self.project_id)
+        let call = self.api.set_audit_alarm_log_status().project_id(self.project_id);
+        call
     }
     /// Get the automatic backup configuration.
     ///
@@ -2940,7 +3055,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/backup/template` (`SetAuditAutoBackupTemplate`). The project id is filled in from the client's configuration.
     pub fn set_audit_auto_backup_template(&self) -> dbss_api::builder::SetAuditAutoBackupTemplate<'a> {
         #[allow(deprecated)]
-        self.api.set_audit_auto_backup_template().project_id(self.project_id)
+        let call = self.api.set_audit_auto_backup_template().project_id(self.project_id);
+        call
     }
     /// Turn risk export on or off for a database.
     ///
@@ -2949,7 +3065,12 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{domain_id}/audit/{instance_id}/backup/risk/switch` (`SetAuditBackupRiskSwitch`). The project id is filled in from the client's configuration.
     pub fn set_audit_backup_risk_switch(&self) -> dbss_api::builder::SetAuditBackupRiskSwitch<'a> {
         #[allow(deprecated)]
-        self.api.set_audit_backup_risk_switch()
+        let call = self.api.set_audit_backup_risk_switch();
+        let call = match self.domain_id {
+            Some(domain_id) => call.domain_id(domain_id),
+            None => call,
+        };
+        call
     }
     /// Turn automatic backup on or off.
     ///
@@ -2958,7 +3079,12 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{domain_id}/audit/{instance_id}/backup/switch` (`SetAuditBackupSwitch`). The project id is filled in from the client's configuration.
     pub fn set_audit_backup_switch(&self) -> dbss_api::builder::SetAuditBackupSwitch<'a> {
         #[allow(deprecated)]
-        self.api.set_audit_backup_switch()
+        let call = self.api.set_audit_backup_switch();
+        let call = match self.domain_id {
+            Some(domain_id) => call.domain_id(domain_id),
+            None => call,
+        };
+        call
     }
     /// Set the time zone of an audit instance.
     ///
@@ -2967,7 +3093,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/timezone` (`SetAuditInstanceTimeZone`). The project id is filled in from the client's configuration.
     pub fn set_audit_instance_time_zone(&self) -> dbss_api::builder::SetAuditInstanceTimeZone<'a> {
         #[allow(deprecated)]
-        self.api.set_audit_instance_time_zone().project_id(self.project_id)
+        let call = self.api.set_audit_instance_time_zone().project_id(self.project_id);
+        call
     }
     /// Enable or disable audit scope policies.
     ///
@@ -2976,7 +3103,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/rule/scopes/switch` (`SetAuditScopeRuleSwitch`). The project id is filled in from the client's configuration.
     pub fn set_audit_scope_rule_switch(&self) -> dbss_api::builder::SetAuditScopeRuleSwitch<'a> {
         #[allow(deprecated)]
-        self.api.set_audit_scope_rule_switch().project_id(self.project_id)
+        let call = self.api.set_audit_scope_rule_switch().project_id(self.project_id);
+        call
     }
     /// Enable or disable a SQL injection rule.
     ///
@@ -2985,7 +3113,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/rule/sql/switch` (`SetAuditSqlRuleSwitch`). The project id is filled in from the client's configuration.
     pub fn set_audit_sql_rule_switch(&self) -> dbss_api::builder::SetAuditSqlRuleSwitch<'a> {
         #[allow(deprecated)]
-        self.api.set_audit_sql_rule_switch().project_id(self.project_id)
+        let call = self.api.set_audit_sql_rule_switch().project_id(self.project_id);
+        call
     }
     /// Update a risky-operation rule.
     ///
@@ -2994,7 +3123,8 @@ impl<'a> crate::Ops<'a> {
     /// `PUT /v2/{project_id}/audit/{instance_id}/rule/risk/{id}` (`SetRiskOperationPolicy`). The project id is filled in from the client's configuration.
     pub fn set_risk_operation_policy(&self) -> dbss_api::builder::SetRiskOperationPolicy<'a> {
         #[allow(deprecated)]
-        self.api.set_risk_operation_policy().project_id(self.project_id)
+        let call = self.api.set_risk_operation_policy().project_id(self.project_id);
+        call
     }
     /// Change the priority of a risk rule.
     ///
@@ -3003,7 +3133,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/rule/risk/rank` (`SetRiskRuleRank`). The project id is filled in from the client's configuration.
     pub fn set_risk_rule_rank(&self) -> dbss_api::builder::SetRiskRuleRank<'a> {
         #[allow(deprecated)]
-        self.api.set_risk_rule_rank().project_id(self.project_id)
+        let call = self.api.set_risk_rule_rank().project_id(self.project_id);
+        call
     }
     /// Enable or disable privacy data masking rules.
     ///
@@ -3012,7 +3143,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/sensitive/mask/rule/switch` (`SetSensitiveMaskRuleSwitch`). The project id is filled in from the client's configuration.
     pub fn set_sensitive_mask_rule_switch(&self) -> dbss_api::builder::SetSensitiveMaskRuleSwitch<'a> {
         #[allow(deprecated)]
-        self.api.set_sensitive_mask_rule_switch().project_id(self.project_id)
+        let call = self.api.set_sensitive_mask_rule_switch().project_id(self.project_id);
+        call
     }
     /// Enable or disable result set storage.
     ///
@@ -3021,7 +3153,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/sensitive/result/switch` (`SetSensitiveResultSwitch`). The project id is filled in from the client's configuration.
     pub fn set_sensitive_result_switch(&self) -> dbss_api::builder::SetSensitiveResultSwitch<'a> {
         #[allow(deprecated)]
-        self.api.set_sensitive_result_switch().project_id(self.project_id)
+        let call = self.api.set_sensitive_result_switch().project_id(self.project_id);
+        call
     }
     /// Enable or disable privacy data masking.
     ///
@@ -3030,7 +3163,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/sensitive/mask/switch` (`SetSensitiveSwitch`). The project id is filled in from the client's configuration.
     pub fn set_sensitive_switch(&self) -> dbss_api::builder::SetSensitiveSwitch<'a> {
         #[allow(deprecated)]
-        self.api.set_sensitive_switch().project_id(self.project_id)
+        let call = self.api.set_sensitive_switch().project_id(self.project_id);
+        call
     }
     /// Reorder SQL injection rule priorities.
     ///
@@ -3039,7 +3173,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/rule/sql/rank` (`SetSqlRuleRank`). The project id is filled in from the client's configuration.
     pub fn set_sql_rule_rank(&self) -> dbss_api::builder::SetSqlRuleRank<'a> {
         #[allow(deprecated)]
-        self.api.set_sql_rule_rank().project_id(self.project_id)
+        let call = self.api.set_sql_rule_rank().project_id(self.project_id);
+        call
     }
     /// Get the risk export setting of one database.
     ///
@@ -3048,7 +3183,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/backup/risk/template/{db_id}` (`ShowAuditBackRiskTemplate`). The project id is filled in from the client's configuration.
     pub fn show_audit_back_risk_template(&self) -> dbss_api::builder::ShowAuditBackRiskTemplate<'a> {
         #[allow(deprecated)]
-        self.api.show_audit_back_risk_template().project_id(self.project_id)
+        let call = self.api.show_audit_back_risk_template().project_id(self.project_id);
+        call
     }
     /// Get the backup status of an audit instance.
     ///
@@ -3057,7 +3193,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/backup/status` (`ShowAuditBackupStatus`). The project id is filled in from the client's configuration.
     pub fn show_audit_backup_status(&self) -> dbss_api::builder::ShowAuditBackupStatus<'a> {
         #[allow(deprecated)]
-        self.api.show_audit_backup_status().project_id(self.project_id)
+        let call = self.api.show_audit_backup_status().project_id(self.project_id);
+        call
     }
     /// Get remaining audit instance quota (legacy).
     ///
@@ -3067,7 +3204,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ShowAuditQuotaNew")]
     pub fn show_audit_quota(&self) -> dbss_api::builder::ShowAuditQuota<'a> {
         #[allow(deprecated)]
-        self.api.show_audit_quota().project_id(self.project_id)
+        let call = self.api.show_audit_quota().project_id(self.project_id);
+        call
     }
     /// Get remaining audit instance quota.
     ///
@@ -3076,7 +3214,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/quota` (`ShowAuditQuotaNew`). The project id is filled in from the client's configuration.
     pub fn show_audit_quota_new(&self) -> dbss_api::builder::ShowAuditQuotaNew<'a> {
         #[allow(deprecated)]
-        self.api.show_audit_quota_new().project_id(self.project_id)
+        let call = self.api.show_audit_quota_new().project_id(self.project_id);
+        call
     }
     /// Get a risk rule (legacy).
     ///
@@ -3086,7 +3225,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use ShowAuditRuleRiskNew")]
     pub fn show_audit_rule_risk(&self) -> dbss_api::builder::ShowAuditRuleRisk<'a> {
         #[allow(deprecated)]
-        self.api.show_audit_rule_risk().project_id(self.project_id)
+        let call = self.api.show_audit_rule_risk().project_id(self.project_id);
+        call
     }
     /// Get a risk rule.
     ///
@@ -3095,7 +3235,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/{instance_id}/rule/risk/{id}` (`ShowAuditRuleRiskNew`). The project id is filled in from the client's configuration.
     pub fn show_audit_rule_risk_new(&self) -> dbss_api::builder::ShowAuditRuleRiskNew<'a> {
         #[allow(deprecated)]
-        self.api.show_audit_rule_risk_new().project_id(self.project_id)
+        let call = self.api.show_audit_rule_risk_new().project_id(self.project_id);
+        call
     }
     /// Get risk summary of all audit instances of the tenant.
     ///
@@ -3104,7 +3245,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/summary/risk/statistics` (`ShowAuditStatistics`). The project id is filled in from the client's configuration.
     pub fn show_audit_statistics(&self) -> dbss_api::builder::ShowAuditStatistics<'a> {
         #[allow(deprecated)]
-        self.api.show_audit_statistics().project_id(self.project_id)
+        let call = self.api.show_audit_statistics().project_id(self.project_id);
+        call
     }
     /// Get status of the tenant audit summary task.
     ///
@@ -3113,7 +3255,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v3/{project_id}/audit/summary/{busi_type}/task-status` (`ShowAuditTaskStatus`). The project id is filled in from the client's configuration.
     pub fn show_audit_task_status(&self) -> dbss_api::builder::ShowAuditTaskStatus<'a> {
         #[allow(deprecated)]
-        self.api.show_audit_task_status().project_id(self.project_id)
+        let call = self.api.show_audit_task_status().project_id(self.project_id);
+        call
     }
     /// Get the schedule of a report template (topic mode).
     ///
@@ -3124,9 +3267,11 @@ impl<'a> crate::Ops<'a> {
         &self,
     ) -> dbss_api::builder::ShowAuditTopicReportSchedulerConfig<'a> {
         #[allow(deprecated)]
-        self.api
+        let call = self
+            .api
             .show_audit_topic_report_scheduler_config()
-            .project_id(self.project_id)
+            .project_id(self.project_id);
+        call
     }
     /// Check which audit instances can be upgraded.
     ///
@@ -3135,7 +3280,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/upgrade/status` (`ShowAuditUpgradeStatus`). The project id is filled in from the client's configuration.
     pub fn show_audit_upgrade_status(&self) -> dbss_api::builder::ShowAuditUpgradeStatus<'a> {
         #[allow(deprecated)]
-        self.api.show_audit_upgrade_status().project_id(self.project_id)
+        let call = self.api.show_audit_upgrade_status().project_id(self.project_id);
+        call
     }
     /// Get the risk export bucket and path.
     ///
@@ -3144,7 +3290,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/backup/risk/bucket-path` (`ShowBackupRiskBucketPath`). The project id is filled in from the client's configuration.
     pub fn show_backup_risk_bucket_path(&self) -> dbss_api::builder::ShowBackupRiskBucketPath<'a> {
         #[allow(deprecated)]
-        self.api.show_backup_risk_bucket_path().project_id(self.project_id)
+        let call = self.api.show_backup_risk_bucket_path().project_id(self.project_id);
+        call
     }
     /// Count DBSS resources for the SecMaster connector.
     ///
@@ -3153,7 +3300,12 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/resource-manager/domains/{domain_id}/all-resources/{region_id}/{resource_type}/count` (`ShowDomainAllResourceCount`). The project id is filled in from the client's configuration.
     pub fn show_domain_all_resource_count(&self) -> dbss_api::builder::ShowDomainAllResourceCount<'a> {
         #[allow(deprecated)]
-        self.api.show_domain_all_resource_count()
+        let call = self.api.show_domain_all_resource_count();
+        let call = match self.domain_id {
+            Some(domain_id) => call.domain_id(domain_id),
+            None => call,
+        };
+        call
     }
     /// Get resource monitoring data of an audit instance.
     ///
@@ -3162,7 +3314,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/system/monitorinfo` (`ShowInstanceMonitorInfo`). The project id is filled in from the client's configuration.
     pub fn show_instance_monitor_info(&self) -> dbss_api::builder::ShowInstanceMonitorInfo<'a> {
         #[allow(deprecated)]
-        self.api.show_instance_monitor_info().project_id(self.project_id)
+        let call = self.api.show_instance_monitor_info().project_id(self.project_id);
+        call
     }
     /// Get remaining DBSS instance quota.
     ///
@@ -3171,7 +3324,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/instance/quota` (`ShowInstanceQuota`). The project id is filled in from the client's configuration.
     pub fn show_instance_quota(&self) -> dbss_api::builder::ShowInstanceQuota<'a> {
         #[allow(deprecated)]
-        self.api.show_instance_quota().project_id(self.project_id)
+        let call = self.api.show_instance_quota().project_id(self.project_id);
+        call
     }
     /// Get audit log retention settings of an instance.
     ///
@@ -3180,9 +3334,11 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/settings/common-settings` (`ShowLogRetentionCommonSettings`). The project id is filled in from the client's configuration.
     pub fn show_log_retention_common_settings(&self) -> dbss_api::builder::ShowLogRetentionCommonSettings<'a> {
         #[allow(deprecated)]
-        self.api
+        let call = self
+            .api
             .show_log_retention_common_settings()
-            .project_id(self.project_id)
+            .project_id(self.project_id);
+        call
     }
     /// Get the privacy data masking switch.
     ///
@@ -3191,7 +3347,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/sensitive/mask/switch` (`ShowSensitiveMaskSwitch`). The project id is filled in from the client's configuration.
     pub fn show_sensitive_mask_switch(&self) -> dbss_api::builder::ShowSensitiveMaskSwitch<'a> {
         #[allow(deprecated)]
-        self.api.show_sensitive_mask_switch().project_id(self.project_id)
+        let call = self.api.show_sensitive_mask_switch().project_id(self.project_id);
+        call
     }
     /// Get the result set storage switch.
     ///
@@ -3200,7 +3357,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/audit/{instance_id}/sensitive/result/switch` (`ShowSensitiveResultSwitch`). The project id is filled in from the client's configuration.
     pub fn show_sensitive_result_switch(&self) -> dbss_api::builder::ShowSensitiveResultSwitch<'a> {
         #[allow(deprecated)]
-        self.api.show_sensitive_result_switch().project_id(self.project_id)
+        let call = self.api.show_sensitive_result_switch().project_id(self.project_id);
+        call
     }
     /// Get the DBSS service version.
     ///
@@ -3209,7 +3367,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v1/{project_id}/version` (`ShowServerVersion`). The project id is filled in from the client's configuration.
     pub fn show_server_version(&self) -> dbss_api::builder::ShowServerVersion<'a> {
         #[allow(deprecated)]
-        self.api.show_server_version().project_id(self.project_id)
+        let call = self.api.show_server_version().project_id(self.project_id);
+        call
     }
     /// Get the details of one audited SQL statement.
     ///
@@ -3218,7 +3377,8 @@ impl<'a> crate::Ops<'a> {
     /// `GET /v2/{project_id}/audit/{instance_id}/sqls/{id}` (`ShowSqlDetail`). The project id is filled in from the client's configuration.
     pub fn show_sql_detail(&self) -> dbss_api::builder::ShowSqlDetail<'a> {
         #[allow(deprecated)]
-        self.api.show_sql_detail().project_id(self.project_id)
+        let call = self.api.show_sql_detail().project_id(self.project_id);
+        call
     }
     /// Start an audit instance (legacy path).
     ///
@@ -3228,7 +3388,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use StartAuditInstanceNew")]
     pub fn start_audit_instance(&self) -> dbss_api::builder::StartAuditInstance<'a> {
         #[allow(deprecated)]
-        self.api.start_audit_instance().project_id(self.project_id)
+        let call = self.api.start_audit_instance().project_id(self.project_id);
+        call
     }
     /// Start an audit instance.
     ///
@@ -3237,7 +3398,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/instance/start` (`StartAuditInstanceNew`). The project id is filled in from the client's configuration.
     pub fn start_audit_instance_new(&self) -> dbss_api::builder::StartAuditInstanceNew<'a> {
         #[allow(deprecated)]
-        self.api.start_audit_instance_new().project_id(self.project_id)
+        let call = self.api.start_audit_instance_new().project_id(self.project_id);
+        call
     }
     /// Start a database encryption instance.
     ///
@@ -3246,7 +3408,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/start` (`StartDbEncryptInstance`). The project id is filled in from the client's configuration.
     pub fn start_db_encrypt_instance(&self) -> dbss_api::builder::StartDbEncryptInstance<'a> {
         #[allow(deprecated)]
-        self.api.start_db_encrypt_instance().project_id(self.project_id)
+        let call = self.api.start_db_encrypt_instance().project_id(self.project_id);
+        call
     }
     /// Start a database O&M instance.
     ///
@@ -3255,7 +3418,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-om/{instance_id}/start` (`StartDbOmInstance`). The project id is filled in from the client's configuration.
     pub fn start_db_om_instance(&self) -> dbss_api::builder::StartDbOmInstance<'a> {
         #[allow(deprecated)]
-        self.api.start_db_om_instance().project_id(self.project_id)
+        let call = self.api.start_db_om_instance().project_id(self.project_id);
+        call
     }
     /// Stop an audit instance (legacy path).
     ///
@@ -3265,7 +3429,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use StopAuditInstanceNew")]
     pub fn stop_audit_instance(&self) -> dbss_api::builder::StopAuditInstance<'a> {
         #[allow(deprecated)]
-        self.api.stop_audit_instance().project_id(self.project_id)
+        let call = self.api.stop_audit_instance().project_id(self.project_id);
+        call
     }
     /// Stop an audit instance.
     ///
@@ -3274,7 +3439,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/instance/stop` (`StopAuditInstanceNew`). The project id is filled in from the client's configuration.
     pub fn stop_audit_instance_new(&self) -> dbss_api::builder::StopAuditInstanceNew<'a> {
         #[allow(deprecated)]
-        self.api.stop_audit_instance_new().project_id(self.project_id)
+        let call = self.api.stop_audit_instance_new().project_id(self.project_id);
+        call
     }
     /// Stop a database encryption instance.
     ///
@@ -3283,7 +3449,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/stop` (`StopDbEncryptInstance`). The project id is filled in from the client's configuration.
     pub fn stop_db_encrypt_instance(&self) -> dbss_api::builder::StopDbEncryptInstance<'a> {
         #[allow(deprecated)]
-        self.api.stop_db_encrypt_instance().project_id(self.project_id)
+        let call = self.api.stop_db_encrypt_instance().project_id(self.project_id);
+        call
     }
     /// Stop a database O&M instance.
     ///
@@ -3292,7 +3459,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-om/{instance_id}/stop` (`StopDbOmInstance`). The project id is filled in from the client's configuration.
     pub fn stop_db_om_instance(&self) -> dbss_api::builder::StopDbOmInstance<'a> {
         #[allow(deprecated)]
-        self.api.stop_db_om_instance().project_id(self.project_id)
+        let call = self.api.stop_db_om_instance().project_id(self.project_id);
+        call
     }
     /// Enable or disable an audit agent (legacy).
     ///
@@ -3302,7 +3470,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use SwitchAgentNew")]
     pub fn switch_agent(&self) -> dbss_api::builder::SwitchAgent<'a> {
         #[allow(deprecated)]
-        self.api.switch_agent().project_id(self.project_id)
+        let call = self.api.switch_agent().project_id(self.project_id);
+        call
     }
     /// Enable or disable an audit agent.
     ///
@@ -3311,7 +3480,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/agent/switch` (`SwitchAgentNew`). The project id is filled in from the client's configuration.
     pub fn switch_agent_new(&self) -> dbss_api::builder::SwitchAgentNew<'a> {
         #[allow(deprecated)]
-        self.api.switch_agent_new().project_id(self.project_id)
+        let call = self.api.switch_agent_new().project_id(self.project_id);
+        call
     }
     /// Turn auditing of a database on or off (legacy).
     ///
@@ -3321,7 +3491,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use SwitchAuditDatabaseNew")]
     pub fn switch_audit_database(&self) -> dbss_api::builder::SwitchAuditDatabase<'a> {
         #[allow(deprecated)]
-        self.api.switch_audit_database().project_id(self.project_id)
+        let call = self.api.switch_audit_database().project_id(self.project_id);
+        call
     }
     /// Turn auditing of a database on or off.
     ///
@@ -3330,7 +3501,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v3/{project_id}/audit/{instance_id}/databases/switch` (`SwitchAuditDatabaseNew`). The project id is filled in from the client's configuration.
     pub fn switch_audit_database_new(&self) -> dbss_api::builder::SwitchAuditDatabaseNew<'a> {
         #[allow(deprecated)]
-        self.api.switch_audit_database_new().project_id(self.project_id)
+        let call = self.api.switch_audit_database_new().project_id(self.project_id);
+        call
     }
     /// Enable or disable risk rules (legacy).
     ///
@@ -3340,7 +3512,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use SwitchRiskRuleNew")]
     pub fn switch_risk_rule(&self) -> dbss_api::builder::SwitchRiskRule<'a> {
         #[allow(deprecated)]
-        self.api.switch_risk_rule().project_id(self.project_id)
+        let call = self.api.switch_risk_rule().project_id(self.project_id);
+        call
     }
     /// Enable or disable risk rules.
     ///
@@ -3349,7 +3522,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v2/{project_id}/audit/{instance_id}/rule/risk/switch` (`SwitchRiskRuleNew`). The project id is filled in from the client's configuration.
     pub fn switch_risk_rule_new(&self) -> dbss_api::builder::SwitchRiskRuleNew<'a> {
         #[allow(deprecated)]
-        self.api.switch_risk_rule_new().project_id(self.project_id)
+        let call = self.api.switch_risk_rule_new().project_id(self.project_id);
+        call
     }
     /// Unbind the EIP from a database encryption instance.
     ///
@@ -3358,7 +3532,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/eip/unbind` (`UnbindDbEncryptEip`). The project id is filled in from the client's configuration.
     pub fn unbind_db_encrypt_eip(&self) -> dbss_api::builder::UnbindDbEncryptEip<'a> {
         #[allow(deprecated)]
-        self.api.unbind_db_encrypt_eip().project_id(self.project_id)
+        let call = self.api.unbind_db_encrypt_eip().project_id(self.project_id);
+        call
     }
     /// Unbind the EIP from a database O&M instance.
     ///
@@ -3367,7 +3542,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/db-om/{instance_id}/eip/unbind` (`UnbindDbOmEip`). The project id is filled in from the client's configuration.
     pub fn unbind_db_om_eip(&self) -> dbss_api::builder::UnbindDbOmEip<'a> {
         #[allow(deprecated)]
-        self.api.unbind_db_om_eip().project_id(self.project_id)
+        let call = self.api.unbind_db_om_eip().project_id(self.project_id);
+        call
     }
     /// Update audit instance name or remarks (legacy path).
     ///
@@ -3377,7 +3553,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use UpdateAuditInstanceNew")]
     pub fn update_audit_instance(&self) -> dbss_api::builder::UpdateAuditInstance<'a> {
         #[allow(deprecated)]
-        self.api.update_audit_instance().project_id(self.project_id)
+        let call = self.api.update_audit_instance().project_id(self.project_id);
+        call
     }
     /// Update audit instance name or remarks.
     ///
@@ -3386,7 +3563,8 @@ impl<'a> crate::Ops<'a> {
     /// `PUT /v1/{project_id}/audit/instance/{instance_id}` (`UpdateAuditInstanceNew`). The project id is filled in from the client's configuration.
     pub fn update_audit_instance_new(&self) -> dbss_api::builder::UpdateAuditInstanceNew<'a> {
         #[allow(deprecated)]
-        self.api.update_audit_instance_new().project_id(self.project_id)
+        let call = self.api.update_audit_instance_new().project_id(self.project_id);
+        call
     }
     /// Change the risk export bucket and path.
     ///
@@ -3395,7 +3573,12 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{domain_id}/audit/{instance_id}/backup/risk/global/bucket-path` (`UpdateAuditRiskBucketPath`). The project id is filled in from the client's configuration.
     pub fn update_audit_risk_bucket_path(&self) -> dbss_api::builder::UpdateAuditRiskBucketPath<'a> {
         #[allow(deprecated)]
-        self.api.update_audit_risk_bucket_path()
+        let call = self.api.update_audit_risk_bucket_path();
+        let call = match self.domain_id {
+            Some(domain_id) => call.domain_id(domain_id),
+            None => call,
+        };
+        call
     }
     /// Update an audit scope policy.
     ///
@@ -3404,7 +3587,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v3/{project_id}/audit/{instance_id}/rule/scopes/{id}` (`UpdateAuditScopeRule`). The project id is filled in from the client's configuration.
     pub fn update_audit_scope_rule(&self) -> dbss_api::builder::UpdateAuditScopeRule<'a> {
         #[allow(deprecated)]
-        self.api.update_audit_scope_rule().project_id(self.project_id)
+        let call = self.api.update_audit_scope_rule().project_id(self.project_id);
+        call
     }
     /// Change the security group of an audit instance.
     ///
@@ -3414,7 +3598,8 @@ impl<'a> crate::Ops<'a> {
     #[deprecated(note = "the service is retiring this operation; use UpdateAuditSecurityGroupNew")]
     pub fn update_audit_security_group(&self) -> dbss_api::builder::UpdateAuditSecurityGroup<'a> {
         #[allow(deprecated)]
-        self.api.update_audit_security_group().project_id(self.project_id)
+        let call = self.api.update_audit_security_group().project_id(self.project_id);
+        call
     }
     /// Change an audit instance security group.
     ///
@@ -3423,7 +3608,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/security-group` (`UpdateAuditSecurityGroupNew`). The project id is filled in from the client's configuration.
     pub fn update_audit_security_group_new(&self) -> dbss_api::builder::UpdateAuditSecurityGroupNew<'a> {
         #[allow(deprecated)]
-        self.api.update_audit_security_group_new().project_id(self.project_id)
+        let call = self.api.update_audit_security_group_new().project_id(self.project_id);
+        call
     }
     /// Update a custom SQL injection rule.
     ///
@@ -3432,7 +3618,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/rule/sql/{id}` (`UpdateAuditSqlRule`). The project id is filled in from the client's configuration.
     pub fn update_audit_sql_rule(&self) -> dbss_api::builder::UpdateAuditSqlRule<'a> {
         #[allow(deprecated)]
-        self.api.update_audit_sql_rule().project_id(self.project_id)
+        let call = self.api.update_audit_sql_rule().project_id(self.project_id);
+        call
     }
     /// Switch or run the tenant audit summary task.
     ///
@@ -3441,7 +3628,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/summary/{busi_type}/task-status` (`UpdateAuditTaskStatus`). The project id is filled in from the client's configuration.
     pub fn update_audit_task_status(&self) -> dbss_api::builder::UpdateAuditTaskStatus<'a> {
         #[allow(deprecated)]
-        self.api.update_audit_task_status().project_id(self.project_id)
+        let call = self.api.update_audit_task_status().project_id(self.project_id);
+        call
     }
     /// Change the schedule of a report template (topic mode).
     ///
@@ -3452,9 +3640,11 @@ impl<'a> crate::Ops<'a> {
         &self,
     ) -> dbss_api::builder::UpdateAuditTopicReportSchedulerConfig<'a> {
         #[allow(deprecated)]
-        self.api
+        let call = self
+            .api
             .update_audit_topic_report_scheduler_config()
-            .project_id(self.project_id)
+            .project_id(self.project_id);
+        call
     }
     /// Modify an SQL whitelist record.
     ///
@@ -3463,7 +3653,8 @@ impl<'a> crate::Ops<'a> {
     /// `PUT /v1/{project_id}/audit/{instance_id}/whitelists/{id}` (`UpdateAuditWhitelist`). The project id is filled in from the client's configuration.
     pub fn update_audit_whitelist(&self) -> dbss_api::builder::UpdateAuditWhitelist<'a> {
         #[allow(deprecated)]
-        self.api.update_audit_whitelist().project_id(self.project_id)
+        let call = self.api.update_audit_whitelist().project_id(self.project_id);
+        call
     }
     /// Rename a database encryption instance.
     ///
@@ -3472,7 +3663,8 @@ impl<'a> crate::Ops<'a> {
     /// `PUT /v1/{project_id}/db-encrypt/{instance_id}/name` (`UpdateDbEncryptInstanceName`). The project id is filled in from the client's configuration.
     pub fn update_db_encrypt_instance_name(&self) -> dbss_api::builder::UpdateDbEncryptInstanceName<'a> {
         #[allow(deprecated)]
-        self.api.update_db_encrypt_instance_name().project_id(self.project_id)
+        let call = self.api.update_db_encrypt_instance_name().project_id(self.project_id);
+        call
     }
     /// Rename a database O&M instance.
     ///
@@ -3481,7 +3673,8 @@ impl<'a> crate::Ops<'a> {
     /// `PUT /v1/{project_id}/db-om/{instance_id}/name` (`UpdateDbOmInstanceName`). The project id is filled in from the client's configuration.
     pub fn update_db_om_instance_name(&self) -> dbss_api::builder::UpdateDbOmInstanceName<'a> {
         #[allow(deprecated)]
-        self.api.update_db_om_instance_name().project_id(self.project_id)
+        let call = self.api.update_db_om_instance_name().project_id(self.project_id);
+        call
     }
     /// Set audit log retention period of an instance.
     ///
@@ -3490,9 +3683,11 @@ impl<'a> crate::Ops<'a> {
     /// `PUT /v1/{project_id}/audit/{instance_id}/settings/common-settings` (`UpdateLogRetentionCommonSettings`). The project id is filled in from the client's configuration.
     pub fn update_log_retention_common_settings(&self) -> dbss_api::builder::UpdateLogRetentionCommonSettings<'a> {
         #[allow(deprecated)]
-        self.api
+        let call = self
+            .api
             .update_log_retention_common_settings()
-            .project_id(self.project_id)
+            .project_id(self.project_id);
+        call
     }
     /// Modify a privacy data masking rule.
     ///
@@ -3501,7 +3696,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/{instance_id}/sensitive/mask/rule/{id}` (`UpdateSensitiveMaskRule`). The project id is filled in from the client's configuration.
     pub fn update_sensitive_mask_rule(&self) -> dbss_api::builder::UpdateSensitiveMaskRule<'a> {
         #[allow(deprecated)]
-        self.api.update_sensitive_mask_rule().project_id(self.project_id)
+        let call = self.api.update_sensitive_mask_rule().project_id(self.project_id);
+        call
     }
     /// Export audit database configuration to OBS.
     ///
@@ -3510,7 +3706,8 @@ impl<'a> crate::Ops<'a> {
     /// `POST /v1/{project_id}/audit/databases/configs/obs-upload` (`UploadAuditDbConfig`). The project id is filled in from the client's configuration.
     pub fn upload_audit_db_config(&self) -> dbss_api::builder::UploadAuditDbConfig<'a> {
         #[allow(deprecated)]
-        self.api.upload_audit_db_config().project_id(self.project_id)
+        let call = self.api.upload_audit_db_config().project_id(self.project_id);
+        call
     }
 }
 impl Operation for dbss_api::builder::AddAuditAgent<'_> {

@@ -1,0 +1,127 @@
+//! Where credentials and the project id come from when the caller does not give them, in the
+//! official SDKs' order: explicit settings, then the environment, then the profile file.
+
+use std::path::PathBuf;
+
+use ini::Ini;
+
+use crate::{config::env, credentials::Credentials};
+
+/// What one source provided.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Found {
+    pub credentials: Option<Credentials>,
+    pub project_id: Option<String>,
+    pub iam_endpoint: Option<String>,
+}
+
+/// Reads environment variables; the process environment unless the builder was given others.
+pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// `HUAWEICLOUD_SDK_AK` / `_SK` / `_SECURITY_TOKEN` / `_PROJECT_ID`. Half a key pair is an error,
+/// not a silent fall-through to the next source.
+pub(crate) fn from_env(var: Lookup<'_>) -> Result<Found, String> {
+    let credentials = match (var(env::AK), var(env::SK), var(env::SECURITY_TOKEN)) {
+        (Some(ak), Some(sk), Some(token)) => Some(Credentials::temporary(ak, sk, token)),
+        (Some(ak), Some(sk), None) => Some(Credentials::ak_sk(ak, sk)),
+        (Some(_), None, _) => return Err(format!("{} is set but {} is not", env::AK, env::SK)),
+        (None, Some(_), _) => return Err(format!("{} is set but {} is not", env::SK, env::AK)),
+        (None, None, _) => None,
+    };
+    Ok(Found {
+        credentials,
+        project_id: var(env::PROJECT_ID),
+        iam_endpoint: var(env::IAM_ENDPOINT),
+    })
+}
+
+/// The profile file: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`.
+pub(crate) fn profile_path(var: Lookup<'_>) -> Option<PathBuf> {
+    var(env::CREDENTIALS_FILE).map(PathBuf::from).or_else(|| {
+        var("HOME")
+            .or_else(|| var("USERPROFILE"))
+            .map(|home| PathBuf::from(home).join(".huaweicloud").join("credentials"))
+    })
+}
+
+/// Sections read, in order: `[basic]` (the SDKs' documented name) and `[basiccredentials]`
+/// (what their client builders actually look up).
+const SECTIONS: [&str; 2] = ["basic", "basiccredentials"];
+
+/// Reads the profile file; `Ok(None)` when it does not exist.
+pub(crate) fn from_profile(path: &std::path::Path) -> Result<Option<Found>, String> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let ini =
+        Ini::load_from_file(path).map_err(|e| format!("{} is not a valid credentials file: {e}", path.display()))?;
+    let Some(section) = SECTIONS.iter().find_map(|name| ini.section(Some(*name))) else {
+        return Err(format!(
+            "{} has no [basic] or [basiccredentials] section",
+            path.display()
+        ));
+    };
+    let get = |key: &str| {
+        section
+            .get(key)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let credentials = match (get("ak"), get("sk"), get("security_token")) {
+        (Some(ak), Some(sk), Some(token)) => Some(Credentials::temporary(ak, sk, token)),
+        (Some(ak), Some(sk), None) => Some(Credentials::ak_sk(ak, sk)),
+        (None, None, _) => None,
+        _ => return Err(format!("{} holds only one of ak and sk", path.display())),
+    };
+    Ok(Some(Found {
+        credentials,
+        project_id: get("project_id"),
+        iam_endpoint: get("iam_endpoint"),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    }
+
+    #[test]
+    fn environment_gives_keys_token_and_project() {
+        let found = from_env(&vars(&[
+            (env::AK, "AK"),
+            (env::SK, "SK"),
+            (env::SECURITY_TOKEN, "T"),
+            (env::PROJECT_ID, "p"),
+        ]));
+        let found = found.unwrap_or_default();
+        assert_eq!(found.credentials.as_ref().and_then(Credentials::access_key), Some("AK"));
+        assert!(matches!(found.credentials, Some(Credentials::AkSk(ref k)) if k.security_token.is_some()));
+        assert_eq!(found.project_id.as_deref(), Some("p"));
+        assert!(
+            from_env(&vars(&[(env::AK, "AK")])).is_err(),
+            "half a key pair is an error"
+        );
+    }
+
+    #[test]
+    fn profile_sections_and_errors() {
+        let dir = std::env::temp_dir().join(format!("dbss-profile-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("credentials");
+        let _ = std::fs::write(&file, "[basiccredentials]\nak = AKP\nsk = SKP\nproject_id = pp\n");
+        let found = from_profile(&file).ok().flatten().unwrap_or_default();
+        assert_eq!(
+            found.credentials.as_ref().and_then(Credentials::access_key),
+            Some("AKP")
+        );
+        assert_eq!(found.project_id.as_deref(), Some("pp"));
+        let _ = std::fs::write(&file, "[other]\nak = x\n");
+        assert!(from_profile(&file).is_err());
+        assert!(matches!(from_profile(&dir.join("absent")), Ok(None)));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
