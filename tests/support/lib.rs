@@ -1,5 +1,7 @@
 //! Shared fixtures of the contract and end-to-end tests.
 
+pub mod flaky;
+
 use std::time::Duration;
 
 /// Project id used by every contract test.

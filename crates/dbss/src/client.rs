@@ -18,6 +18,18 @@ use crate::{
 pub struct Client {
     api: dbss_api::Client,
     config: Arc<Config>,
+    transport: Arc<SigningTransport>,
+}
+
+/// Settings that may differ from the client's for some calls (see [`Client::with_options`]).
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    /// Time allowed to each attempt.
+    pub attempt_timeout: Option<std::time::Duration>,
+    /// Time allowed to a call, attempts and backoff included.
+    pub total_timeout: Option<std::time::Duration>,
+    /// Retry policy.
+    pub retry: Option<crate::RetryPolicy>,
 }
 
 impl Client {
@@ -33,8 +45,38 @@ impl Client {
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         let transport = Arc::new(SigningTransport::new(config.clone(), first_token));
-        let api = dbss_api::Client::new_with_client(&config.endpoint, http, dbss_api::Inner::new(transport));
-        Ok(Client { api, config })
+        let api = dbss_api::Client::new_with_client(&config.endpoint, http, dbss_api::Inner::new(transport.clone()));
+        Ok(Client { api, config, transport })
+    }
+
+    /// A client for some calls with other timeouts or retries; it shares this client's
+    /// connections and token, and its retry budget unless a new retry policy is given.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// use std::time::Duration;
+    /// let patient = client.with_options(dbss::CallOptions { total_timeout: Some(Duration::from_secs(300)), ..Default::default() });
+    /// patient.list_audit_instances(0, 100).await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        let mut config = (*self.config).clone();
+        if let Some(timeout) = options.attempt_timeout {
+            config.attempt_timeout = timeout;
+        }
+        if options.total_timeout.is_some() {
+            config.total_timeout = options.total_timeout;
+        }
+        let new_budget = options.retry.is_some();
+        if let Some(retry) = options.retry {
+            config.retry = retry;
+        }
+        let config = Arc::new(config);
+        let transport = Arc::new(self.transport.with_config(config.clone(), new_budget));
+        use progenitor_client::ClientInfo;
+        let http = self.api.client().clone();
+        let api = dbss_api::Client::new_with_client(&config.endpoint, http, dbss_api::Inner::new(transport.clone()));
+        Client { api, config, transport }
     }
 
     /// Every operation of the API as a request builder, with the project id already set.

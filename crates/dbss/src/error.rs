@@ -58,6 +58,21 @@ pub enum Error {
     /// The client configuration is unusable.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// A waiter gave up: the resource failed, or did not reach its target before the deadline.
+    #[error("waiting for {what}: {} after {waited:?}; last seen: {last_state}", if *finished { "it failed" } else { "deadline reached" })]
+    Wait {
+        /// What was awaited.
+        what: String,
+        /// The last state observed (or the last polling error).
+        last_state: String,
+        /// How long the waiter waited.
+        waited: Duration,
+        /// True when the resource reached a failed state, false when the deadline passed.
+        finished: bool,
+    },
+    /// A local file or writer failed (downloads).
+    #[error("{0}")]
+    Io(String),
     /// Credentials could not be obtained or refreshed (IAM token exchange, project lookup).
     #[error("credentials: {0}")]
     Credentials(String),

@@ -20,6 +20,7 @@
 mod client;
 mod config;
 mod credentials;
+pub mod download;
 mod error;
 mod generated;
 mod iam;
@@ -28,10 +29,12 @@ mod operation;
 pub mod paging;
 mod provider;
 mod region;
+pub mod resources;
 pub mod signing;
 mod transport;
+pub mod wait;
 
-pub use client::{Client, Ops};
+pub use client::{CallOptions, Client, Ops};
 pub use config::{ClientBuilder, RetryPolicy, env};
 pub use credentials::Credentials;
 pub use error::{Error, ServiceError, TransportKind};

@@ -28,10 +28,11 @@ use crate::{
 /// The `dbss_api::Transport` of a [`crate::Client`].
 pub(crate) struct SigningTransport {
     pub(crate) config: Arc<Config>,
-    /// The IAM token of password credentials, exchanged again before it expires.
-    token: tokio::sync::Mutex<Option<IssuedToken>>,
-    /// Retries left to spend (see [`RetryPolicy::budget`]).
-    budget: AtomicU32,
+    /// The IAM token of password credentials, exchanged again before it expires (shared by
+    /// the clients derived with different call options).
+    token: Arc<tokio::sync::Mutex<Option<IssuedToken>>>,
+    /// Retries left to spend (see [`RetryPolicy::budget`]), shared likewise.
+    budget: Arc<AtomicU32>,
 }
 
 impl std::fmt::Debug for SigningTransport {
@@ -45,10 +46,25 @@ impl std::fmt::Debug for SigningTransport {
 
 impl SigningTransport {
     pub(crate) fn new(config: Arc<Config>, first_token: Option<IssuedToken>) -> SigningTransport {
-        let budget = AtomicU32::new(config.retry.budget);
+        let budget = Arc::new(AtomicU32::new(config.retry.budget));
         SigningTransport {
             config,
-            token: tokio::sync::Mutex::new(first_token),
+            token: Arc::new(tokio::sync::Mutex::new(first_token)),
+            budget,
+        }
+    }
+
+    /// The same transport state under another configuration: the same token, and the same
+    /// retry budget unless `new_budget` (a new retry policy brings its own).
+    pub(crate) fn with_config(&self, config: Arc<Config>, new_budget: bool) -> SigningTransport {
+        let budget = if new_budget {
+            Arc::new(AtomicU32::new(config.retry.budget))
+        } else {
+            self.budget.clone()
+        };
+        SigningTransport {
+            config,
+            token: self.token.clone(),
             budget,
         }
     }

@@ -1,0 +1,128 @@
+//! Downloads (audit reports, agent packages): streamed to a writer or a file chunk by chunk,
+//! never held whole in memory, with a progress callback.
+
+use std::path::Path;
+
+use futures::TryStreamExt;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
+
+use crate::{Client, Error, Operation, error::TransportKind, operation::without_url};
+
+/// How far a download has come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Bytes written so far.
+    pub bytes: u64,
+    /// Chunks received so far.
+    pub chunks: u64,
+}
+
+/// Writes a download to `writer` as it arrives, calling `progress` after each chunk; the
+/// number of bytes written.
+pub async fn save<W>(
+    operation: &'static str,
+    stream: dbss_api::ByteStream,
+    writer: &mut W,
+    mut progress: impl FnMut(Progress),
+) -> Result<u64, Error>
+where
+    W: AsyncWrite + Unpin,
+{
+    let mut stream = stream.into_inner();
+    let mut done = Progress { bytes: 0, chunks: 0 };
+    while let Some(chunk) = stream.try_next().await.map_err(|e| Error::Transport {
+        operation,
+        kind: TransportKind::Other,
+        attempts: 1,
+        message: format!("download interrupted after {} bytes: {}", done.bytes, without_url(&e)),
+    })? {
+        writer
+            .write_all(&chunk)
+            .await
+            .map_err(|e| Error::Io(format!("{operation}: cannot write the download: {e}")))?;
+        done.bytes += chunk.len() as u64;
+        done.chunks += 1;
+        progress(done);
+    }
+    writer
+        .flush()
+        .await
+        .map_err(|e| Error::Io(format!("{operation}: cannot write the download: {e}")))?;
+    Ok(done.bytes)
+}
+
+/// Writes a download to `path` through a temporary `<path>.part`, renamed when complete, so
+/// an interrupted download never looks finished.
+pub async fn save_to_file(
+    operation: &'static str,
+    stream: dbss_api::ByteStream,
+    path: &Path,
+    progress: impl FnMut(Progress),
+) -> Result<u64, Error> {
+    let partial = path.with_extension(match path.extension() {
+        Some(ext) => format!("{}.part", ext.to_string_lossy()),
+        None => "part".to_owned(),
+    });
+    let io = |e: std::io::Error| Error::Io(format!("{operation}: {}: {e}", partial.display()));
+    let mut file = tokio::fs::File::create(&partial).await.map_err(io)?;
+    let written = match save(operation, stream, &mut file, progress).await {
+        Ok(written) => written,
+        Err(error) => {
+            let _ = tokio::fs::remove_file(&partial).await;
+            return Err(error);
+        }
+    };
+    file.sync_all().await.map_err(io)?;
+    tokio::fs::rename(&partial, path)
+        .await
+        .map_err(|e| Error::Io(format!("{operation}: {}: {e}", path.display())))?;
+    Ok(written)
+}
+
+impl Client {
+    /// Streams the audit report `report_id` of `instance_id` to `writer` (`DownloadAuditReport`);
+    /// `language` is `en-us` or `zh-cn`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let mut file = tokio::fs::File::create("report.zip").await.map_err(|e| dbss::Error::Io(e.to_string()))?;
+    /// let bytes = client
+    ///     .download_audit_report("062212d8-8e30-4783-9671-43f3f1f3bb1e", "b80bb774-0288-fda1-f201-890375a60c8f", Some("en-us"), &mut file, |p| eprintln!("{} bytes", p.bytes))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn download_audit_report<W: AsyncWrite + Unpin>(
+        &self,
+        instance_id: &str,
+        report_id: &str,
+        language: Option<&str>,
+        writer: &mut W,
+        progress: impl FnMut(Progress),
+    ) -> Result<u64, Error> {
+        let mut call = self
+            .ops()
+            .download_audit_report()
+            .instance_id(instance_id)
+            .id(report_id);
+        if let Some(language) = language {
+            call = call.local(language);
+        }
+        save("DownloadAuditReport", call.call().await?, writer, progress).await
+    }
+
+    /// Streams the installation package of agent `agent_id` to `writer` (`DownloadAuditAgentNew`).
+    pub async fn download_audit_agent<W: AsyncWrite + Unpin>(
+        &self,
+        instance_id: &str,
+        agent_id: &str,
+        writer: &mut W,
+        progress: impl FnMut(Progress),
+    ) -> Result<u64, Error> {
+        let call = self
+            .ops()
+            .download_audit_agent_new()
+            .instance_id(instance_id)
+            .agent_id(agent_id);
+        save("DownloadAuditAgentNew", call.call().await?, writer, progress).await
+    }
+}

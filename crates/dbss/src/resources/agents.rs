@@ -1,0 +1,90 @@
+//! Agents of an audit instance.
+
+use tokio::io::AsyncWrite;
+
+use dbss_api::types::{AuditAgentRequest, AuditAgentRespoonseAgents};
+
+use super::body;
+use crate::{Client, Error, Operation, download::Progress};
+
+/// The agents of one audit instance (see [`Client::agents`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Agents<'a> {
+    pub(crate) client: &'a Client,
+    pub(crate) instance_id: &'a str,
+}
+
+impl Agents<'_> {
+    /// The agents of one database (`ListAuditAgentNew`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let agents = client.agents("062212d8-8e30-4783-9671-43f3f1f3bb1e").list("b80bb774-0288-fda1-f201-890375a60c8f").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn list(&self, database_id: &str) -> Result<Vec<AuditAgentRespoonseAgents>, Error> {
+        let response = self
+            .client
+            .ops()
+            .list_audit_agent_new()
+            .instance_id(self.instance_id)
+            .db_id(database_id)
+            .call()
+            .await?;
+        Ok(response.agents)
+    }
+
+    /// Adds an agent (`AddAuditAgentNew`).
+    pub async fn add(&self, request: AuditAgentRequest) -> Result<Option<String>, Error> {
+        let response = self
+            .client
+            .ops()
+            .add_audit_agent_new()
+            .instance_id(self.instance_id)
+            .body(request)
+            .call()
+            .await?;
+        Ok(response.result)
+    }
+
+    /// Turns an agent on or off (`SwitchAgentNew`).
+    pub async fn switch(&self, agent_id: &str, on: bool) -> Result<Option<String>, Error> {
+        let request = body::<dbss_api::types::AgentSwitchRequest>(
+            "SwitchAgentNew",
+            serde_json::json!({ "agent_id": agent_id, "status": i32::from(on) }),
+        )?;
+        let response = self
+            .client
+            .ops()
+            .switch_agent_new()
+            .instance_id(self.instance_id)
+            .body(request)
+            .call()
+            .await?;
+        Ok(response.result)
+    }
+
+    /// Removes an agent of a database (`DeleteAuditAgentNew`).
+    pub async fn delete(&self, agent_id: &str, database_id: &str) -> Result<Option<String>, Error> {
+        let call = self
+            .client
+            .ops()
+            .delete_audit_agent_new()
+            .instance_id(self.instance_id)
+            .agent_id(agent_id)
+            .db_id(database_id);
+        Ok(call.call().await?.result)
+    }
+
+    /// Streams an agent's installation package to `writer` (`DownloadAuditAgentNew`).
+    pub async fn download<W: AsyncWrite + Unpin>(
+        &self,
+        agent_id: &str,
+        writer: &mut W,
+        progress: impl FnMut(Progress),
+    ) -> Result<u64, Error> {
+        self.client
+            .download_audit_agent(self.instance_id, agent_id, writer, progress)
+            .await
+    }
+}

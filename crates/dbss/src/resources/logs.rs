@@ -1,0 +1,101 @@
+//! Audit records of an instance: SQL statements, alarms, operation logs.
+
+use futures::Stream;
+
+use dbss_api::types::{AlarmLogResponseNewAlarmLog, AuditSqlResponseSqls};
+
+use super::body;
+use crate::{Client, Error, paging::Paged};
+
+/// The documented time windows of the audit-record queries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeRange {
+    /// The last 30 minutes.
+    HalfHour,
+    /// The last hour.
+    Hour,
+    /// The last three hours.
+    ThreeHours,
+    /// The last twelve hours.
+    TwelveHours,
+    /// The last day.
+    Day,
+    /// The last week.
+    Week,
+    /// The last month.
+    Month,
+}
+
+impl TimeRange {
+    /// The API's name of the window.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeRange::HalfHour => "HALF_HOUR",
+            TimeRange::Hour => "HOUR",
+            TimeRange::ThreeHours => "THREE_HOUR",
+            TimeRange::TwelveHours => "TWELVE_HOUR",
+            TimeRange::Day => "DAY",
+            TimeRange::Week => "WEEK",
+            TimeRange::Month => "MONTH",
+        }
+    }
+}
+
+/// The audit records of one instance (see [`Client::audit_logs`]).
+#[derive(Clone, Copy, Debug)]
+pub struct AuditLogs<'a> {
+    pub(crate) client: &'a Client,
+    pub(crate) instance_id: &'a str,
+}
+
+impl<'a> AuditLogs<'a> {
+    /// Audited SQL statements of the window, newest first, streamed page by page
+    /// (`ListAuditSqlsNew`): any number of rows in constant memory.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// use dbss::resources::TimeRange;
+    /// use futures::TryStreamExt;
+    /// let mut sqls = std::pin::pin!(client.audit_logs("062212d8-8e30-4783-9671-43f3f1f3bb1e").sqls(TimeRange::Hour, 500)?);
+    /// while let Some(record) = sqls.try_next().await? {
+    ///     println!("{:?}", record.sql.sql_statement);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn sqls(
+        &self,
+        range: TimeRange,
+        page_size: u64,
+    ) -> Result<impl Stream<Item = Result<AuditSqlResponseSqls, Error>> + 'a, Error> {
+        let request = body::<dbss_api::types::AuditSqlRequest>(
+            "ListAuditSqlsNew",
+            serde_json::json!({ "time": { "time_range": range.as_str() }, "page": 1, "size": page_size, "time_order": "DESC" }),
+        )?;
+        Ok(self
+            .client
+            .ops()
+            .list_audit_sqls_new()
+            .instance_id(self.instance_id)
+            .body(request)
+            .items(page_size))
+    }
+
+    /// Alarms of the window, streamed page by page (`ListAuditAlarmLogNew`).
+    pub fn alarms(
+        &self,
+        range: TimeRange,
+        page_size: u64,
+    ) -> Result<impl Stream<Item = Result<AlarmLogResponseNewAlarmLog, Error>> + 'a, Error> {
+        let request = body::<dbss_api::types::AlarmLogRequest>(
+            "ListAuditAlarmLogNew",
+            serde_json::json!({ "time": { "time_range": range.as_str() }, "page": 1, "size": page_size }),
+        )?;
+        Ok(self
+            .client
+            .ops()
+            .list_audit_alarm_log_new()
+            .instance_id(self.instance_id)
+            .body(request)
+            .items(page_size))
+    }
+}

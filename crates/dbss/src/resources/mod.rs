@@ -1,0 +1,89 @@
+//! A resource-oriented facade over the generated operations, for the everyday work:
+//! instances, databases, agents, rules, audit logs and tags (in the style of Oxide's
+//! extension traits). Each method is a thin, typed call of the current (`...New`/`...Last`)
+//! operation; everything else stays reachable through [`Client::ops`](crate::Client::ops).
+//!
+//! ```no_run
+//! # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+//! use futures::TryStreamExt;
+//! let instance = "062212d8-8e30-4783-9671-43f3f1f3bb1e";
+//! client.instances().start(instance).await?;
+//! let databases: Vec<_> = client.databases(instance).list().try_collect().await?;
+//! client.tags("auditInstance", instance).add(&[("env", "prod")]).await?;
+//! # Ok(()) }
+//! ```
+
+mod agents;
+mod databases;
+mod instances;
+mod logs;
+mod rules;
+mod tags;
+
+pub use agents::Agents;
+pub use databases::Databases;
+pub use instances::Instances;
+pub use logs::{AuditLogs, TimeRange};
+pub use rules::RiskRules;
+pub use tags::Tags;
+
+use crate::Client;
+
+impl Client {
+    /// Audit instances of the project.
+    pub fn instances(&self) -> Instances<'_> {
+        Instances { client: self }
+    }
+
+    /// Databases audited by `instance_id`.
+    pub fn databases<'a>(&'a self, instance_id: &'a str) -> Databases<'a> {
+        Databases {
+            client: self,
+            instance_id,
+        }
+    }
+
+    /// Agents of `instance_id`.
+    pub fn agents<'a>(&'a self, instance_id: &'a str) -> Agents<'a> {
+        Agents {
+            client: self,
+            instance_id,
+        }
+    }
+
+    /// Risk rules of `instance_id`.
+    pub fn risk_rules<'a>(&'a self, instance_id: &'a str) -> RiskRules<'a> {
+        RiskRules {
+            client: self,
+            instance_id,
+        }
+    }
+
+    /// Audit records (SQL statements, alarms, operation logs) of `instance_id`.
+    pub fn audit_logs<'a>(&'a self, instance_id: &'a str) -> AuditLogs<'a> {
+        AuditLogs {
+            client: self,
+            instance_id,
+        }
+    }
+
+    /// Tags of one resource; `resource_type` is `auditInstance` for audit instances.
+    pub fn tags<'a>(&'a self, resource_type: &'a str, resource_id: &'a str) -> Tags<'a> {
+        Tags {
+            client: self,
+            resource_type,
+            resource_id,
+        }
+    }
+}
+
+/// Builds a request body from JSON, turning a mismatch into a refusal before sending.
+pub(crate) fn body<T: serde::de::DeserializeOwned>(
+    operation: &'static str,
+    value: serde_json::Value,
+) -> Result<T, crate::Error> {
+    serde_json::from_value(value).map_err(|e| crate::Error::InvalidRequest {
+        operation,
+        reason: e.to_string(),
+    })
+}
