@@ -178,6 +178,12 @@ impl SigningTransport {
             let sent_at = Instant::now();
             let outcome = client.execute(this_attempt).instrument(span.clone()).await;
             span.record("duration_ms", sent_at.elapsed().as_millis() as u64);
+            match &outcome {
+                Ok(response) => tracing::debug!(parent: &span, status = response.status().as_u16(), "attempt answered"),
+                Err(error) => {
+                    tracing::debug!(parent: &span, error = %crate::operation::without_url(error), "attempt failed")
+                }
+            }
 
             let verdict = match &outcome {
                 Ok(response) => {
