@@ -14,7 +14,8 @@
 //!   names are predictable (`<OperationId>Body`, `<OperationId>Response`);
 //! * schemas reached only from responses lose `required`, `enum` and value limits: a response
 //!   field that is missing, null or unexpected must never fail a call. Request schemas keep
-//!   every constraint: requests are strict;
+//!   every constraint: requests are strict. A schema used on both sides is copied as
+//!   `<Name>Read` for the response side;
 //! * numeric ranges of parameters are dropped (they would make the builders take `NonZeroU32`
 //!   and the like); the CLI checks them from the faithful spec;
 //! * examples are dropped (they live in the faithful spec for tests and docs).
@@ -150,10 +151,24 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
 
     let reach_request = reachable(schemas, &request_roots);
     let reach_response = reachable(schemas, &response_roots);
+    // A schema used by both requests and responses gets a tolerant copy, `<Name>Read`, that
+    // the response side refers to instead, so requests stay strict and responses tolerant.
+    let shared: BTreeSet<String> = reach_request.intersection(&reach_response).cloned().collect();
+    for name in &shared {
+        if let Some(schema) = schemas.get(name).cloned() {
+            schemas.insert(format!("{name}Read"), schema);
+        }
+    }
+    let read_side: BTreeSet<String> = reach_response
+        .difference(&reach_request)
+        .cloned()
+        .chain(shared.iter().map(|name| format!("{name}Read")))
+        .collect();
     for (name, schema) in schemas.iter_mut() {
         strip_keys(schema, &["example", "examples"]);
-        if reach_response.contains(name) && !reach_request.contains(name) {
+        if read_side.contains(name) {
             loosen(schema);
+            rename_refs(schema, &shared);
         }
     }
     Ok(root)
@@ -205,6 +220,22 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
             map.values().for_each(|v| collect_refs(v, out));
         }
         Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// Points `$ref`s to a shared schema at its tolerant `<Name>Read` copy.
+fn rename_refs(value: &mut Value, shared: &BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                if let Some(target) = reference.rsplit('/').next().filter(|t| shared.contains(*t)) {
+                    *reference = format!("#/components/schemas/{target}Read");
+                }
+            }
+            map.values_mut().for_each(|v| rename_refs(v, shared));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| rename_refs(v, shared)),
         _ => {}
     }
 }

@@ -11627,9 +11627,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListAuditTagsResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub sys_tags: ::std::vec::Vec<ResourceTagInfoBean>,
+        pub sys_tags: ::std::vec::Vec<ResourceTagInfoBeanRead>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tags: ::std::vec::Vec<ResourceTagInfoBean>,
+        pub tags: ::std::vec::Vec<ResourceTagInfoBeanRead>,
     }
     impl ListAuditTagsResponse {
         pub fn builder() -> builder::ListAuditTagsResponse {
@@ -13934,6 +13934,19 @@ pub mod types {
     }
     impl ResourceTagInfoBean {
         pub fn builder() -> builder::ResourceTagInfoBean {
+            Default::default()
+        }
+    }
+    ///`ResourceTagInfoBeanRead`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ResourceTagInfoBeanRead {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceTagInfoBeanRead {
+        pub fn builder() -> builder::ResourceTagInfoBeanRead {
             Default::default()
         }
     }
@@ -36543,11 +36556,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ListAuditTagsResponse {
             sys_tags: ::std::result::Result<
-                ::std::vec::Vec<super::ResourceTagInfoBean>,
+                ::std::vec::Vec<super::ResourceTagInfoBeanRead>,
                 ::std::string::String,
             >,
             tags: ::std::result::Result<
-                ::std::vec::Vec<super::ResourceTagInfoBean>,
+                ::std::vec::Vec<super::ResourceTagInfoBeanRead>,
                 ::std::string::String,
             >,
         }
@@ -36562,7 +36575,9 @@ pub mod types {
         impl ListAuditTagsResponse {
             pub fn sys_tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceTagInfoBean>>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ResourceTagInfoBeanRead>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.sys_tags = value
@@ -36574,7 +36589,9 @@ pub mod types {
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceTagInfoBean>>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ResourceTagInfoBeanRead>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
@@ -40957,6 +40974,72 @@ pub mod types {
         }
         impl ::std::convert::From<super::ResourceTagInfoBean> for ResourceTagInfoBean {
             fn from(value: super::ResourceTagInfoBean) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceTagInfoBeanRead {
+            key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceTagInfoBeanRead {
+            fn default() -> Self {
+                Self {
+                    key: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceTagInfoBeanRead {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceTagInfoBeanRead>
+        for super::ResourceTagInfoBeanRead {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceTagInfoBeanRead,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceTagInfoBeanRead>
+        for ResourceTagInfoBeanRead {
+            fn from(value: super::ResourceTagInfoBeanRead) -> Self {
                 Self {
                     key: Ok(value.key),
                     value: Ok(value.value),

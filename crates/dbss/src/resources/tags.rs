@@ -1,6 +1,6 @@
 //! Tags of a resource.
 
-use dbss_api::types::ResourceTagInfoBean;
+use dbss_api::types::ResourceTagInfoBeanRead;
 
 use super::body;
 use crate::{Client, Error, Operation};
@@ -21,7 +21,7 @@ impl Tags<'_> {
     /// let tags = client.tags("auditInstance", "062212d8-8e30-4783-9671-43f3f1f3bb1e").list().await?;
     /// # Ok(()) }
     /// ```
-    pub async fn list(&self) -> Result<Vec<ResourceTagInfoBean>, Error> {
+    pub async fn list(&self) -> Result<Vec<ResourceTagInfoBeanRead>, Error> {
         let call = self
             .client
             .ops()
