@@ -172,29 +172,30 @@ pub struct CanonicalRequest {
 
 /// Builds the canonical request of an already completed request (see [`complete_headers`]).
 pub fn canonical_request(request: &SignableRequest) -> CanonicalRequest {
-    let mut names: Vec<String> = request
+    // Lower-cased once; a stable sort keeps the original order among names that differ only
+    // in case, and each such line carries the value given last (as the official signer does).
+    let mut entries: Vec<(String, &str)> = request
         .headers
         .iter()
         .filter(|(name, _)| !name.contains('_'))
-        .map(|(name, _)| name.to_lowercase())
+        .map(|(name, value)| (name.to_lowercase(), value.as_str()))
         .collect();
-    names.sort();
-    // When two names differ only in case, both lines carry the value given last (as in Python).
-    let value_of = |lower: &str| {
-        request
-            .headers
-            .iter()
-            .rev()
-            .find(|(name, _)| name.to_lowercase() == lower)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    };
-    let mut headers_block = String::new();
-    for name in &names {
-        headers_block.push_str(name);
-        headers_block.push(':');
-        headers_block.push_str(value_of(name));
-        headers_block.push('\n');
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut headers_block = String::with_capacity(256);
+    let mut names: Vec<&str> = Vec::with_capacity(entries.len());
+    let mut start = 0;
+    while start < entries.len() {
+        let name = &entries[start].0;
+        let end = start + entries[start..].iter().take_while(|(n, _)| n == name).count();
+        let value = last_value(&request.headers, name);
+        for _ in start..end {
+            headers_block.push_str(name);
+            headers_block.push(':');
+            headers_block.push_str(value);
+            headers_block.push('\n');
+            names.push(name);
+        }
+        start = end;
     }
     let signed_headers = names.join(";");
     let query = canonical_query(&request.query);
@@ -212,6 +213,17 @@ pub fn canonical_request(request: &SignableRequest) -> CanonicalRequest {
         signed_headers,
         query,
     }
+}
+
+/// The value given last for a header name, compared case-insensitively (names with `_` included,
+/// as the official signer's lookup does not skip them).
+fn last_value<'a>(headers: &'a [(String, String)], lower: &str) -> &'a str {
+    headers
+        .iter()
+        .rev()
+        .find(|(name, _)| name.eq_ignore_ascii_case(lower))
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
 }
 
 /// Decodes the path once, re-encodes every segment, and ends it with `/`.
