@@ -2,7 +2,11 @@
 //! exactly as Huawei's signer makes them (15-minute clock-skew window, security token), or an
 //! IAM token; and the project in the path must be the credential's.
 
-use std::time::Duration;
+use std::{
+    collections::HashMap,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
 
 use axum::http::{HeaderMap, Method, Uri};
 use chrono::{DateTime, Utc};
@@ -35,19 +39,84 @@ impl std::fmt::Debug for Identity {
     }
 }
 
+/// Tokens issued by the simulated IAM (`POST /v3/auth/tokens`), with their expiry.
+#[derive(Default)]
+pub struct IssuedTokens {
+    tokens: Mutex<HashMap<String, Instant>>,
+}
+
+impl std::fmt::Debug for IssuedTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Tokens are credentials: only their number is shown.
+        f.debug_struct("IssuedTokens")
+            .field("count", &self.lock().len())
+            .finish()
+    }
+}
+
+/// What the simulator knows of a token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    /// Accepted.
+    Valid,
+    /// Issued, but past its expiry.
+    Expired,
+    /// Never issued.
+    Unknown,
+}
+
+impl IssuedTokens {
+    /// Issues a new random token valid for `ttl` from `now`.
+    pub fn issue(&self, now: Instant, ttl: Duration) -> String {
+        // Two random UUIDs: unguessable, and free of characters a header cannot carry.
+        let token = format!(
+            "MIIsim{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let mut tokens = self.lock();
+        tokens.retain(|_, expiry| *expiry > now);
+        tokens.insert(token.clone(), now + ttl);
+        token
+    }
+
+    /// Whether `token` was issued and is still valid at `now`.
+    pub fn status(&self, token: &str, now: Instant) -> TokenStatus {
+        match self.lock().get(token) {
+            Some(expiry) if *expiry > now => TokenStatus::Valid,
+            Some(_) => TokenStatus::Expired,
+            None => TokenStatus::Unknown,
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Instant>> {
+        // Every write is a single insert or retain: a poisoned map is still consistent.
+        self.tokens.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// Checks the credential of a request; `body` is the exact body received.
 pub fn authenticate(
     identity: &Identity,
-    method: &Method,
-    uri: &Uri,
-    headers: &HeaderMap,
+    issued: &IssuedTokens,
+    request: (&Method, &Uri, &HeaderMap),
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let (method, uri, headers) = request;
     if let Some(token) = header(headers, "x-auth-token") {
-        return match &identity.token {
-            Some(expected) if constant_time_eq(expected.as_bytes(), token.as_bytes()) => Ok(()),
-            _ => Err(ApiError::unauthenticated(
+        if let Some(expected) = &identity.token
+            && constant_time_eq(expected.as_bytes(), token.as_bytes())
+        {
+            return Ok(());
+        }
+        return match issued.status(token, Instant::now()) {
+            TokenStatus::Valid => Ok(()),
+            TokenStatus::Expired => Err(ApiError::unauthenticated(
+                codes::GATEWAY_AUTH,
+                "Incorrect IAM authentication information: the token has expired",
+            )),
+            TokenStatus::Unknown => Err(ApiError::unauthenticated(
                 codes::GATEWAY_AUTH,
                 "Incorrect IAM authentication information: the token is not valid",
             )),

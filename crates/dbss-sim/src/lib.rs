@@ -1,29 +1,134 @@
 //! # dbss-sim — a local Huawei Cloud DBSS
 //!
-//! A real HTTP server that answers DBSS API calls from in-memory state, authenticates them
-//! like the real API gateway (AK/SK signatures, tokens) and refuses bad requests with DBSS
-//! error codes. Run it as the `dbss-sim` binary, or in-process from tests:
+//! A real HTTP server that serves every operation of `openapi/dbss.yaml`, authenticates
+//! requests like the real API gateway (AK/SK signatures, IAM tokens), checks them against the
+//! spec and refuses bad ones with DBSS error codes. Run it as the `dbss-sim` binary, or
+//! in-process from tests:
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), std::io::Error> {
-//! let sim = dbss_sim::Simulator::builder().start().await?;
+//! let sim = dbss_sim::Simulator::builder().seed(7).start().await?;
 //! println!("DBSS at {} for project {}", sim.url(), sim.project_id());
 //! # Ok(()) }
 //! ```
+//!
+//! ## What it answers
+//!
+//! * **Every operation of the spec.** Path and query parameters and JSON bodies are checked
+//!   against the spec (required fields, types, integer widths and ranges, enums, lengths,
+//!   item counts, patterns, and the documented bounds of integers carried as strings): a
+//!   violation is `400` `DBSS.10000001` naming the field (`body.securitygroup_ids: expected
+//!   1 item, got 2`). An unknown method and path is `404` `DBSS.10021004`. The project id in
+//!   the path must be the credential's (`403`). Every JSON answer is checked against the
+//!   operation's response schema before it is sent.
+//! * **State where it matters**, behind one lock: audit instances (orders build them, and
+//!   start, stop, reboot and delete move them through tasks that finish after
+//!   [`SimulatorBuilder::transition_delay`]; jobs; security groups; time zone; quota),
+//!   databases (at most as many as the specification allows: `DBSS.10020118`), agents, risk,
+//!   scope, SQL-injection and masking rules, whitelists, alarm and log-retention settings,
+//!   tags, reports, and the encryption and O&M instances (name, password, security groups,
+//!   elastic IP, lifecycle). The old `/v1/{project_id}/dbss/audit/*` operations and their
+//!   `...New`/`...Last` successors read and write the same state.
+//! * **Audit data made on the fly**: SQL records, alarms, operation logs and statistics are
+//!   functions of the seed and the row index ([`SimulatorBuilder::audit_rows`] rows per
+//!   instance with databases, over the 30 days before start), filtered and paginated as
+//!   documented, so a million rows cost no memory.
+//! * **Everything else** is answered from its response schema with plausible values,
+//!   deterministic for a given seed and request.
+//! * **A minimal IAM**: `POST /v3/auth/tokens` (password method, for the user set with
+//!   [`SimulatorBuilder::iam_user`]) answers `201` with `X-Subject-Token`, accepted as
+//!   `X-Auth-Token` until it expires; `GET /v3/projects?name=<region>` returns the project.
+//!
+//! ## Limits
+//!
+//! Plain HTTP/1.1 (no TLS, no HTTP/2). Account ids in `/v1/{domain_id}/...` and
+//! resource-manager paths are not checked. Backups, upgrades, monitoring, specifications,
+//! availability zones, report templates and schedules, and the account-wide summaries are
+//! answered from their schemas, without state.
+//!
+//! ## Faults
+//!
+//! [`SimulatorBuilder::fault`] and `--fault` inject errors, dropped connections, latency and
+//! slow bodies per operation, deterministically from the seed. The `--fault` syntax is a
+//! comma-separated list of `key=value`:
+//!
+//! | key | meaning |
+//! |---|---|
+//! | `op` | `operationId` the fault applies to, or `*` for every operation (required); the IAM operations are `KeystoneCreateUserTokenByPassword` and `KeystoneListProjects` |
+//! | `rate` | probability in `0..=1` that a matching request is hit (default `1`) |
+//! | `times` | hit at most this many requests |
+//! | `status` | answer this HTTP status instead of processing the request |
+//! | `code` | that answer's error code (default `APIGW.0308` for 429, `DBSS.11000000` for 5xx, else `DBSS.10000001`) |
+//! | `retry-after` | with `status`: send `Retry-After: <seconds>` |
+//! | `reset` | `before`: close the connection without processing or answering; `after`: process the request (its changes stay), then close without answering |
+//! | `slow-body-ms` | send the answer in chunks, this many milliseconds apart |
+//! | `chunk` | with `slow-body-ms`: bytes per chunk (default 64) |
+//! | `latency-ms` | wait this long before answering (combines with the others) |
+//!
+//! At most one of `status`, `reset` and `slow-body-ms` per fault; `--fault` may be repeated,
+//! and `--latency-ms N` delays every answer. Examples:
+//! `--fault 'op=ListAuditSqlsNew,status=503,rate=0.5,retry-after=1'`,
+//! `--fault 'op=*,reset=after,times=1'`, `--fault 'op=ListAuditInstances,slow-body-ms=100'`.
+//!
+//! ## Scenarios
+//!
+//! `--state FILE` (or [`State::from_scenario_json`]) starts from a JSON scenario instead of
+//! the seeded one. Every field but the ids and names is optional:
+//!
+//! ```json
+//! {
+//!   "instances": [{"id": "0123456789abcdef0123456789abcdef", "name": "lab", "status": "ACTIVE",
+//!                  "spec_code": "dbss.bypassaudit.low", "security_group_id": "sg-1",
+//!                  "zone": "cn-north-4a", "charge_model": "Period", "tags": {"env": "lab"}}],
+//!   "databases": [{"instance_id": "0123456789abcdef0123456789abcdef", "id": "db00000000000001",
+//!                  "name": "shop", "type": "MYSQL", "ip": "192.168.0.20", "port": "3306",
+//!                  "status": "ON"}],
+//!   "agents": [{"instance_id": "0123456789abcdef0123456789abcdef", "db_id": "db00000000000001",
+//!               "agent_id": "ag00000000000001", "agent_type": "DB", "agent_os": "LINUX64_X86"}]
+//! }
+//! ```
 #![deny(missing_docs)]
+// `json!` literals of the widest response objects (an SQL record has 40 fields) need more
+// macro recursion than the default 128.
+#![recursion_limit = "256"]
 
 pub mod auth;
 pub mod error;
-mod middleware;
-mod routes;
+pub mod faults;
+pub mod iam;
+mod pipeline;
+mod resources;
+mod rng;
+mod rows;
+mod server;
+pub mod spec;
 pub mod state;
+mod synth;
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
-pub use auth::Identity;
+pub use auth::{Identity, IssuedTokens};
+pub use faults::{Fault, FaultEffect};
+pub use iam::IamUser;
+pub use resources::stateful_operations;
 pub use state::State;
+
+/// Settings of a running simulator.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    /// Seed of every synthetic value.
+    pub seed: u64,
+    /// SQL records per audit instance with databases.
+    pub audit_rows: u64,
+    /// Time of the newest audit row (the start), epoch milliseconds.
+    pub anchor_ms: i64,
+    /// How long issued IAM tokens stay valid.
+    pub token_ttl: Duration,
+    /// The IAM user whose password is accepted.
+    pub iam_user: Option<IamUser>,
+}
 
 /// What every request handler shares.
 #[derive(Debug)]
@@ -32,6 +137,16 @@ pub struct Shared {
     pub identity: Identity,
     /// The service's data.
     pub state: State,
+    /// The spec the simulator serves.
+    pub(crate) spec: &'static spec::Spec,
+    /// Settings.
+    pub(crate) settings: Settings,
+    /// Facts synthetic answers repeat (project, region).
+    pub(crate) facts: synth::Facts,
+    /// Configured faults.
+    pub(crate) faults: faults::Faults,
+    /// IAM tokens issued so far.
+    pub(crate) tokens: IssuedTokens,
 }
 
 /// Configures a simulator.
@@ -40,16 +155,34 @@ pub struct SimulatorBuilder {
     listen: SocketAddr,
     identity: Identity,
     state: Option<State>,
+    seed: u64,
+    audit_rows: u64,
+    transition_delay: Duration,
+    faults: Vec<Fault>,
+    latency: Duration,
+    region: String,
+    iam_user: Option<IamUser>,
+    token_ttl: Duration,
 }
 
-/// Credentials the simulator accepts unless told otherwise.
+/// Credentials and settings the simulator uses unless told otherwise.
 pub mod defaults {
+    use std::time::Duration;
+
     /// Access key.
     pub const AK: &str = "SIMULATORAK0000000000";
     /// Secret key.
     pub const SK: &str = "simulator-secret-key-0000000000000000000";
     /// Project id.
     pub const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
+    /// Region (the project's name in IAM).
+    pub const REGION: &str = "cn-north-4";
+    /// SQL records per audit instance with databases.
+    pub const AUDIT_ROWS: u64 = 1000;
+    /// How long lifecycle tasks (start, stop, build, ...) take.
+    pub const TRANSITION_DELAY: Duration = Duration::from_secs(2);
+    /// How long IAM tokens stay valid, as on the real IAM.
+    pub const TOKEN_TTL: Duration = Duration::from_secs(24 * 3600);
 }
 
 impl Default for SimulatorBuilder {
@@ -63,6 +196,14 @@ impl Default for SimulatorBuilder {
                 token: None,
             },
             state: None,
+            seed: 0,
+            audit_rows: defaults::AUDIT_ROWS,
+            transition_delay: defaults::TRANSITION_DELAY,
+            faults: Vec::new(),
+            latency: Duration::ZERO,
+            region: defaults::REGION.into(),
+            iam_user: None,
+            token_ttl: defaults::TOKEN_TTL,
         }
     }
 }
@@ -84,7 +225,7 @@ impl SimulatorBuilder {
         self.identity.project_id = project_id.into();
         self
     }
-    /// Also accept this IAM token as `X-Auth-Token`.
+    /// Also accept this IAM token as `X-Auth-Token`, forever.
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.identity.token = Some(token.into());
         self
@@ -94,25 +235,79 @@ impl SimulatorBuilder {
         self.state = Some(state);
         self
     }
+    /// Seed of every synthetic value: ids, audit data, generic answers, fault decisions.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+    /// SQL records per audit instance with databases (default 1000).
+    pub fn audit_rows(mut self, rows: u64) -> Self {
+        self.audit_rows = rows;
+        self
+    }
+    /// How long lifecycle tasks take (default 2 s).
+    pub fn transition_delay(mut self, delay: Duration) -> Self {
+        self.transition_delay = delay;
+        self
+    }
+    /// Injects a fault (see the crate documentation).
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.push(fault);
+        self
+    }
+    /// Delays every answer.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+    /// The region, which is also the project's name in IAM (default `cn-north-4`).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = region.into();
+        self
+    }
+    /// Accept this IAM user's password at `POST /v3/auth/tokens`.
+    pub fn iam_user(mut self, name: impl Into<String>, password: impl Into<String>, domain: impl Into<String>) -> Self {
+        self.iam_user = Some(IamUser {
+            name: name.into(),
+            password: password.into(),
+            domain: domain.into(),
+        });
+        self
+    }
+    /// How long issued IAM tokens stay valid (default 24 h).
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = ttl;
+        self
+    }
 
     /// Binds the port and starts serving in the background.
     pub async fn start(self) -> std::io::Result<Simulator> {
+        let spec = spec::Spec::embedded().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let listener = TcpListener::bind(self.listen).await?;
         let addr = listener.local_addr()?;
+        let state = self.state.unwrap_or_else(State::seeded);
+        state.configure(self.seed, self.transition_delay);
         let shared = Arc::new(Shared {
+            facts: synth::Facts {
+                project_id: self.identity.project_id.clone(),
+                region: self.region,
+            },
             identity: self.identity,
-            state: self.state.unwrap_or_else(State::seeded),
+            state,
+            spec,
+            settings: Settings {
+                seed: self.seed,
+                audit_rows: self.audit_rows,
+                // Whole seconds: audit rows keep their times across restarts in one second.
+                anchor_ms: chrono::Utc::now().timestamp() * 1000,
+                token_ttl: self.token_ttl,
+                iam_user: self.iam_user,
+            },
+            faults: faults::Faults::new(self.seed, self.faults, self.latency),
+            tokens: IssuedTokens::default(),
         });
-        let app = middleware::wrap(routes::router(shared.clone()), shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = stopped.await;
-            });
-            if let Err(e) = server.await {
-                tracing::error!("dbss-sim stopped: {e}");
-            }
-        });
+        let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
         Ok(Simulator {
             addr,
             shared,
@@ -155,6 +350,10 @@ impl Simulator {
     /// The credentials' project.
     pub fn project_id(&self) -> &str {
         &self.shared.identity.project_id
+    }
+    /// The region (the project's name in IAM).
+    pub fn region(&self) -> &str {
+        &self.shared.facts.region
     }
     /// The simulator's data, for assertions.
     pub fn state(&self) -> &State {

@@ -1,11 +1,14 @@
 //! `dbss-sim`: run a local DBSS.
 
-use std::net::SocketAddr;
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use clap::Parser;
+use dbss_sim::{Fault, State};
 
-/// A local Huawei Cloud DBSS for development and tests.
-#[derive(Parser, Debug)]
+/// A local Huawei Cloud DBSS for development and tests. Fault syntax, scenario format and
+/// behaviour: see the `dbss_sim` crate documentation.
+// No `Debug`: the arguments hold the secret key and the IAM password.
+#[derive(Parser)]
 #[command(version, about)]
 struct Args {
     /// Address to listen on.
@@ -23,6 +26,36 @@ struct Args {
     /// Also accept this IAM token (`X-Auth-Token`).
     #[arg(long)]
     token: Option<String>,
+    /// Region, also the project's name in IAM.
+    #[arg(long, default_value = dbss_sim::defaults::REGION)]
+    region: String,
+    /// Seed of every synthetic value (ids, audit data, generic answers, faults).
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// SQL records per audit instance with databases (made on the fly).
+    #[arg(long, default_value_t = dbss_sim::defaults::AUDIT_ROWS)]
+    audit_rows: u64,
+    /// How long lifecycle tasks (build, start, stop, reboot, delete) take, in milliseconds.
+    #[arg(long, default_value_t = 2000)]
+    transition_ms: u64,
+    /// Start from this JSON scenario instead of the seeded one.
+    #[arg(long, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Inject a fault, e.g. 'op=ListAuditSqlsNew,status=503,rate=0.5,retry-after=1' (repeatable).
+    #[arg(long, value_name = "SPEC")]
+    fault: Vec<Fault>,
+    /// Delay every answer by this many milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// IAM user whose password `POST /v3/auth/tokens` accepts (with --iam-password and --iam-domain).
+    #[arg(long, requires_all = ["iam_password", "iam_domain"])]
+    iam_user: Option<String>,
+    /// That user's password.
+    #[arg(long, env = "DBSS_SIM_IAM_PASSWORD", hide_env_values = true)]
+    iam_password: Option<String>,
+    /// That user's account (domain) name.
+    #[arg(long)]
+    iam_domain: Option<String>,
 }
 
 #[tokio::main]
@@ -31,9 +64,29 @@ async fn main() -> std::process::ExitCode {
     let mut builder = dbss_sim::Simulator::builder()
         .listen(args.listen)
         .credentials(args.ak, args.sk)
-        .project_id(args.project_id);
+        .project_id(args.project_id)
+        .region(args.region)
+        .seed(args.seed)
+        .audit_rows(args.audit_rows)
+        .transition_delay(Duration::from_millis(args.transition_ms))
+        .latency(Duration::from_millis(args.latency_ms));
     if let Some(token) = args.token {
         builder = builder.token(token);
+    }
+    for fault in args.fault {
+        builder = builder.fault(fault);
+    }
+    if let (Some(user), Some(password), Some(domain)) = (args.iam_user, args.iam_password, args.iam_domain) {
+        builder = builder.iam_user(user, password, domain);
+    }
+    if let Some(path) = args.state {
+        match State::from_scenario_file(&path) {
+            Ok(state) => builder = builder.state(state),
+            Err(e) => {
+                eprintln!("dbss-sim: {e}");
+                return std::process::ExitCode::from(2);
+            }
+        }
     }
     match builder.start().await {
         Ok(sim) => {
