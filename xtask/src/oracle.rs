@@ -34,11 +34,15 @@ pub fn ensure(root: &Path) -> Result<PathBuf> {
 pub fn run_tests(root: &Path, extra: &[&str]) -> Result<()> {
     let python = ensure(root)?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    run(Command::new(cargo)
-        .current_dir(root)
-        .env("DBSS_ORACLE_PYTHON", &python)
-        .args(["test", "--workspace", "--all-targets"])
-        .args(extra))
+    // Every target, then the doc tests, which `--all-targets` leaves out.
+    for targets in ["--all-targets", "--doc"] {
+        run(Command::new(&cargo)
+            .current_dir(root)
+            .env("DBSS_ORACLE_PYTHON", &python)
+            .args(["test", "--workspace", targets])
+            .args(extra))?;
+    }
+    Ok(())
 }
 
 fn run(command: &mut Command) -> Result<()> {

@@ -58,7 +58,7 @@ impl<'a> AuditLogs<'a> {
     /// use futures::TryStreamExt;
     /// let mut sqls = std::pin::pin!(client.audit_logs("062212d8-8e30-4783-9671-43f3f1f3bb1e").sqls(TimeRange::Hour, 500)?);
     /// while let Some(record) = sqls.try_next().await? {
-    ///     println!("{:?}", record.sql.sql_statement);
+    ///     println!("{:?}", record.sql.and_then(|s| s.sql_statement));
     /// }
     /// # Ok(()) }
     /// ```
