@@ -31,20 +31,29 @@ pub fn parse_body<T: serde::de::DeserializeOwned>(matches: &ArgMatches) -> Resul
     let raw = matches
         .get_one::<String>("body")
         .ok_or_else(|| CliError::Usage("--body is required".into()))?;
+    decode_body("--body", read_json_arg("--body", raw)?)
+}
+
+/// Reads a JSON flag value: inline JSON, `@path` to a file, or `@-` for stdin.
+pub fn read_json_arg(flag: &str, raw: &str) -> Result<serde_json::Value, CliError> {
     let text = match raw.strip_prefix('@') {
-        Some("-") => std::io::read_to_string(std::io::stdin())?,
-        Some(path) => std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("--body @{path}: {e}")))?,
-        None => raw.clone(),
+        Some("-") => std::io::read_to_string(std::io::stdin()).map_err(|e| CliError::file("stdin", e))?,
+        Some(path) => std::fs::read_to_string(path).map_err(|e| CliError::Usage(format!("{flag} @{path}: {e}")))?,
+        None => raw.to_owned(),
     };
-    let mut deserializer = serde_json::Deserializer::from_str(&text);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    serde_json::from_str(&text).map_err(|e| CliError::Usage(format!("{flag}: not JSON: {e}")))
+}
+
+/// Decodes JSON into a request type, naming the offending field on failure.
+pub fn decode_body<T: serde::de::DeserializeOwned>(flag: &str, value: serde_json::Value) -> Result<T, CliError> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let at = if path == "." {
             String::new()
         } else {
             format!(" at {path}")
         };
-        CliError::Usage(format!("--body{at}: {}", e.into_inner()))
+        CliError::Usage(format!("{flag}{at}: {}", e.into_inner()))
     })
 }
 

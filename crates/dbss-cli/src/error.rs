@@ -1,16 +1,19 @@
-//! CLI failures and the exit codes scripts can rely on.
+//! CLI failures and the exit codes scripts can rely on: the one place that maps a failure to
+//! its exit code and to the report printed on stderr.
 
-/// Exit codes of `dbss`.
+/// Exit codes of `dbss` (documented in the README; scripts depend on them).
 pub mod exit {
     /// Success.
     pub const OK: u8 = 0;
-    /// Bad flags or arguments (also clap's own usage errors).
+    /// Bad flags or arguments (also clap's own usage errors), invalid input, local files
+    /// that cannot be read or written.
     pub const USAGE: u8 = 2;
     /// Missing or invalid configuration or credentials.
     pub const CONFIG: u8 = 3;
-    /// The service refused the request (HTTP 4xx).
+    /// The service refused the request (HTTP 4xx), or named something that does not exist.
     pub const REFUSED: u8 = 4;
-    /// The service failed (HTTP 5xx) or answered something unreadable.
+    /// The service failed (HTTP 5xx), answered something unreadable, or a resource being
+    /// waited for failed or did not settle in time.
     pub const SERVER: u8 = 5;
     /// The service could not be reached.
     pub const NETWORK: u8 = 6;
@@ -22,26 +25,59 @@ pub enum CliError {
     /// A DBSS call failed.
     #[error(transparent)]
     Api(#[from] dbss::Error),
-    /// The request was malformed on our side (bad `--body`, ...).
+    /// The request was malformed on our side (bad `--body`, bad flag combination, ...).
     #[error("{0}")]
     Usage(String),
+    /// Configuration is missing or unusable (the profile file, `dbss configure`).
+    #[error("{0}")]
+    Config(String),
+    /// Something named on the command line does not exist at the service.
+    #[error("{0}")]
+    NotFound(String),
+    /// The service answered, but reports that the action failed, or a waited-for resource
+    /// did not get where it should.
+    #[error("{0}")]
+    Failed(String),
     /// `dbss api` was given an operation that does not exist.
     #[error("unknown operation {0:?}; `dbss api --help` lists them")]
     UnknownOperation(String),
-    /// Writing output failed.
+    /// A local file given on the command line could not be read or written.
+    #[error("{path}: {source}")]
+    File {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Writing to stdout or stderr failed.
     #[error("cannot write output: {0}")]
     Io(#[from] std::io::Error),
 }
 
 impl CliError {
+    /// A local-file error for `path`.
+    pub fn file(path: impl AsRef<std::path::Path>, source: std::io::Error) -> CliError {
+        CliError::File {
+            path: path.as_ref().display().to_string(),
+            source,
+        }
+    }
+
+    /// Whether this is stdout closing early (`dbss ... | head`): not a failure worth reporting.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, CliError::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     /// The process exit code for this error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Usage(_) | CliError::UnknownOperation(_) => exit::USAGE,
-            CliError::Io(_) => exit::SERVER,
+            CliError::Usage(_) | CliError::UnknownOperation(_) | CliError::File { .. } => exit::USAGE,
+            CliError::Config(_) => exit::CONFIG,
+            CliError::NotFound(_) => exit::REFUSED,
+            CliError::Io(_) | CliError::Failed(_) => exit::SERVER,
             CliError::Api(error) => match error {
-                dbss::Error::Config(_) => exit::CONFIG,
-                dbss::Error::InvalidRequest { .. } => exit::USAGE,
+                dbss::Error::Config(_) | dbss::Error::Credentials(_) => exit::CONFIG,
+                dbss::Error::InvalidRequest { .. } | dbss::Error::Io(_) => exit::USAGE,
                 dbss::Error::Transport { .. } | dbss::Error::Timeout { .. } => exit::NETWORK,
                 _ => match error.status() {
                     Some(status) if (400..500).contains(&status) => exit::REFUSED,
@@ -51,7 +87,8 @@ impl CliError {
         }
     }
 
-    /// A multi-line report for stderr: status, DBSS code, message and request id.
+    /// A report for stderr: for service errors the status, DBSS code, message and request id
+    /// on lines of their own, so people can read them and support can be quoted the id.
     pub fn report(&self) -> String {
         match self {
             CliError::Api(dbss::Error::Service(e)) => {
@@ -70,6 +107,45 @@ impl CliError {
                 lines.join("\n")
             }
             other => format!("error: {other}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_failure_has_its_documented_code() {
+        let service = |status| {
+            CliError::Api(dbss::Error::Service(Box::new(dbss::ServiceError {
+                operation: "Op",
+                status,
+                error_code: Some("DBSS.1".into()),
+                error_msg: Some("no".into()),
+                request_id: Some("r-1".into()),
+                body: String::new(),
+            })))
+        };
+        assert_eq!(service(404).exit_code(), exit::REFUSED);
+        assert_eq!(service(503).exit_code(), exit::SERVER);
+        assert_eq!(CliError::Usage("x".into()).exit_code(), exit::USAGE);
+        assert_eq!(CliError::Config("x".into()).exit_code(), exit::CONFIG);
+        assert_eq!(CliError::NotFound("x".into()).exit_code(), exit::REFUSED);
+        assert_eq!(CliError::Api(dbss::Error::Config("x".into())).exit_code(), exit::CONFIG);
+        assert_eq!(
+            CliError::Api(dbss::Error::Transport {
+                operation: "Op",
+                kind: dbss::TransportKind::Connect,
+                attempts: 1,
+                message: "refused".into()
+            })
+            .exit_code(),
+            exit::NETWORK
+        );
+        let report = service(400).report();
+        for part in ["HTTP 400", "DBSS.1", "no", "r-1"] {
+            assert!(report.contains(part), "{report}");
         }
     }
 }

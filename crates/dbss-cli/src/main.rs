@@ -1,18 +1,24 @@
 //! `dbss`: the command-line tool for Huawei Cloud Database Security Service.
 
 mod api_support;
+mod commands;
 mod demo;
 mod error;
+mod export;
 mod generated;
 mod output;
+mod progress;
+mod query;
 mod settings;
+mod since;
 
 use std::process::ExitCode;
 
-use clap::{ArgMatches, Args, Command, FromArgMatches};
+use clap::{ArgMatches, Args, Command, FromArgMatches, Subcommand};
 
 use crate::{
     api_support::ApiOutput,
+    commands::{Ctx, Everyday},
     error::{CliError, exit},
     settings::Global,
 };
@@ -30,14 +36,23 @@ fn cli() -> Command {
                 .action(clap::ArgAction::SetTrue)
                 .global(true),
         );
-    let command = Command::new("dbss")
+    let completions = Command::new("completions")
+        .about("Print a shell completion script: dbss completions bash > /etc/bash_completion.d/dbss")
+        .arg(
+            clap::Arg::new("shell")
+                .required(true)
+                .value_parser(clap::value_parser!(clap_complete::Shell)),
+        );
+    let command = Everyday::augment_subcommands(Global::augment_args(Command::new("dbss")))
+        .subcommand(api)
+        .subcommand(Command::new("demo").about("A tour of DBSS on a local simulator started in-process"))
+        .subcommand(completions);
+    // After the flags: their struct's doc comment would otherwise become the tool's description.
+    command
         .version(env!("CARGO_PKG_VERSION"))
         .about("Huawei Cloud Database Security Service from the command line")
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .subcommand(api)
-        .subcommand(Command::new("demo").about("A tour of DBSS on a local simulator started in-process"));
-    Global::augment_args(command)
 }
 
 #[tokio::main]
@@ -47,18 +62,48 @@ async fn main() -> ExitCode {
         Ok(global) => global,
         Err(e) => e.exit(),
     };
-    let outcome = match matches.subcommand() {
-        Some(("demo", _)) => demo::run(global.output).await,
-        Some(("api", api)) => run_api(&global, api).await,
-        _ => Err(CliError::Usage("unknown command".into())),
-    };
-    match outcome {
+    if global.debug {
+        init_debug_log();
+    }
+    match run(global, &matches).await {
         Ok(()) => ExitCode::from(exit::OK),
+        // `dbss ... | head`: the reader has what it wanted.
+        Err(error) if error.is_broken_pipe() => ExitCode::from(exit::OK),
         Err(error) => {
             eprintln!("{}", error.report());
             ExitCode::from(error.exit_code())
         }
     }
+}
+
+async fn run(global: Global, matches: &ArgMatches) -> Result<(), CliError> {
+    match matches.subcommand() {
+        Some(("demo", _)) => demo::run().await,
+        Some(("api", api)) => run_api(&global, api).await,
+        Some(("completions", args)) => {
+            let Some(shell) = args.get_one::<clap_complete::Shell>("shell").copied() else {
+                return Err(CliError::Usage("name a shell".into()));
+            };
+            clap_complete::generate(shell, &mut cli(), "dbss", &mut std::io::stdout());
+            Ok(())
+        }
+        _ => {
+            let command = Everyday::from_arg_matches(matches).map_err(|e| CliError::Usage(e.to_string()))?;
+            let printer = global.printer()?;
+            commands::run(&Ctx { global, printer }, command).await
+        }
+    }
+}
+
+/// `--debug`: the client's tracing events (one per attempt: operation, status, duration,
+/// request id) at DEBUG on stderr. The client redacts secrets before they reach a span.
+fn init_debug_log() {
+    use std::io::IsTerminal;
+    let _ = tracing_subscriber::fmt()
+        .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
 }
 
 async fn run_api(global: &Global, api: &ArgMatches) -> Result<(), CliError> {
@@ -77,8 +122,9 @@ async fn run_api(global: &Global, api: &ArgMatches) -> Result<(), CliError> {
     }
     warn_if_deprecated(name);
     let client = global.client()?;
+    let printer = global.printer()?;
     match generated::api::dispatch(&client, name, matches).await? {
-        ApiOutput::Json(value) => println!("{}", output::render(&value, global.output)),
+        ApiOutput::Json(value) => printer.object(&value)?,
         ApiOutput::Binary(bytes) => eprintln!("{bytes} bytes written"),
     }
     Ok(())

@@ -1,83 +1,60 @@
-//! The `dbss` binary as users run it, against an in-process simulator.
+//! The `dbss` binary as users run it: `dbss api`, output formats, error reports and exit
+//! codes, against a simulator on 127.0.0.1 (every operation here is one that every simulator
+//! version serves).
 
-use std::process::{Command, Output};
+mod support;
 
-use dbss_sim::Simulator;
+use support::{bare, canned, dbss, fails, golden, json, ok, run, sim, stderr, stdout};
 
-/// Runs `dbss` with the simulator's credentials in the official SDKs' environment variables.
-fn dbss(sim: &Simulator, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dbss"))
-        .args(args)
-        .env_clear()
-        .env("HUAWEICLOUD_SDK_AK", sim.ak())
-        .env("HUAWEICLOUD_SDK_SK", sim.sk())
-        .env("HUAWEICLOUD_SDK_PROJECT_ID", sim.project_id())
-        .env("DBSS_ENDPOINT", sim.url())
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run dbss: {e}"))
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-async fn sim() -> Simulator {
-    Simulator::builder().start().await.unwrap_or_else(|e| panic!("{e}"))
+/// The id of the first seeded instance, through the CLI itself.
+fn first_instance(sim: &dbss_sim::Simulator) -> String {
+    let value = json(&dbss(
+        sim,
+        &["api", "list-audit-instances", "--limit", "1", "--query", "servers.0.id"],
+    ));
+    value["servers.0.id"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no instance: {value}"))
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn api_list_prints_the_response_as_json() {
+async fn api_list_prints_the_response_as_json_when_piped() {
     let sim = sim().await;
     let out = dbss(&sim, &["api", "list-audit-instances", "--limit", "2"]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let value: serde_json::Value =
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)));
-    assert_eq!(value["total"], 3);
+    let value = json(&out);
+    assert!(value["total"].as_u64().unwrap_or(0) >= 2, "{value}");
     assert_eq!(value["servers"].as_array().map(Vec::len), Some(2));
     assert!(
-        text(&out.stderr).contains("warning: ListAuditInstances is being retired"),
+        stderr(&out).contains("warning: ListAuditInstances is being retired"),
         "{}",
-        text(&out.stderr)
+        stderr(&out)
     );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn api_update_security_group_changes_the_simulators_state() {
     let sim = sim().await;
-    let id = sim.state().list(0, 1).0[0].id.clone();
+    let id = first_instance(&sim);
     let body = format!(r#"{{"instance_id":"{id}","securitygroup_ids":["sg-from-cli"]}}"#);
-    let out = dbss(
-        &sim,
-        &[
-            "api",
-            "update-audit-security-group",
-            "--body",
-            &body,
-            "--endpoint",
-            &sim.url(),
-        ],
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("SUCCESS"));
-    assert_eq!(
-        sim.state().get(&id).map(|i| i.security_group_id).as_deref(),
-        Some("sg-from-cli")
-    );
+    let out = dbss(&sim, &["api", "update-audit-security-group", "--body", &body]);
+    assert!(ok(&out).contains("SUCCESS"));
+    let listed = json(&dbss(&sim, &["api", "list-audit-instances", "--limit", "1"]));
+    assert_eq!(listed["servers"][0]["security_group_id"], "sg-from-cli", "{listed}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_body_from_a_file_works_and_a_bad_one_names_the_field() {
+async fn a_body_from_a_file_or_stdin_works_and_a_bad_one_names_the_field() {
     let sim = sim().await;
-    let id = sim.state().list(0, 1).0[0].id.clone();
-    let dir = std::env::temp_dir().join(format!("dbss-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let id = first_instance(&sim);
+    let dir = support::temp_dir("body");
     let file = dir.join("body.json");
     std::fs::write(
         &file,
         format!(r#"{{"instance_id":"{id}","securitygroup_ids":["sg-file"]}}"#),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let out = dbss(
+    ok(&dbss(
         &sim,
         &[
             "api",
@@ -85,8 +62,12 @@ async fn a_body_from_a_file_works_and_a_bad_one_names_the_field() {
             "--body",
             &format!("@{}", file.display()),
         ],
+    ));
+    let piped = support::run_with_stdin(
+        support::command(&sim, &["api", "update-audit-security-group", "--body", "@-"]),
+        &format!(r#"{{"instance_id":"{id}","securitygroup_ids":["sg-stdin"]}}"#),
     );
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    ok(&piped);
 
     let out = dbss(
         &sim,
@@ -97,13 +78,24 @@ async fn a_body_from_a_file_works_and_a_bad_one_names_the_field() {
             r#"{"instance_id":"x","securitygroup_ids":["a","b"]}"#,
         ],
     );
-    assert_eq!(out.status.code(), Some(2), "a bad body is a usage error");
-    assert!(text(&out.stderr).contains("securitygroup_ids"), "{}", text(&out.stderr));
+    let err = fails(&out, 2);
+    assert!(err.contains("securitygroup_ids"), "{err}");
+    golden("api-bad-body.stderr", &err);
+    let out = dbss(
+        &sim,
+        &[
+            "api",
+            "update-audit-security-group",
+            "--body",
+            "@/nonexistent/body.json",
+        ],
+    );
+    fails(&out, 2);
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn service_errors_print_code_message_and_request_id_with_exit_code_4() {
+async fn service_errors_print_status_code_message_and_request_id_with_exit_4() {
     let sim = sim().await;
     let out = dbss(
         &sim,
@@ -114,47 +106,39 @@ async fn service_errors_print_code_message_and_request_id_with_exit_code_4() {
             r#"{"instance_id":"nope","securitygroup_ids":["a"]}"#,
         ],
     );
-    assert_eq!(out.status.code(), Some(4));
-    let stderr = text(&out.stderr);
+    let err = fails(&out, 4);
     for expected in ["HTTP 400", "DBSS.10020021", "request id:"] {
-        assert!(stderr.contains(expected), "missing {expected:?} in {stderr}");
+        assert!(err.contains(expected), "missing {expected:?} in {err}");
     }
+    golden("refused.stderr", &err);
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn missing_credentials_exit_3_and_bad_secrets_exit_4() {
+async fn missing_credentials_exit_3_and_bad_secrets_exit_4_without_showing_the_secret() {
     let sim = sim().await;
-    let out = Command::new(env!("CARGO_BIN_EXE_dbss"))
-        .args([
-            "api",
-            "list-audit-instances",
-            "--endpoint",
-            &sim.url(),
-            "--project-id",
-            sim.project_id(),
-        ])
-        .env_clear()
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("HUAWEICLOUD_SDK_AK"));
+    let url = sim.url();
+    let args = [
+        "api",
+        "list-audit-instances",
+        "--endpoint",
+        &url,
+        "--project-id",
+        sim.project_id(),
+    ];
+    let mut command = bare();
+    command.args(args);
+    let err = fails(&run(command), 3);
+    assert!(err.contains("HUAWEICLOUD_SDK_AK"), "{err}");
+    golden("no-credentials.stderr", &err);
 
-    let out = Command::new(env!("CARGO_BIN_EXE_dbss"))
-        .args([
-            "api",
-            "list-audit-instances",
-            "--endpoint",
-            &sim.url(),
-            "--project-id",
-            sim.project_id(),
-        ])
-        .env_clear()
+    let mut command = bare();
+    command
+        .args(args)
         .env("HUAWEICLOUD_SDK_AK", sim.ak())
-        .env("HUAWEICLOUD_SDK_SK", "a-wrong-secret-value")
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(out.status.code(), Some(4));
-    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        .env("HUAWEICLOUD_SDK_SK", "a-wrong-secret-value");
+    let out = run(command);
+    fails(&out, 4);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
     assert!(
         all.contains("APIGW.0301") && !all.contains("a-wrong-secret-value"),
         "{all}"
@@ -162,32 +146,170 @@ async fn missing_credentials_exit_3_and_bad_secrets_exit_4() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn table_output_and_body_template() {
+async fn server_failures_and_garbage_exit_5_unreachable_exits_6() {
     let sim = sim().await;
-    let out = dbss(&sim, &["api", "list-audit-instances", "--output", "table"]);
-    let stdout = text(&out.stdout);
-    assert!(stdout.starts_with("ID "), "{stdout}");
-    assert_eq!(stdout.lines().count(), 4, "{stdout}");
+    let id = first_instance(&sim);
+    let failing = canned(500, "<html>internal error</html>").await;
+    let out = dbss(
+        &sim,
+        &[
+            "instances",
+            "security-group",
+            "set",
+            &id,
+            "sg-1",
+            "--endpoint",
+            &failing,
+        ],
+    );
+    let err = fails(&out, 5);
+    assert!(
+        err.contains("HTTP 500") && err.contains("internal error") && err.contains("canned-1"),
+        "{err}"
+    );
+    golden("server-error.stderr", &err);
+
+    let garbage = canned(200, "this is not json").await;
+    let out = dbss(
+        &sim,
+        &[
+            "instances",
+            "security-group",
+            "set",
+            &id,
+            "sg-1",
+            "--endpoint",
+            &garbage,
+        ],
+    );
+    let err = fails(&out, 5);
+    assert!(err.contains("could not decode"), "{err}");
+
+    // Nothing listens on port 9 (discard) of the loopback.
+    let started = std::time::Instant::now();
+    let out = dbss(&sim, &["instances", "show", &id, "--endpoint", "http://127.0.0.1:9"]);
+    let err = fails(&out, 6);
+    assert!(err.contains("connection failed"), "{err}");
+    assert!(started.elapsed().as_secs() < 60);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn usage_errors_exit_2() {
+    let sim = sim().await;
+    for args in [
+        &["instances", "frobnicate"][..],
+        &["sql", "list", "--instance", "i", "--since", "yesterday"],
+        &["instances", "list", "--output", "xml"],
+        &["instances", "list", "--query", "a..b"],
+        &["instances", "create", "--name", "x"],
+        &["tags", "add", "--instance", "i", "novalue"],
+        &["api", "no-such-operation"],
+    ] {
+        let out = dbss(&sim, args);
+        fails(&out, 2);
+    }
+    let err = fails(&dbss(&sim, &["instances", "create", "--name", "x"]), 2);
+    golden("create-missing-flags.stderr", &err);
+    let err = fails(
+        &dbss(&sim, &["sql", "list", "--instance", "i", "--since", "yesterday"]),
+        2,
+    );
+    golden("bad-since.stderr", &err);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_output_format_and_query() {
+    let sim = sim().await;
+    let yaml = ok(&dbss(
+        &sim,
+        &[
+            "api",
+            "list-audit-instances",
+            "--limit",
+            "1",
+            "-o",
+            "yaml",
+            "--query",
+            "total",
+        ],
+    ));
+    assert!(yaml.starts_with("total: "), "{yaml}");
+    let line = ok(&dbss(
+        &sim,
+        &["api", "list-audit-instances", "--limit", "1", "-o", "jsonl"],
+    ));
+    assert_eq!(line.lines().count(), 1, "{line}");
+    let table = ok(&dbss(
+        &sim,
+        &["api", "list-audit-instances", "--output", "table", "--query", "total"],
+    ));
+    assert!(table.starts_with("total"), "{table}");
     let out = dbss(&sim, &["api", "update-audit-security-group", "--body-template"]);
-    assert!(text(&out.stdout).contains("securitygroup_ids"), "{}", text(&out.stdout));
+    assert!(ok(&out).contains("securitygroup_ids"));
+    golden("body-template.stdout", &stdout(&out));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn debug_logs_requests_but_never_a_secret() {
+    let sim = sim().await;
+    let out = dbss(&sim, &["--debug", "api", "list-audit-instances", "--limit", "1"]);
+    ok(&out);
+    let err = stderr(&out);
+    assert!(err.contains("DEBUG") && err.contains("ListAuditInstances"), "{err}");
+    assert!(!err.contains(sim.sk()), "the secret key leaked:\n{err}");
+
+    let mut command = bare();
+    command
+        .args(["--debug", "api", "list-audit-instances", "--endpoint", &sim.url()])
+        .args(["--project-id", sim.project_id()])
+        .env("HUAWEICLOUD_SDK_AK", sim.ak())
+        .env("HUAWEICLOUD_SDK_SK", "wrong-secret-for-debug")
+        .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "a-security-token-value");
+    let out = run(command);
+    fails(&out, 4);
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    for secret in ["wrong-secret-for-debug", "a-security-token-value"] {
+        assert!(!all.contains(secret), "{secret} leaked:\n{all}");
+    }
 }
 
 #[test]
 fn demo_runs_the_tour_on_its_own_simulator() {
-    let out = Command::new(env!("CARGO_BIN_EXE_dbss"))
-        .arg("demo")
-        .env_clear()
-        .output()
-        .unwrap_or_else(|e| panic!("{e}"));
-    let stdout = text(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    let started = std::time::Instant::now();
+    let out = run(bare_with(&["demo"]));
+    let text = ok(&out);
     for step in [
-        "ListAuditInstances",
         "UpdateAuditSecurityGroup",
         "DBSS.10020021",
         "exactly one security group id",
         "demo finished",
     ] {
-        assert!(stdout.contains(step), "demo output lacks {step:?}:\n{stdout}");
+        assert!(text.contains(step), "demo output lacks {step:?}:\n{text}");
     }
+    // Once the simulator serves every step, none is skipped and every step has run.
+    if !text.contains("skipped") {
+        for step in [
+            "is ACTIVE after",
+            "AddAuditDatabaseNew",
+            "AddAuditAgentNew",
+            "is ON",
+            "statements",
+            "alarms",
+            "records →",
+            "env",
+        ] {
+            assert!(text.contains(step), "demo output lacks {step:?}:\n{text}");
+        }
+    }
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "the demo took {:?}",
+        started.elapsed()
+    );
+}
+
+fn bare_with(args: &[&str]) -> std::process::Command {
+    let mut command = bare();
+    command.args(args);
+    command
 }

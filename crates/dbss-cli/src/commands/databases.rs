@@ -1,0 +1,174 @@
+//! `dbss databases ...`: the databases an instance audits.
+
+use clap::{Args, Subcommand};
+use futures::StreamExt;
+use serde_json::{Map, Value, json};
+
+use super::{Ctx, InstanceArg, ListArgs, check_result, outcome, print_list};
+use crate::{
+    api_support::{decode_body, read_json_arg},
+    error::CliError,
+};
+
+/// Table columns of a database.
+const COLUMNS: &[&str] = &["id", "name", "type", "version", "ip", "port", "status", "audit_status"];
+
+/// `dbss databases`.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the databases of an instance (ListAuditDatabasesNew)
+    List {
+        #[command(flatten)]
+        instance: InstanceArg,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Add a database to audit (AddAuditDatabaseNew)
+    Add(Box<AddArgs>),
+    /// Turn auditing of a database on (SwitchAuditDatabaseNew)
+    Enable(DatabaseRef),
+    /// Turn auditing of a database off (SwitchAuditDatabaseNew)
+    Disable(DatabaseRef),
+    /// Remove a database from the instance (DeleteAuditDatabaseNew)
+    Delete(DatabaseRef),
+}
+
+/// One database of an instance.
+#[derive(Args, Debug)]
+pub struct DatabaseRef {
+    #[command(flatten)]
+    instance: InstanceArg,
+    /// Database id
+    id: String,
+}
+
+/// Flags of `dbss databases add`.
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    #[command(flatten)]
+    instance: InstanceArg,
+    /// Database name
+    #[arg(long)]
+    name: Option<String>,
+    /// Engine (MYSQL, ORACLE, POSTGRESQL, SQLSERVER, DAMENG, TAURUS, DWS, ...)
+    #[arg(long = "type", value_name = "ENGINE")]
+    engine: Option<String>,
+    /// Engine version
+    #[arg(long)]
+    version: Option<String>,
+    /// IP address of the database
+    #[arg(long)]
+    ip: Option<String>,
+    /// Port of the database
+    #[arg(long)]
+    port: Option<String>,
+    /// Operating system of the database host
+    #[arg(long, value_parser = ["LINUX64", "WINDOWS64", "UNIX"], default_value = "LINUX64")]
+    os: String,
+    /// Character set
+    #[arg(long, value_parser = ["UTF8", "GBK"], default_value = "UTF8")]
+    charset: String,
+    /// Where the database runs: RDS (managed) or ECS (self-built)
+    #[arg(long, value_parser = ["RDS", "ECS"], default_value = "ECS")]
+    classification: String,
+    /// Name of the RDS or database instance
+    #[arg(long)]
+    instance_name: Option<String>,
+    /// The full request (JSON, @file or @- for stdin); flags given as well override its fields
+    #[arg(long, value_name = "JSON|@FILE")]
+    body: Option<String>,
+}
+
+/// Runs `dbss databases ...`.
+pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+    let client = ctx.client()?;
+    match command {
+        Command::List { instance, list } => {
+            use dbss::paging::Paged;
+            let items = client
+                .ops()
+                .list_audit_databases_new()
+                .instance_id(instance.instance.as_str())
+                .items(list.page_size())
+                .map(|bean| bean.map(|b| b.database.map(|d| json!(d)).unwrap_or(Value::Null)));
+            print_list(ctx, &list, items, COLUMNS).await
+        }
+        Command::Add(args) => {
+            let request = add_request(&args)?;
+            let id = client.databases(&args.instance.instance).add(request).await?;
+            ctx.printer
+                .object(&json!({ "instance_id": args.instance.instance, "id": id }))
+        }
+        Command::Enable(r) => switch(ctx, &client, r, true).await,
+        Command::Disable(r) => switch(ctx, &client, r, false).await,
+        Command::Delete(r) => {
+            let result = client.databases(&r.instance.instance).delete(&r.id).await?;
+            check_result("DeleteAuditDatabaseNew", result.as_deref())?;
+            ctx.printer.object(&outcome(
+                &[("instance_id", &r.instance.instance), ("id", &r.id)],
+                result,
+            ))
+        }
+    }
+}
+
+async fn switch(ctx: &Ctx, client: &dbss::Client, r: DatabaseRef, on: bool) -> Result<(), CliError> {
+    let result = client.databases(&r.instance.instance).switch(&r.id, on).await?;
+    check_result("SwitchAuditDatabaseNew", result.as_deref())?;
+    ctx.printer.object(&outcome(
+        &[
+            ("instance_id", &r.instance.instance),
+            ("id", &r.id),
+            ("audit", if on { "ON" } else { "OFF" }),
+        ],
+        result,
+    ))
+}
+
+/// The request of `add`: `--body` (its `database` object), the flags on top.
+fn add_request(args: &AddArgs) -> Result<dbss::types::CreateDatabaseRequest, CliError> {
+    let mut database = match &args.body {
+        Some(raw) => match read_json_arg("--body", raw)? {
+            Value::Object(mut map) => match map.remove("database") {
+                Some(Value::Object(inner)) => inner,
+                _ => return Err(CliError::Usage("--body must be {\"database\": {...}}".into())),
+            },
+            _ => return Err(CliError::Usage("--body must be a JSON object".into())),
+        },
+        None => Map::new(),
+    };
+    for (key, value) in [
+        ("name", &args.name),
+        ("type", &args.engine),
+        ("version", &args.version),
+        ("ip", &args.ip),
+        ("port", &args.port),
+        ("instance_name", &args.instance_name),
+    ] {
+        if let Some(value) = value {
+            database.insert(key.to_owned(), json!(value));
+        }
+    }
+    for (key, value) in [
+        ("os", &args.os),
+        ("charset", &args.charset),
+        ("db_classification", &args.classification),
+    ] {
+        database.entry(key).or_insert_with(|| json!(value));
+    }
+    let missing: Vec<&str> = [
+        ("name", "--name"),
+        ("type", "--type"),
+        ("version", "--version"),
+        ("ip", "--ip"),
+        ("port", "--port"),
+    ]
+    .into_iter()
+    .filter(|(key, _)| !database.contains_key(*key))
+    .map(|(_, flag)| flag)
+    .collect();
+    if !missing.is_empty() {
+        return Err(CliError::Usage(format!("a database needs {}", missing.join(", "))));
+    }
+    decode_body("--body", json!({ "database": database }))
+}

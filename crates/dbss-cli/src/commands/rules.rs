@@ -1,0 +1,211 @@
+//! `dbss rules risk|scope|sql-injection|masking list|enable|disable|delete`: the four kinds
+//! of audit rules, each on its current (`...New`) operations.
+
+use clap::{Args, Subcommand};
+use dbss::{Operation, paging::Paged};
+use serde_json::json;
+
+use super::{Ctx, InstanceArg, ListArgs, check_result, print_list};
+use crate::{api_support::decode_body, error::CliError};
+
+/// `dbss rules`.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Risk rules: statements that raise alarms
+    #[command(subcommand)]
+    Risk(Verb),
+    /// Audit scopes: which traffic is audited
+    #[command(subcommand)]
+    Scope(Verb),
+    /// SQL injection rules
+    #[command(subcommand)]
+    SqlInjection(Verb),
+    /// Privacy masking rules for audited statements
+    #[command(subcommand)]
+    Masking(Verb),
+}
+
+/// What can be done to rules of any kind.
+#[derive(Subcommand, Debug)]
+pub enum Verb {
+    /// List the rules of an instance
+    List {
+        #[command(flatten)]
+        instance: InstanceArg,
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Turn rules on
+    Enable(RuleIds),
+    /// Turn rules off
+    Disable(RuleIds),
+    /// Delete rules
+    Delete(RuleIds),
+}
+
+/// Rules of one instance.
+#[derive(Args, Debug)]
+pub struct RuleIds {
+    #[command(flatten)]
+    instance: InstanceArg,
+    /// Rule ids
+    #[arg(required = true)]
+    ids: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Risk,
+    Scope,
+    SqlInjection,
+    Masking,
+}
+
+const RISK_COLUMNS: &[&str] = &["id", "name", "type", "risk_level", "status", "rank", "rule_type"];
+const SCOPE_COLUMNS: &[&str] = &["id", "name", "action", "status", "all_audit", "db_names"];
+const SQL_COLUMNS: &[&str] = &["id", "name", "risk_level", "status", "type", "rank"];
+const MASK_COLUMNS: &[&str] = &["id", "name", "type", "mask_value", "status"];
+
+/// Runs `dbss rules ...`.
+pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+    let (kind, verb) = match command {
+        Command::Risk(v) => (Kind::Risk, v),
+        Command::Scope(v) => (Kind::Scope, v),
+        Command::SqlInjection(v) => (Kind::SqlInjection, v),
+        Command::Masking(v) => (Kind::Masking, v),
+    };
+    let client = ctx.client()?;
+    match verb {
+        Verb::List { instance, list } => {
+            let id = instance.instance.as_str();
+            let ops = client.ops();
+            let size = list.page_size();
+            match kind {
+                Kind::Risk => print_list(ctx, &list, client.risk_rules(id).list(), RISK_COLUMNS).await,
+                Kind::Scope => {
+                    let items = ops.list_audit_rule_scopes_new().instance_id(id).items(size);
+                    print_list(ctx, &list, items, SCOPE_COLUMNS).await
+                }
+                Kind::SqlInjection => {
+                    let body = decode_body::<dbss::types::SqlRuleRequest>(
+                        "ListSqlInjectionRulesNew",
+                        json!({ "page": 1, "size": size }),
+                    )?;
+                    let items = ops
+                        .list_sql_injection_rules_new()
+                        .instance_id(id)
+                        .body(body)
+                        .items(size);
+                    print_list(ctx, &list, items, SQL_COLUMNS).await
+                }
+                Kind::Masking => {
+                    let items = ops.list_audit_sensitive_masks_new().instance_id(id).items(size);
+                    print_list(ctx, &list, items, MASK_COLUMNS).await
+                }
+            }
+        }
+        Verb::Enable(rules) => switch(ctx, &client, kind, rules, true).await,
+        Verb::Disable(rules) => switch(ctx, &client, kind, rules, false).await,
+        Verb::Delete(rules) => delete(ctx, &client, kind, rules).await,
+    }
+}
+
+async fn switch(ctx: &Ctx, client: &dbss::Client, kind: Kind, rules: RuleIds, on: bool) -> Result<(), CliError> {
+    let instance = rules.instance.instance.as_str();
+    let status = if on { "ON" } else { "OFF" };
+    let ops = client.ops();
+    let ids: Vec<&str> = rules.ids.iter().map(String::as_str).collect();
+    let (operation, result) = match kind {
+        Kind::Risk => ("SwitchRiskRuleNew", client.risk_rules(instance).switch(&ids, on).await?),
+        Kind::Scope => {
+            let body = decode_body::<dbss::types::AuditScopeSwitchRequestNew>(
+                "SetAuditScopeRuleSwitch",
+                json!({ "ids": ids, "status": status }),
+            )?;
+            let answer = ops
+                .set_audit_scope_rule_switch()
+                .instance_id(instance)
+                .body(body)
+                .call()
+                .await?;
+            ("SetAuditScopeRuleSwitch", answer.status.map(|s| s.to_string()))
+        }
+        Kind::SqlInjection => {
+            // This operation switches one rule per call.
+            let mut last = None;
+            for id in &ids {
+                let body = decode_body::<dbss::types::RuleSqlIdRequest>(
+                    "SetAuditSqlRuleSwitch",
+                    json!({ "id": id, "status": status }),
+                )?;
+                let answer = ops
+                    .set_audit_sql_rule_switch()
+                    .instance_id(instance)
+                    .body(body)
+                    .call()
+                    .await?;
+                last = answer.status.map(|s| s.to_string());
+                check_result("SetAuditSqlRuleSwitch", last.as_deref())?;
+            }
+            ("SetAuditSqlRuleSwitch", last)
+        }
+        Kind::Masking => {
+            let body = decode_body::<dbss::types::BatchSwitchesRequestNew>(
+                "SetSensitiveMaskRuleSwitch",
+                json!({ "ids": ids, "status": status }),
+            )?;
+            let answer = ops
+                .set_sensitive_mask_rule_switch()
+                .instance_id(instance)
+                .body(body)
+                .call()
+                .await?;
+            ("SetSensitiveMaskRuleSwitch", answer.status.map(|s| s.to_string()))
+        }
+    };
+    check_result(operation, result.as_deref())?;
+    ctx.printer
+        .object(&json!({ "instance_id": instance, "ids": ids, "status": status, "result": result }))
+}
+
+async fn delete(ctx: &Ctx, client: &dbss::Client, kind: Kind, rules: RuleIds) -> Result<(), CliError> {
+    let instance = rules.instance.instance.as_str();
+    let ops = client.ops();
+    let mut result = None;
+    if kind == Kind::Scope && rules.ids.len() > 1 {
+        // Scopes have a batch operation: one call for any number.
+        let body =
+            decode_body::<dbss::types::AuditScopeRequestNew>("BatchDeleteAuditScope", json!({ "ids": rules.ids }))?;
+        let answer = ops
+            .batch_delete_audit_scope()
+            .instance_id(instance)
+            .body(body)
+            .call()
+            .await?;
+        result = answer.status.map(|s| s.to_string());
+        check_result("BatchDeleteAuditScope", result.as_deref())?;
+    } else {
+        for id in &rules.ids {
+            let id = id.as_str();
+            let (operation, answer) = match kind {
+                Kind::Risk => ("DeleteAuditRuleRisk", client.risk_rules(instance).delete(id).await?),
+                Kind::Scope => {
+                    let answer = ops.delete_audit_scope().instance_id(instance).id(id).call().await?;
+                    ("DeleteAuditScope", answer.status.map(|s| s.to_string()))
+                }
+                Kind::SqlInjection => {
+                    let answer = ops.delete_audit_rule_sql().instance_id(instance).id(id).call().await?;
+                    ("DeleteAuditRuleSql", answer.status.map(|s| s.to_string()))
+                }
+                Kind::Masking => {
+                    let answer = ops.delete_sensitive_rules().instance_id(instance).id(id).call().await?;
+                    ("DeleteSensitiveRules", answer.status.map(|s| s.to_string()))
+                }
+            };
+            check_result(operation, answer.as_deref())?;
+            result = answer;
+        }
+    }
+    ctx.printer
+        .object(&json!({ "instance_id": instance, "ids": rules.ids, "deleted": true, "result": result }))
+}

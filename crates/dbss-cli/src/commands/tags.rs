@@ -1,0 +1,108 @@
+//! `dbss tags list|add|remove`: tags of an audit instance.
+//!
+//! The tag operations address an instance by its `resource_id` (a field of the instance
+//! list), not by its id; `--instance` is looked up, `--resource-id` is taken as given.
+
+use clap::{Args, Subcommand};
+use futures::stream;
+use serde_json::json;
+
+use super::{Ctx, ListArgs, print_values};
+use crate::error::CliError;
+
+/// The tagged resource type of audit instances.
+const RESOURCE_TYPE: &str = "auditInstance";
+
+/// `dbss tags`.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the tags of an instance (ListAuditTags)
+    List {
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Add or overwrite tags (BatchAddResourceTag)
+    Add {
+        #[command(flatten)]
+        target: Target,
+        /// Tags as KEY=VALUE
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        tags: Vec<String>,
+    },
+    /// Remove tags by key (BatchDeleteResourceTag)
+    Remove {
+        #[command(flatten)]
+        target: Target,
+        /// Tag keys
+        #[arg(required = true, value_name = "KEY")]
+        keys: Vec<String>,
+    },
+}
+
+/// Which instance.
+#[derive(Args, Debug)]
+#[group(required = true, multiple = false)]
+pub struct Target {
+    /// Audit instance id
+    #[arg(long, short = 'i', value_name = "ID")]
+    instance: Option<String>,
+    /// Resource id of the instance (the resource_id field of `dbss instances show`)
+    #[arg(long, value_name = "RESOURCE_ID")]
+    resource_id: Option<String>,
+}
+
+impl Target {
+    async fn resource_id(&self, client: &dbss::Client) -> Result<String, CliError> {
+        match (&self.resource_id, &self.instance) {
+            (Some(resource), _) => Ok(resource.clone()),
+            (None, Some(id)) => {
+                let instance = client
+                    .instances()
+                    .get(id)
+                    .await?
+                    .ok_or_else(|| CliError::NotFound(format!("no audit instance {id}")))?;
+                instance
+                    .resource_id
+                    .filter(|r| !r.is_empty())
+                    .ok_or_else(|| CliError::NotFound(format!("audit instance {id} has no resource_id to tag")))
+            }
+            (None, None) => Err(CliError::Usage("name the instance: --instance or --resource-id".into())),
+        }
+    }
+}
+
+/// Runs `dbss tags ...`.
+pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
+    let client = ctx.client()?;
+    match command {
+        Command::List { target } => {
+            let resource = target.resource_id(&client).await?;
+            let tags = client.tags(RESOURCE_TYPE, &resource).list().await?;
+            let rows = tags.into_iter().map(|t| Ok(json!({ "key": t.key, "value": t.value })));
+            let every = ListArgs {
+                all: true,
+                limit: u64::MAX,
+            };
+            print_values(ctx, &every, stream::iter(rows), &["key", "value"]).await
+        }
+        Command::Add { target, tags } => {
+            let pairs = tags
+                .iter()
+                .map(|t| match t.split_once('=') {
+                    Some((k, v)) if !k.is_empty() => Ok((k, v)),
+                    _ => Err(CliError::Usage(format!("{t:?}: expected KEY=VALUE"))),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let resource = target.resource_id(&client).await?;
+            client.tags(RESOURCE_TYPE, &resource).add(&pairs).await?;
+            let added: serde_json::Map<_, _> = pairs.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();
+            ctx.printer.object(&json!({ "resource_id": resource, "added": added }))
+        }
+        Command::Remove { target, keys } => {
+            let resource = target.resource_id(&client).await?;
+            let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+            client.tags(RESOURCE_TYPE, &resource).remove(&refs).await?;
+            ctx.printer.object(&json!({ "resource_id": resource, "removed": keys }))
+        }
+    }
+}
