@@ -22,11 +22,15 @@ pub enum ExportFormat {
 
 /// Where records go, and how.
 pub struct RecordWriter {
-    format: ExportFormat,
+    sink: Sink,
     columns: &'static [&'static str],
-    out: BufWriter<Box<dyn Write>>,
     file: Option<(PathBuf, PathBuf)>,
-    header_written: bool,
+}
+
+/// The format-specific writer; both buffer.
+enum Sink {
+    Jsonl(BufWriter<Box<dyn Write>>),
+    Csv(Box<csv::Writer<Box<dyn Write>>>),
 }
 
 impl RecordWriter {
@@ -44,36 +48,31 @@ impl RecordWriter {
             }
             None => (Box::new(std::io::stdout()), None),
         };
-        Ok(RecordWriter {
-            format,
-            columns,
-            out: BufWriter::with_capacity(64 * 1024, out),
-            file,
-            header_written: false,
-        })
+        let sink = match format {
+            ExportFormat::Jsonl => Sink::Jsonl(BufWriter::with_capacity(64 * 1024, out)),
+            ExportFormat::Csv => Sink::Csv(Box::new(
+                csv::WriterBuilder::new().buffer_capacity(64 * 1024).from_writer(out),
+            )),
+        };
+        let mut writer = RecordWriter { sink, columns, file };
+        // The header goes first, so even an export of nothing is a valid CSV file.
+        if let Sink::Csv(csv) = &mut writer.sink {
+            let result = csv.write_record(columns);
+            result.map_err(|e| writer.error(e.into()))?;
+        }
+        Ok(writer)
     }
 
     /// Writes one record.
     pub fn write(&mut self, record: &Value) -> Result<(), CliError> {
-        let line = match self.format {
-            ExportFormat::Jsonl => serde_json::to_string(record).map_err(|e| CliError::Io(std::io::Error::other(e)))?,
-            ExportFormat::Csv => {
-                if !self.header_written {
-                    let header = csv_line(self.columns.iter().map(|c| (*c).to_owned()));
-                    self.put(&header)?;
-                    self.header_written = true;
-                }
-                csv_line(self.columns.iter().map(|c| csv_cell(record.get(*c))))
-            }
+        let result = match &mut self.sink {
+            Sink::Jsonl(out) => serde_json::to_writer(&mut *out, record)
+                .map_err(std::io::Error::other)
+                .and_then(|()| out.write_all(b"\n")),
+            Sink::Csv(csv) => csv
+                .write_record(self.columns.iter().map(|c| csv_cell(record.get(*c))))
+                .map_err(std::io::Error::from),
         };
-        self.put(&line)
-    }
-
-    fn put(&mut self, line: &str) -> Result<(), CliError> {
-        let result = self
-            .out
-            .write_all(line.as_bytes())
-            .and_then(|()| self.out.write_all(b"\n"));
         result.map_err(|e| self.error(e))
     }
 
@@ -86,11 +85,11 @@ impl RecordWriter {
 
     /// Flushes, and gives the file its final name.
     pub fn finish(mut self) -> Result<(), CliError> {
-        if self.format == ExportFormat::Csv && !self.header_written {
-            let header = csv_line(self.columns.iter().map(|c| (*c).to_owned()));
-            self.put(&header)?;
-        }
-        self.out.flush().map_err(|e| self.error(e))?;
+        let result = match &mut self.sink {
+            Sink::Jsonl(out) => out.flush(),
+            Sink::Csv(csv) => csv.flush(),
+        };
+        result.map_err(|e| self.error(e))?;
         if let Some((partial, path)) = &self.file {
             std::fs::rename(partial, path).map_err(|e| CliError::file(path, e))?;
         }
@@ -119,20 +118,6 @@ fn csv_cell(value: Option<&Value>) -> String {
     }
 }
 
-/// One CSV line: fields with commas, quotes or line breaks are quoted, quotes doubled.
-fn csv_line(cells: impl Iterator<Item = String>) -> String {
-    cells
-        .map(|cell| {
-            if cell.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", cell.replace('"', "\"\""))
-            } else {
-                cell
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,9 +125,17 @@ mod tests {
 
     #[test]
     fn csv_quotes_only_what_needs_it() {
+        let dir = std::env::temp_dir().join(format!("dbss-export-quotes-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("out.csv");
+        let mut writer = RecordWriter::create(Some(&path), ExportFormat::Csv, &["a", "b", "c", "d", "e"])
+            .unwrap_or_else(|e| panic!("{e}"));
         let record = json!({"a": "plain", "b": "x, \"y\"\nz", "c": 3, "d": null, "e": ["n"]});
-        let line = csv_line(["a", "b", "c", "d", "e"].iter().map(|c| csv_cell(record.get(*c))));
-        assert_eq!(line, "plain,\"x, \"\"y\"\"\nz\",3,,\"[\"\"n\"\"]\"");
+        writer.write(&record).unwrap_or_else(|e| panic!("{e}"));
+        writer.finish().unwrap_or_else(|e| panic!("{e}"));
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(text, "a,b,c,d,e\nplain,\"x, \"\"y\"\"\nz\",3,,\"[\"\"n\"\"]\"\n");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
