@@ -562,3 +562,45 @@ async fn tags_add_list_remove_and_quotas() {
         &ok(&dbss(&sim, &["quotas", "show", "-o", "table"])),
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn instances_eip_bind_and_unbind_on_an_encryption_instance() {
+    let sim = sim().await;
+    require_full_sim!(sim);
+    let clusters = json(&dbss(&sim, &["api", "list-db-encrypt-instances", "-o", "json"]));
+    let id = clusters["clusters"][0]["instance_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(!id.is_empty(), "{clusters}");
+    let bound = json(&dbss(
+        &sim,
+        &[
+            "instances",
+            "eip",
+            "bind",
+            &id,
+            "--eip",
+            "203.0.113.7",
+            "--eip-id",
+            "4b8c0b9f-2d6e-4a3c-8f1e-0a9b8c7d6e5f",
+            "--product",
+            "encrypt",
+            "-o",
+            "json",
+        ],
+    ));
+    assert_eq!(bound["result"], "success", "{bound}");
+    let after = json(&dbss(&sim, &["api", "list-db-encrypt-instances", "-o", "json"]));
+    assert!(after.to_string().contains("203.0.113.7"), "{after}");
+    let unbound = json(&dbss(
+        &sim,
+        &["instances", "eip", "unbind", &id, "--product", "encrypt", "-o", "json"],
+    ));
+    assert_eq!(unbound["result"], "success", "{unbound}");
+    // An id outside the documented length is refused before sending, as a usage error.
+    fails(
+        &dbss(&sim, &["instances", "eip", "unbind", "nope", "--product", "om"]),
+        2,
+    );
+}

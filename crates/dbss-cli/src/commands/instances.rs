@@ -56,6 +56,9 @@ pub enum Command {
     /// Security group of an instance
     #[command(subcommand)]
     SecurityGroup(SecurityGroupCommand),
+    /// Elastic IP of a database-encryption or O&M instance (audit instances have no EIP API)
+    #[command(subcommand)]
+    Eip(EipCommand),
     /// Wait until an instance reaches a state (after an action run without --wait)
     Wait {
         /// Instance id
@@ -89,6 +92,42 @@ pub enum SecurityGroupCommand {
         id: String,
         /// Security group id
         security_group: String,
+    },
+}
+
+/// The product lines whose instances carry an elastic IP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EipProduct {
+    /// Database encryption (`db-encrypt`).
+    Encrypt,
+    /// Database O&M (`db-om`).
+    Om,
+}
+
+/// `dbss instances eip`.
+#[derive(Subcommand, Debug)]
+pub enum EipCommand {
+    /// Bind an elastic IP (BindDbEncryptEip / BindDbOmEip)
+    Bind {
+        /// Instance id
+        id: String,
+        /// The elastic IP address
+        #[arg(long)]
+        eip: String,
+        /// The elastic IP's id
+        #[arg(long)]
+        eip_id: String,
+        /// Product line of the instance
+        #[arg(long, value_enum)]
+        product: EipProduct,
+    },
+    /// Unbind the elastic IP (UnbindDbEncryptEip / UnbindDbOmEip)
+    Unbind {
+        /// Instance id
+        id: String,
+        /// Product line of the instance
+        #[arg(long, value_enum)]
+        product: EipProduct,
     },
 }
 
@@ -183,6 +222,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
                     .object(&outcome(&[("instance_id", &id)], Some("DELETED".into()))),
             }
         }
+        Command::Eip(command) => eip(ctx, &client, command).await,
         Command::SecurityGroup(SecurityGroupCommand::Set { id, security_group }) => {
             let result = instances.set_security_group(&id, &security_group).await?;
             check_result("UpdateAuditSecurityGroupNew", result.as_deref())?;
@@ -192,6 +232,57 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             ))
         }
     }
+}
+
+/// Binds or unbinds the elastic IP of an encryption or O&M instance.
+async fn eip(ctx: &Ctx, client: &dbss::Client, command: EipCommand) -> Result<(), CliError> {
+    use dbss::Operation;
+    let (id, result, operation) = match command {
+        EipCommand::Bind {
+            id,
+            eip,
+            eip_id,
+            product,
+        } => {
+            let body: dbss::types::BindEipRequest =
+                serde_json::from_value(serde_json::json!({ "eip": eip, "eip_id": eip_id }))
+                    .map_err(|e| CliError::Usage(format!("--eip/--eip-id: {e}")))?;
+            match product {
+                EipProduct::Encrypt => {
+                    let call = client.ops().bind_db_encrypt_eip().instance_id(id.as_str()).body(body);
+                    (id, call.call().await?.result, "BindDbEncryptEip")
+                }
+                EipProduct::Om => {
+                    let call = client.ops().bind_db_om_eip().instance_id(id.as_str()).body(body);
+                    (id, call.call().await?.result, "BindDbOmEip")
+                }
+            }
+        }
+        EipCommand::Unbind { id, product } => match product {
+            EipProduct::Encrypt => {
+                let result = client
+                    .ops()
+                    .unbind_db_encrypt_eip()
+                    .instance_id(id.as_str())
+                    .call()
+                    .await?
+                    .result;
+                (id, result, "UnbindDbEncryptEip")
+            }
+            EipProduct::Om => {
+                let result = client
+                    .ops()
+                    .unbind_db_om_eip()
+                    .instance_id(id.as_str())
+                    .call()
+                    .await?
+                    .result;
+                (id, result, "UnbindDbOmEip")
+            }
+        },
+    };
+    check_result(operation, result.as_deref())?;
+    ctx.printer.object(&outcome(&[("instance_id", &id)], result))
 }
 
 /// Reports a lifecycle action, after waiting for it when asked.
