@@ -35,6 +35,13 @@ impl Agents<'_> {
     }
 
     /// Adds an agent (`AddAuditAgentNew`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let request: dbss::types::AuditAgentRequest = serde_json::from_str(r#"{...}"#).map_err(|e| dbss::Error::Io(e.to_string()))?;
+    /// client.agents("062212d8-8e30-4783-9671-43f3f1f3bb1e").add(request).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn add(&self, request: AuditAgentRequest) -> Result<Option<String>, Error> {
         let response = self
             .client
@@ -48,6 +55,12 @@ impl Agents<'_> {
     }
 
     /// Turns an agent on or off (`SwitchAgentNew`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.agents("062212d8-8e30-4783-9671-43f3f1f3bb1e").switch("b80bb774-0288-fda1-f201-890375a60c8f", false).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn switch(&self, agent_id: &str, on: bool) -> Result<Option<String>, Error> {
         let request = body::<dbss_api::types::AgentSwitchRequest>(
             "SwitchAgentNew",
@@ -65,6 +78,12 @@ impl Agents<'_> {
     }
 
     /// Removes an agent of a database (`DeleteAuditAgentNew`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.agents("062212d8-8e30-4783-9671-43f3f1f3bb1e").delete("b80bb774-0288-fda1-f201-890375a60c8f", "3d4a84f7-bc17-b863-c154-3a4a30c8731e").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete(&self, agent_id: &str, database_id: &str) -> Result<Option<String>, Error> {
         let call = self
             .client
@@ -77,6 +96,13 @@ impl Agents<'_> {
     }
 
     /// Streams an agent's installation package to `writer` (`DownloadAuditAgentNew`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let mut file = tokio::fs::File::create("agent.tar.gz").await.map_err(|e| dbss::Error::Io(e.to_string()))?;
+    /// client.agents("062212d8-8e30-4783-9671-43f3f1f3bb1e").download("b80bb774-0288-fda1-f201-890375a60c8f", &mut file, |p| eprintln!("{} bytes", p.bytes)).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn download<W: AsyncWrite + Unpin>(
         &self,
         agent_id: &str,

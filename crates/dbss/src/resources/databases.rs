@@ -34,6 +34,13 @@ impl<'a> Databases<'a> {
     }
 
     /// Adds a database to audit (`AddAuditDatabaseNew`); the database id.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let request: dbss::types::CreateDatabaseRequest = serde_json::from_str(r#"{...}"#).map_err(|e| dbss::Error::Io(e.to_string()))?;
+    /// let id = client.databases("062212d8-8e30-4783-9671-43f3f1f3bb1e").add(request).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn add(&self, request: CreateDatabaseRequest) -> Result<Option<String>, Error> {
         let response = self
             .client
@@ -47,6 +54,12 @@ impl<'a> Databases<'a> {
     }
 
     /// Turns auditing of a database on or off (`SwitchAuditDatabaseNew`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.databases("062212d8-8e30-4783-9671-43f3f1f3bb1e").switch("b80bb774-0288-fda1-f201-890375a60c8f", true).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn switch(&self, database_id: &str, on: bool) -> Result<Option<String>, Error> {
         let request = body::<dbss_api::types::SwitchAuditDbRequest>(
             "SwitchAuditDatabaseNew",
@@ -64,6 +77,12 @@ impl<'a> Databases<'a> {
     }
 
     /// Removes a database (`DeleteAuditDatabaseNew`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.databases("062212d8-8e30-4783-9671-43f3f1f3bb1e").delete("b80bb774-0288-fda1-f201-890375a60c8f").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete(&self, database_id: &str) -> Result<Option<String>, Error> {
         let response = self
             .client

@@ -34,12 +34,25 @@ impl<'a> Instances<'a> {
     }
 
     /// One instance, if it exists.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let instance = client.instances().get("062212d8-8e30-4783-9671-43f3f1f3bb1e").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get(&self, id: &str) -> Result<Option<AuditInstanceBean>, Error> {
         self.client.find_audit_instance(id).await
     }
 
     /// Orders a yearly/monthly instance (`CreateInstancesPeriodOrderNew`); never retried
     /// automatically, so an order is never placed twice.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let request: dbss::types::CreateInstancePeriodRequest = serde_json::from_str(r#"{...}"#).map_err(|e| dbss::Error::Io(e.to_string()))?;
+    /// let order = client.instances().order(request).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn order(
         &self,
         request: CreateInstancePeriodRequest,
@@ -53,6 +66,12 @@ impl<'a> Instances<'a> {
     }
 
     /// Starts an instance (`StartAuditInstanceNew`); see [`Instances::wait`].
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.instances().start("062212d8-8e30-4783-9671-43f3f1f3bb1e").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn start(&self, id: &str) -> Result<Option<String>, Error> {
         let request =
             body::<dbss_api::types::ServerIdBean>("StartAuditInstanceNew", serde_json::json!({ "instance_id": id }))?;
@@ -67,6 +86,12 @@ impl<'a> Instances<'a> {
     }
 
     /// Stops an instance (`StopAuditInstanceNew`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.instances().stop("062212d8-8e30-4783-9671-43f3f1f3bb1e").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn stop(&self, id: &str) -> Result<Option<String>, Error> {
         let request =
             body::<dbss_api::types::ServerIdBean>("StopAuditInstanceNew", serde_json::json!({ "instance_id": id }))?;
@@ -81,6 +106,12 @@ impl<'a> Instances<'a> {
     }
 
     /// Reboots an instance (`RebootAuditInstanceNew`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.instances().reboot("062212d8-8e30-4783-9671-43f3f1f3bb1e").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn reboot(&self, id: &str) -> Result<Option<String>, Error> {
         let request =
             body::<dbss_api::types::ServerIdBean>("RebootAuditInstanceNew", serde_json::json!({ "instance_id": id }))?;
@@ -95,6 +126,12 @@ impl<'a> Instances<'a> {
     }
 
     /// Deletes a pay-per-use instance (`DeleteInstancesNew`), with its EIP and disks if asked.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.instances().delete("062212d8-8e30-4783-9671-43f3f1f3bb1e", true, true).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete(&self, id: &str, delete_public_ip: bool, delete_volume: bool) -> Result<Option<String>, Error> {
         let request = body::<dbss_api::types::DeleteInstanceDemandRequest>(
             "DeleteInstancesNew",
@@ -111,6 +148,12 @@ impl<'a> Instances<'a> {
     }
 
     /// Binds a security group (`UpdateAuditSecurityGroupNew`; exactly one is accepted).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.instances().set_security_group("062212d8-8e30-4783-9671-43f3f1f3bb1e", "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn set_security_group(&self, id: &str, security_group_id: &str) -> Result<Option<String>, Error> {
         let request = body::<dbss_api::types::SecurityGroupRequest>(
             "UpdateAuditSecurityGroupNew",
@@ -127,6 +170,13 @@ impl<'a> Instances<'a> {
     }
 
     /// Waits until the instance reaches `state` (see [`crate::wait`]).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// use dbss::wait::{InstanceState, Waiter};
+    /// client.instances().wait("062212d8-8e30-4783-9671-43f3f1f3bb1e", InstanceState::Stopped, &Waiter::default()).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn wait(
         &self,
         id: &str,

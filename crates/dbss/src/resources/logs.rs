@@ -28,6 +28,10 @@ pub enum TimeRange {
 
 impl TimeRange {
     /// The API's name of the window.
+    ///
+    /// ```
+    /// assert_eq!(dbss::resources::TimeRange::Hour.as_str(), "HOUR");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             TimeRange::HalfHour => "HALF_HOUR",
@@ -81,6 +85,14 @@ impl<'a> AuditLogs<'a> {
     }
 
     /// Alarms of the window, streamed page by page (`ListAuditAlarmLogNew`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// use dbss::resources::TimeRange;
+    /// use futures::TryStreamExt;
+    /// let alarms: Vec<_> = client.audit_logs("062212d8-8e30-4783-9671-43f3f1f3bb1e").alarms(TimeRange::Day, 200)?.try_collect().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn alarms(
         &self,
         range: TimeRange,

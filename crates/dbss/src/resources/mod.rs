@@ -31,11 +31,23 @@ use crate::Client;
 
 impl Client {
     /// Audit instances of the project.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let instances = client.instances();
+    /// # Ok(()) }
+    /// ```
     pub fn instances(&self) -> Instances<'_> {
         Instances { client: self }
     }
 
     /// Databases audited by `instance_id`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let databases = client.databases("062212d8-8e30-4783-9671-43f3f1f3bb1e");
+    /// # Ok(()) }
+    /// ```
     pub fn databases<'a>(&'a self, instance_id: &'a str) -> Databases<'a> {
         Databases {
             client: self,
@@ -44,6 +56,12 @@ impl Client {
     }
 
     /// Agents of `instance_id`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let agents = client.agents("062212d8-8e30-4783-9671-43f3f1f3bb1e");
+    /// # Ok(()) }
+    /// ```
     pub fn agents<'a>(&'a self, instance_id: &'a str) -> Agents<'a> {
         Agents {
             client: self,
@@ -52,6 +70,12 @@ impl Client {
     }
 
     /// Risk rules of `instance_id`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let rules = client.risk_rules("062212d8-8e30-4783-9671-43f3f1f3bb1e");
+    /// # Ok(()) }
+    /// ```
     pub fn risk_rules<'a>(&'a self, instance_id: &'a str) -> RiskRules<'a> {
         RiskRules {
             client: self,
@@ -60,6 +84,12 @@ impl Client {
     }
 
     /// Audit records (SQL statements, alarms, operation logs) of `instance_id`.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let logs = client.audit_logs("062212d8-8e30-4783-9671-43f3f1f3bb1e");
+    /// # Ok(()) }
+    /// ```
     pub fn audit_logs<'a>(&'a self, instance_id: &'a str) -> AuditLogs<'a> {
         AuditLogs {
             client: self,
@@ -68,6 +98,12 @@ impl Client {
     }
 
     /// Tags of one resource; `resource_type` is `auditInstance` for audit instances.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let tags = client.tags("auditInstance", "062212d8-8e30-4783-9671-43f3f1f3bb1e");
+    /// # Ok(()) }
+    /// ```
     pub fn tags<'a>(&'a self, resource_type: &'a str, resource_id: &'a str) -> Tags<'a> {
         Tags {
             client: self,

@@ -32,6 +32,13 @@ impl<'a> RiskRules<'a> {
     }
 
     /// Creates a risk rule (`CreateAuditRiskRule`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// let request: dbss::types::RuleAddRiskRuleRequest = serde_json::from_str(r#"{...}"#).map_err(|e| dbss::Error::Io(e.to_string()))?;
+    /// client.risk_rules("062212d8-8e30-4783-9671-43f3f1f3bb1e").create(request).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create(&self, request: RuleAddRiskRuleRequest) -> Result<Option<String>, Error> {
         let response = self
             .client
@@ -45,6 +52,12 @@ impl<'a> RiskRules<'a> {
     }
 
     /// Turns rules on or off (`SwitchRiskRuleNew`; the API takes the ids comma-joined).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.risk_rules("062212d8-8e30-4783-9671-43f3f1f3bb1e").switch(&["r1", "r2"], true).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn switch(&self, rule_ids: &[&str], on: bool) -> Result<Option<String>, Error> {
         let request = body::<dbss_api::types::BatchSwitchesRequest>(
             "SwitchRiskRuleNew",
@@ -62,6 +75,12 @@ impl<'a> RiskRules<'a> {
     }
 
     /// Deletes a risk rule (`DeleteAuditRuleRisk`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.risk_rules("062212d8-8e30-4783-9671-43f3f1f3bb1e").delete("b80bb774-0288-fda1-f201-890375a60c8f").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn delete(&self, rule_id: &str) -> Result<Option<String>, Error> {
         let response = self
             .client

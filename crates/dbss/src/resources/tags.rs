@@ -32,6 +32,12 @@ impl Tags<'_> {
     }
 
     /// Adds (or overwrites) tags (`BatchAddResourceTag`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.tags("auditInstance", "062212d8-8e30-4783-9671-43f3f1f3bb1e").add(&[("env", "prod")]).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn add(&self, tags: &[(&str, &str)]) -> Result<(), Error> {
         let tags: Vec<_> = tags
             .iter()
@@ -49,6 +55,12 @@ impl Tags<'_> {
     }
 
     /// Removes tags by key (`BatchDeleteResourceTag`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// client.tags("auditInstance", "062212d8-8e30-4783-9671-43f3f1f3bb1e").remove(&["env"]).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn remove(&self, keys: &[&str]) -> Result<(), Error> {
         let tags: Vec<_> = keys.iter().map(|k| serde_json::json!({ "key": k })).collect();
         let request = body::<dbss_api::types::ResourceTagDeleteRequest>(
