@@ -11,40 +11,14 @@ mod generated;
 
 use dbss::Error;
 use dbss_tests::{authorization_regex, client};
-use futures::TryStreamExt;
 use httpmock::{Method, MockServer};
 use serde_json::Value;
 
-/// An operation's documented exchange.
-pub struct Case {
-    pub id: &'static str,
-    pub method: &'static str,
-    /// The path with the example values of its parameters.
-    pub path: &'static str,
-    pub query: &'static [(&'static str, &'static str)],
-    pub content_type: &'static str,
-    /// The example request body (JSON), if the operation takes one.
-    pub request: Option<&'static str>,
-    pub status: u16,
-    pub response: ResponseKind,
-}
+use generated::{Case, Outcome, ResponseKind};
 
-/// What the documented success response holds.
-pub enum ResponseKind {
-    /// This JSON example.
-    Json(&'static str),
-    /// Nothing.
-    Empty,
-    /// A file.
-    Binary,
-}
-
-/// What a call returned, in a comparable form.
-#[derive(Debug, PartialEq)]
-pub enum Outcome {
-    Json(Value),
-    Empty,
-    Bytes(Vec<u8>),
+/// The contract sends every string parameter with its documented example.
+pub fn param(_operation: &str, _name: &str, example: &str) -> String {
+    example.to_owned()
 }
 
 /// The case's example request body, decoded into the operation's request type.
@@ -55,34 +29,6 @@ pub fn example_body<T: serde::de::DeserializeOwned>(id: &str) -> T {
         .unwrap_or_else(|| panic!("no case {id}"));
     let text = case.request.unwrap_or_else(|| panic!("{id} has no request example"));
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{id}: the example body does not fit its type: {e}"))
-}
-
-/// A decoded response as JSON, without the fields the response left out.
-pub fn json_of<T: serde::Serialize>(value: &T) -> Value {
-    without_nulls(serde_json::to_value(value).unwrap_or(Value::Null))
-}
-
-/// Reads a download to the end.
-pub async fn bytes_outcome(stream: dbss::api::ByteStream) -> Result<Outcome, Error> {
-    let chunks: Vec<_> = stream
-        .into_inner()
-        .try_collect()
-        .await
-        .unwrap_or_else(|e| panic!("download: {e}"));
-    Ok(Outcome::Bytes(chunks.concat()))
-}
-
-fn without_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k, without_nulls(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
-        other => other,
-    }
 }
 
 const FILE: &[u8] = b"PK\x03\x04 a report or agent package";

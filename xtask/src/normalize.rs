@@ -228,10 +228,10 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
 fn rename_refs(value: &mut Value, shared: &BTreeSet<String>) {
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref") {
-                if let Some(target) = reference.rsplit('/').next().filter(|t| shared.contains(*t)) {
-                    *reference = format!("#/components/schemas/{target}Read");
-                }
+            if let Some(Value::String(reference)) = map.get_mut("$ref")
+                && let Some(target) = reference.rsplit('/').next().filter(|t| shared.contains(*t))
+            {
+                *reference = format!("#/components/schemas/{target}Read");
             }
             map.values_mut().for_each(|v| rename_refs(v, shared));
         }

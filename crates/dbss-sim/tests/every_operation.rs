@@ -6,8 +6,17 @@
 //! by the parameter or field name and the operation's tag. A few operations need something
 //! done first (a stopped instance to start, a bound EIP to unbind, a custom rule to change),
 //! which the test does with other operations, as a user would.
+//!
+//! The same calls are made a second time through our own typed client (`dbss::Client`, the
+//! generated builders and types), by the code `cargo xtask codegen` generates for the contract
+//! tests, fed with the real ids through the two hooks below.
 
 mod support;
+
+/// The generated calls of every operation (shared with the contract tests).
+#[path = "../../../tests/generated/operations.rs"]
+#[allow(dead_code, clippy::all)]
+mod generated;
 
 use std::{collections::BTreeMap, time::Duration};
 
@@ -20,7 +29,7 @@ use serde_json::{Value, json};
 use support::{Answer, Request, send_with};
 
 /// Real ids standing for each kind of resource.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Ids {
     instance: String,
     resource: String,
@@ -39,8 +48,41 @@ fn op(id: &str) -> &'static Operation {
     spec().operation(id).unwrap_or_else(|| panic!("no operation {id}"))
 }
 
-fn example_body(op: &Operation) -> Option<Value> {
+fn example_json(op: &Operation) -> Option<Value> {
     op.body.as_ref().and_then(|b| b.example.clone())
+}
+
+/// The ids the typed pass uses for the operation being called.
+static CURRENT_IDS: std::sync::Mutex<Option<Ids>> = std::sync::Mutex::new(None);
+
+fn current_ids() -> Ids {
+    CURRENT_IDS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+        .unwrap_or_default()
+}
+
+/// Hook of the generated calls: a string parameter's value, with its example id made real.
+pub fn param(operation: &str, name: &str, example: &str) -> String {
+    param_value(op(operation), name, example, &current_ids())
+}
+
+/// Hook of the generated calls: the operation's example body with real ids, typed.
+pub fn example_body<T: serde::de::DeserializeOwned>(operation: &str) -> T {
+    let op = op(operation);
+    let mut body = example_json(op).unwrap_or(Value::Null);
+    rewrite(op, &mut body, &current_ids());
+    serde_json::from_value(body).unwrap_or_else(|e| panic!("{operation}: the example body does not fit its type: {e}"))
+}
+
+/// The value sent for a parameter: the example, with ids replaced by real ones.
+fn param_value(op: &Operation, name: &str, example: &str, ids: &Ids) -> String {
+    match (name, example) {
+        ("project_id", _) => support_project(),
+        ("resource_type", "example-resource-type") => "auditInstance".to_owned(),
+        (name, _) => replacement(op, name, ids).unwrap_or_else(|| example.to_owned()),
+    }
 }
 
 /// The id an `id`-like field means in an operation with this tag.
@@ -107,18 +149,14 @@ fn request_for<'a>(op: &'a Operation, ids: &Ids) -> Request<'a> {
             Some(other) => other.to_string(),
             None => continue,
         };
-        let value = match (param.name.as_str(), example.as_str()) {
-            ("project_id", _) => support_project(),
-            ("resource_type", "example-resource-type") => "auditInstance".to_owned(),
-            (name, _) => replacement(op, name, ids).unwrap_or(example),
-        };
+        let value = param_value(op, &param.name, &example, ids);
         match param.location {
             Location::Path => path = path.replace(&format!("{{{}}}", param.name), &value),
             Location::Query => query.push((param.name.clone(), value)),
             Location::Header => {}
         }
     }
-    let body = example_body(op).map(|mut body| {
+    let body = example_json(op).map(|mut body| {
         rewrite(op, &mut body, ids);
         body.to_string()
     });
@@ -340,6 +378,49 @@ async fn every_operation_answers_its_documented_success_with_a_valid_body() {
     );
     // 173 operations: 168 answer JSON, 2 nothing (204) and 1 nothing (200), 2 a file.
     assert_eq!(answers.len(), 168);
+}
+
+/// Our own client calls every operation through its typed builders, with real ids.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dbss_client_calls_every_operation_through_its_typed_builders() {
+    let http = reqwest::Client::new();
+    let mut failures = Vec::new();
+    let mut called = 0;
+    for operation in spec().operations() {
+        let sim = Simulator::builder()
+            .seed(11)
+            .audit_rows(500)
+            .transition_delay(Duration::ZERO)
+            .start()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut ids = seeded_ids(&http, &sim).await;
+        let tag = operation.tags.first().map(String::as_str).unwrap_or_default();
+        for step in setup_for(&operation.id, tag) {
+            refresh(&sim, &mut ids);
+            call(&http, &sim, step, &ids).await;
+        }
+        refresh(&sim, &mut ids);
+        *CURRENT_IDS.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(ids);
+        let client = dbss::Client::builder()
+            .environment([])
+            .endpoint(sim.url())
+            .project_id(sim.project_id())
+            .credentials(dbss::Credentials::ak_sk(sim.ak(), sim.sk()))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        match generated::invoke(&client, &operation.id).await {
+            Ok(_) => called += 1,
+            Err(error) => failures.push(format!("{}: {error}", operation.id)),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of 173 failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert_eq!(called, 173);
 }
 
 /// The official SDK's python, when this run has one (`cargo xtask test` provides it).

@@ -175,11 +175,13 @@ async fn convert(meta: &'static OperationMeta, error: progenitor_client::Error<(
             request_id: record.request_id,
             reason: e.to_string(),
         },
+        // The body could not be read (cut off, or slower than the attempt timeout): keep the
+        // cause, never the URL (its query may hold values the caller considers private).
         P::ResponseBodyError(e) => Error::Decode {
             operation,
             status: record.status,
             request_id: record.request_id,
-            reason: e.to_string(),
+            reason: format!("the body could not be read: {}", without_url(&e)),
         },
         P::InvalidRequest(reason) => Error::InvalidRequest { operation, reason },
         // Only the transport's `prepare` produces custom errors: it fetches credentials.

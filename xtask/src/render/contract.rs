@@ -1,8 +1,11 @@
 //! `tests/generated/operations.rs`: one contract case per operation of the spec, built from
 //! its documented examples, and the code that makes each call through `dbss::Ops`.
 //!
-//! The runner (`tests/operations.rs`) is hand-written and table-driven: for each case it
-//! mocks the exact request the spec documents and checks what the client sends and decodes.
+//! The runners are hand-written and table-driven: `tests/operations.rs` mocks the exact request
+//! each case documents and checks what the client sends and decodes; the simulator's
+//! end-to-end test calls every operation through the same code with real ids. A runner
+//! provides two hooks at its crate root: `param(operation, name, example) -> String` (the
+//! value of a string parameter) and `example_body::<T>(operation) -> T` (the request body).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -24,8 +27,60 @@ pub fn render(ops: &[Operation]) -> Result<TokenStream> {
     let count = ops.len();
     Ok(quote! {
         use dbss::Operation;
+        use futures::TryStreamExt;
 
-        use crate::{Case, Outcome, ResponseKind};
+        /// An operation's documented exchange.
+        pub struct Case {
+            pub id: &'static str,
+            pub method: &'static str,
+            /// The path with the example values of its parameters.
+            pub path: &'static str,
+            pub query: &'static [(&'static str, &'static str)],
+            pub content_type: &'static str,
+            /// The example request body (JSON), if the operation takes one.
+            pub request: Option<&'static str>,
+            pub status: u16,
+            pub response: ResponseKind,
+        }
+
+        /// What the documented success response holds.
+        pub enum ResponseKind {
+            /// This JSON example.
+            Json(&'static str),
+            /// Nothing.
+            Empty,
+            /// A file.
+            Binary,
+        }
+
+        /// What a call returned, in a comparable form.
+        #[derive(Debug, PartialEq)]
+        pub enum Outcome {
+            Json(serde_json::Value),
+            Empty,
+            Bytes(Vec<u8>),
+        }
+
+        /// A decoded response as JSON, without the fields the response left out.
+        pub fn json_of<T: serde::Serialize>(value: &T) -> serde_json::Value {
+            without_nulls(serde_json::to_value(value).unwrap_or(serde_json::Value::Null))
+        }
+
+        fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+            match value {
+                serde_json::Value::Object(map) => serde_json::Value::Object(
+                    map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect(),
+                ),
+                serde_json::Value::Array(items) => serde_json::Value::Array(items.into_iter().map(without_nulls).collect()),
+                other => other,
+            }
+        }
+
+        /// Reads a download to the end.
+        pub async fn bytes_outcome(stream: dbss::api::ByteStream) -> Result<Outcome, dbss::Error> {
+            let chunks: Vec<_> = stream.into_inner().try_collect().await.map_err(|e| dbss::Error::Io(e.to_string()))?;
+            Ok(Outcome::Bytes(chunks.concat()))
+        }
 
         /// One case per operation, from the spec's examples.
         pub static CASES: [Case; #count] = [#(#cases),*];
@@ -112,7 +167,8 @@ fn case(op: &Operation) -> Result<TokenStream> {
     })
 }
 
-fn literal(p: &Param, value: &Value) -> TokenStream {
+fn literal(op_id: &str, p: &Param, value: &Value) -> TokenStream {
+    let name = &p.name;
     match (p.ty, value) {
         (ParamType::I32 | ParamType::I64, Value::Number(n)) => {
             let lit = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
@@ -129,7 +185,7 @@ fn literal(p: &Param, value: &Value) -> TokenStream {
         }
         (_, value) => {
             let text = wire_text(value);
-            quote!(#text)
+            quote!(crate::param(#op_id, #name, #text))
         }
     }
 }
@@ -140,7 +196,7 @@ fn arm(op: &Operation) -> Result<TokenStream> {
     let mut sets = Vec::new();
     for p in op.params.iter().filter(|p| !p.is_from_config()) {
         let setter = ident(&p.snake());
-        let value = literal(p, example_of(op, p)?);
+        let value = literal(&op.id, p, example_of(op, p)?);
         sets.push(quote!(.#setter(#value)));
     }
     let body = op.body.as_ref().map(|b| {
@@ -148,12 +204,12 @@ fn arm(op: &Operation) -> Result<TokenStream> {
         quote!(.body(crate::example_body::<dbss::types::#ty>(#id)))
     });
     let finish = match op.success.kind {
-        ResponseKind::Binary => quote!(crate::bytes_outcome(call.call().await?).await),
+        ResponseKind::Binary => quote!(bytes_outcome(call.call().await?).await),
         ResponseKind::Empty => quote!({
             call.call().await?;
             Ok(Outcome::Empty)
         }),
-        ResponseKind::Json(_) => quote!(Ok(Outcome::Json(crate::json_of(&call.call().await?)))),
+        ResponseKind::Json(_) => quote!(Ok(Outcome::Json(json_of(&call.call().await?)))),
     };
     // Each arm is boxed: one state machine holding every operation's future would be
     // larger than a test thread's stack.
