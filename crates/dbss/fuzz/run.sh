@@ -9,8 +9,8 @@
 #            weekly). The corpora persist between runs under $DBSS_FUZZ_WORK, so a long run
 #            carries on where the previous one stopped.
 #
-# Needs cargo-fuzz (`cargo install cargo-fuzz`). No nightly toolchain: the stable one accepts
-# cargo-fuzz's -Z flags (sanitizer, coverage) under RUSTC_BOOTSTRAP=1, set here for the build.
+# Needs cargo-fuzz, installed from crates.io when missing. No nightly toolchain: the stable one
+# accepts cargo-fuzz's -Z flags (sanitizer, coverage) under RUSTC_BOOTSTRAP=1, set here.
 # Builds with address sanitizer and debug assertions (integer overflow checks) into
 # $DBSS_FUZZ_TARGET_DIR (default target/fuzz of the repository). Corpora, crash artifacts and
 # logs go to $DBSS_FUZZ_WORK (default $DBSS_FUZZ_TARGET_DIR/work): seeds/TARGET/ of this
@@ -34,6 +34,11 @@ work=${DBSS_FUZZ_WORK:-$target_dir/work}
 export RUSTC_BOOTSTRAP=1
 
 "$here/gen_response_types.sh" --check
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+    echo "== installing cargo-fuzz (crates.io)"
+    cargo install --locked cargo-fuzz --version 0.13.2
+fi
 
 fuzz=(cargo fuzz)
 flags=(--fuzz-dir "$here" --target-dir "$target_dir" --debug-assertions)
@@ -81,9 +86,10 @@ for target in "${targets[@]}"; do
         status=1
         tail -n 40 "$log"
     fi
-    runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | tail -1 | awk '{print $2}')
-    [ -n "$runs" ] || runs=$(grep -oE 'Done [0-9]+ runs' "$log" | tail -1 | awk '{print $2}')
-    cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}')
+    # (A crashed run prints no final stats: its last status line tells how far it got.)
+    runs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | tail -1 | awk '{print $2}' || true)
+    [ -n "$runs" ] || runs=$(grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
+    cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | awk '{print $2}' || true)
     summary+=("$(printf '%-10s %8ss %12s executions  coverage %6s  corpus %6s files  crash: %s' \
         "$target" "$seconds" "${runs:-?}" "${cov:-?}" "$(ls "$corpus" | wc -l)" "$crashed")")
 done
