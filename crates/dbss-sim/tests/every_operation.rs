@@ -310,6 +310,25 @@ fn refresh(sim: &Simulator, ids: &mut Ids) {
         .insert("report", last_custom(state.reports(i).pop().map(|r| r.id)));
 }
 
+/// A fresh simulator for `operation`, with whatever it acts on done first, and the real ids.
+async fn prepared(http: &reqwest::Client, operation: &Operation) -> (Simulator, Ids) {
+    let sim = Simulator::builder()
+        .seed(11)
+        .audit_rows(500)
+        .transition_delay(Duration::ZERO)
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut ids = seeded_ids(http, &sim).await;
+    let tag = operation.tags.first().map(String::as_str).unwrap_or_default();
+    for step in setup_for(&operation.id, tag) {
+        refresh(&sim, &mut ids);
+        call(http, &sim, step, &ids).await;
+    }
+    refresh(&sim, &mut ids);
+    (sim, ids)
+}
+
 /// Calls every operation on its own fresh simulator; returns the failures and the JSON
 /// answers by operation.
 async fn call_every_operation() -> (Vec<String>, Vec<(String, Value)>) {
@@ -317,20 +336,7 @@ async fn call_every_operation() -> (Vec<String>, Vec<(String, Value)>) {
     let mut failures = Vec::new();
     let mut answers = Vec::new();
     for operation in spec().operations() {
-        let sim = Simulator::builder()
-            .seed(11)
-            .audit_rows(500)
-            .transition_delay(Duration::ZERO)
-            .start()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut ids = seeded_ids(&http, &sim).await;
-        let tag = operation.tags.first().map(String::as_str).unwrap_or_default();
-        for step in setup_for(&operation.id, tag) {
-            refresh(&sim, &mut ids);
-            call(&http, &sim, step, &ids).await;
-        }
-        refresh(&sim, &mut ids);
+        let (sim, ids) = prepared(&http, operation).await;
         let answer = send_with(&http, &sim, request_for(operation, &ids)).await;
         if !answer.headers.contains_key("x-request-id") {
             failures.push(format!("{}: no X-Request-Id", operation.id));
@@ -387,20 +393,7 @@ async fn the_dbss_client_calls_every_operation_through_its_typed_builders() {
     let mut failures = Vec::new();
     let mut called = 0;
     for operation in spec().operations() {
-        let sim = Simulator::builder()
-            .seed(11)
-            .audit_rows(500)
-            .transition_delay(Duration::ZERO)
-            .start()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let mut ids = seeded_ids(&http, &sim).await;
-        let tag = operation.tags.first().map(String::as_str).unwrap_or_default();
-        for step in setup_for(&operation.id, tag) {
-            refresh(&sim, &mut ids);
-            call(&http, &sim, step, &ids).await;
-        }
-        refresh(&sim, &mut ids);
+        let (sim, ids) = prepared(&http, operation).await;
         *CURRENT_IDS.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(ids);
         let client = dbss::Client::builder()
             .environment([])
