@@ -34,28 +34,8 @@ from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
 
-class RecordingSigner(Signer):
-    """The official signer, unchanged, with the return value of each stage recorded."""
-
-    def __init__(self, credentials):
-        super().__init__(credentials)
-        self.stages = {}
-
-    def _process_canonical_request(self, request, signed_headers):
-        result = super()._process_canonical_request(request, signed_headers)
-        self.stages["canonical_request"] = result
-        self.stages["signed_headers"] = ";".join(signed_headers)
-        return result
-
-    def _process_string_to_sign(self, canonical_request, time):
-        result = super()._process_string_to_sign(canonical_request, time)
-        self.stages["string_to_sign"] = result
-        return result
-
-    def _sign_string_to_sign(self, string_to_sign, key):
-        result = super()._sign_string_to_sign(string_to_sign, key)
-        self.stages["signature"] = result
-        return result
+# The same recording signer as the vectors script: one definition of what is compared.
+from sign_vectors import RecordingSigner  # noqa: E402  (a sibling file, found through sys.path[0])
 
 
 def header_dict(pairs):
