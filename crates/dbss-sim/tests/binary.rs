@@ -16,33 +16,16 @@ impl Drop for Running {
 
 #[tokio::test]
 async fn the_binary_prints_its_url_and_serves_signed_calls() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dbss-sim"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--ak",
-            "BINARYAK",
-            "--sk",
-            "binary-secret",
-            "--project-id",
-            "projbinary",
-            "--token",
-            "tok",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start dbss-sim: {e}"));
-    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
-    let running = Running(child);
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let url = line
-        .trim()
-        .strip_prefix("dbss-sim listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
+    let (running, url) = start(&[
+        "--ak",
+        "BINARYAK",
+        "--sk",
+        "binary-secret",
+        "--project-id",
+        "projbinary",
+        "--token",
+        "tok",
+    ]);
 
     for credentials in [
         dbss::Credentials::ak_sk("BINARYAK", "binary-secret"),
