@@ -6,7 +6,9 @@
 //! official signer one by one. The simulator verifies signatures with the same functions, and
 //! the tests check them against vectors produced by the official Python signer.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+mod python_date;
+
+use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use sha2::{Digest, Sha256};
@@ -19,7 +21,8 @@ pub const DATE_HEADER: &str = "X-Sdk-Date";
 pub const CONTENT_SHA256_HEADER: &str = "X-Sdk-Content-Sha256";
 /// Payload-hash value for bodies that are not hashed.
 pub const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
-/// Format of [`DATE_HEADER`]: UTC, no separators, no fraction.
+/// Format of [`DATE_HEADER`]: UTC, no separators, no fraction (read and written as the official
+/// signer does: see [`parse_date`] and [`format_date`]).
 pub const DATE_FORMAT: &str = "%Y%m%dT%H%M%SZ";
 /// SHA-256 of the empty string: the payload hash of a request without a body.
 pub const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -122,9 +125,7 @@ pub fn complete_headers(request: &mut SignableRequest, now: DateTime<Utc>) {
         }
     }
     if header(&request.headers, DATE_HEADER).is_none() {
-        request
-            .headers
-            .push((DATE_HEADER.to_owned(), now.format(DATE_FORMAT).to_string()));
+        request.headers.push((DATE_HEADER.to_owned(), format_date(now)));
     }
     if header(&request.headers, "Host").is_none() {
         request.headers.push(("Host".to_owned(), request.host.clone()));
@@ -150,14 +151,20 @@ pub fn trim(value: &str) -> &str {
 fn signing_date(headers: &[(String, String)]) -> Result<String, SigningError> {
     let raw = header(headers, DATE_HEADER).unwrap_or_default();
     let parsed = parse_date(raw).ok_or_else(|| SigningError::BadDate(raw.to_owned()))?;
-    Ok(parsed.format(DATE_FORMAT).to_string())
+    Ok(format_date(parsed))
 }
 
-/// Parses an `X-Sdk-Date` value.
+/// Parses an `X-Sdk-Date` value as the official signer does (Python's `strptime` with
+/// [`DATE_FORMAT`]): besides plain `YYYYMMDDTHHMMSSZ`, that accepts lower-case `t`/`z`, fields
+/// shorter than their width and other scripts' digits; it refuses dates that do not exist.
 pub fn parse_date(value: &str) -> Option<DateTime<Utc>> {
-    NaiveDateTime::parse_from_str(value, DATE_FORMAT)
-        .ok()
-        .map(|naive| naive.and_utc())
+    python_date::parse(value)
+}
+
+/// Writes a signing time as the official signer does (Python's `strftime` with
+/// [`DATE_FORMAT`] on Linux: a year below 1000 loses its leading zeros).
+pub fn format_date(time: DateTime<Utc>) -> String {
+    python_date::format(time)
 }
 
 /// The canonical request and the pieces of it the signature header repeats.
@@ -253,6 +260,9 @@ fn payload_hash(request: &SignableRequest) -> String {
     }
     // The first header of that name in any case; an empty value counts as absent.
     match header(&request.headers, CONTENT_SHA256_HEADER).filter(|v| !v.is_empty()) {
+        // Before it reads this value, the official signer replaces every header value by its
+        // UTF-8 bytes taken as ISO-8859-1 characters: a non-ASCII value is signed encoded twice.
+        Some(value) if !value.is_ascii() => value.bytes().map(char::from).collect(),
         Some(value) => value.to_owned(),
         None => hex::encode(Sha256::digest(&request.body)),
     }
