@@ -25,6 +25,8 @@ pub struct OperationMeta {
     pub success_status: u16,
     /// Safe to send twice: retried after failures where the request may have reached the server.
     pub idempotent: bool,
+    /// The success answer is a file, handed to the caller as a stream (never read whole).
+    pub streamed: bool,
     /// The service is retiring the operation.
     pub deprecated: bool,
     /// The operation that replaces it.

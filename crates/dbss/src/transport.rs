@@ -11,7 +11,10 @@ use std::{
 
 use chrono::Utc;
 use rand::Rng;
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::{
+    ResponseBuilderExt,
+    header::{HeaderName, HeaderValue},
+};
 use secrecy::ExposeSecret;
 use tracing::Instrument;
 
@@ -177,8 +180,21 @@ impl SigningTransport {
             );
             let sent_at = Instant::now();
             let outcome = client.execute(this_attempt).instrument(span.clone()).await;
+            // A JSON answer is read whole within the attempt (its timeout still running), so
+            // that a body lost after the head counts as a failed attempt; the generated code
+            // would read it whole anyway. A file stays a stream for the caller.
+            let (outcome, body_lost) = match outcome {
+                Ok(response) if !meta.is_some_and(|m| m.streamed) => match read_whole(response).await {
+                    Ok(whole) => (Ok(whole), false),
+                    Err(unreadable) => (Ok(unreadable), true),
+                },
+                other => (other, false),
+            };
             span.record("duration_ms", sent_at.elapsed().as_millis() as u64);
             match &outcome {
+                Ok(response) if body_lost => {
+                    tracing::debug!(parent: &span, status = response.status().as_u16(), "attempt answered, body lost")
+                }
                 Ok(response) => tracing::debug!(parent: &span, status = response.status().as_u16(), "attempt answered"),
                 Err(error) => {
                     tracing::debug!(parent: &span, error = %crate::operation::without_url(error), "attempt failed")
@@ -199,12 +215,14 @@ impl SigningTransport {
                         r.attempts = attempt;
                         r.transport_kind = None;
                     });
-                    if response.status().is_success() {
+                    if response.status().is_success() && !body_lost {
                         self.refund();
                     }
                     match status {
                         429 => Verdict::Retry(retry_after(response)),
                         502..=504 if idempotent => Verdict::Retry(None),
+                        // The server may have acted on it: like a lost connection.
+                        _ if body_lost && idempotent => Verdict::Retry(None),
                         _ => Verdict::Done,
                     }
                 }
@@ -353,6 +371,36 @@ pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, e
         value.set_sensitive(true);
         headers.insert(reqwest::header::AUTHORIZATION, value);
     }
+}
+
+/// Reads an answer's body to the end. `Err` is the same answer with a body that fails, when
+/// read, with the error that stopped this read: handed on as such, it is reported as a body
+/// that could not be read, with the status and request id of its head.
+async fn read_whole(mut response: reqwest::Response) -> Result<reqwest::Response, reqwest::Response> {
+    let head = http::Response::builder()
+        .status(response.status())
+        .version(response.version())
+        .url(response.url().clone());
+    let headers = std::mem::take(response.headers_mut());
+    let (body, read) = match response.bytes().await {
+        Ok(bytes) => (reqwest::Body::from(bytes), true),
+        Err(error) => {
+            // Without the URL: its query may hold values the caller considers private.
+            let error = error.without_url();
+            let failing = futures::stream::once(async { Err::<bytes::Bytes, _>(error) });
+            (reqwest::Body::wrap_stream(failing), false)
+        }
+    };
+    let mut rebuilt = http::Response::new(body);
+    if let Ok(parts) = head.body(()) {
+        let (parts, ()) = parts.into_parts();
+        *rebuilt.status_mut() = parts.status;
+        *rebuilt.version_mut() = parts.version;
+        *rebuilt.extensions_mut() = parts.extensions;
+    }
+    *rebuilt.headers_mut() = headers;
+    let rebuilt = reqwest::Response::from(rebuilt);
+    if read { Ok(rebuilt) } else { Err(rebuilt) }
 }
 
 /// The documentation gives some body-less operations a 204 success (tag create/delete), while

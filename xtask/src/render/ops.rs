@@ -92,6 +92,7 @@ fn meta(op: &Operation) -> TokenStream {
     let content_type = &op.content_type;
     let idempotent = op.idempotent;
     let success_status = op.success.status;
+    let streamed = matches!(op.success.kind, ResponseKind::Binary);
     let deprecated = op.deprecated;
     let replaced_by = match &op.replaced_by {
         Some(r) => quote!(Some(#r)),
@@ -106,6 +107,7 @@ fn meta(op: &Operation) -> TokenStream {
             content_type: #content_type,
             success_status: #success_status,
             idempotent: #idempotent,
+            streamed: #streamed,
             deprecated: #deprecated,
             replaced_by: #replaced_by,
         }
