@@ -8,7 +8,10 @@
 //! cargo run --release -p dbss --example bench -- --endpoint http://127.0.0.1:18080 --requests 20000 --concurrency 8
 //! cargo run --release -p dbss --example bench -- --endpoint http://127.0.0.1:18080 --requests 20000 --concurrency 8 --raw
 //! ```
-//! Prints one line: `mode=dbss requests=N concurrency=C seconds=S rps=R p50_us=.. p99_us=..`.
+//! `--concurrency C` runs C callers, each making its share of the requests one after the other;
+//! `--warmup N` (default 200) requests go first, untimed; `--runtime current-thread` runs on
+//! Tokio's current-thread scheduler instead of the multi-threaded one.
+//! Prints one line: `mode=dbss runtime=.. requests=N concurrency=C seconds=S rps=R p50_us=.. p99_us=..`.
 
 use std::{
     sync::Arc,
@@ -18,7 +21,6 @@ use std::{
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpListener,
-    sync::Semaphore,
 };
 
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
@@ -31,6 +33,8 @@ struct Args {
     requests: usize,
     concurrency: usize,
     raw: bool,
+    current_thread: bool,
+    warmup: usize,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -40,6 +44,8 @@ fn parse_args() -> Result<Args, String> {
         requests: 10_000,
         concurrency: 1,
         raw: false,
+        current_thread: false,
+        warmup: 200,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -49,50 +55,107 @@ fn parse_args() -> Result<Args, String> {
             "--serve" => args.serve = Some(value()?),
             "--requests" => args.requests = value()?.parse().map_err(|e| format!("--requests: {e}"))?,
             "--concurrency" => args.concurrency = value()?.parse().map_err(|e| format!("--concurrency: {e}"))?,
+            "--warmup" => args.warmup = value()?.parse().map_err(|e| format!("--warmup: {e}"))?,
             "--raw" => args.raw = true,
+            "--runtime" => {
+                args.current_thread = match value()?.as_str() {
+                    "current-thread" => true,
+                    "multi-thread" => false,
+                    other => return Err(format!("--runtime: {other} is neither current-thread nor multi-thread")),
+                }
+            }
             other => return Err(format!("unknown flag {other}")),
         }
     }
+    args.concurrency = args.concurrency.max(1);
     Ok(args)
 }
 
-#[tokio::main]
-async fn main() -> Result<(), String> {
+fn main() -> Result<(), String> {
     let args = parse_args()?;
+    // Tokio's two schedulers: the multi-threaded one (`#[tokio::main]`'s default) and the
+    // current-thread one, where the caller and the connection share one thread.
+    let runtime = if args.current_thread {
+        tokio::runtime::Builder::new_current_thread().enable_all().build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread().enable_all().build()
+    }
+    .map_err(|e| e.to_string())?;
+    runtime.block_on(run(args))
+}
+
+/// One caller's way of making a request: through `dbss`, or by hand.
+#[derive(Clone)]
+enum Caller {
+    Dbss(dbss::Client),
+    Raw(reqwest::Client, Arc<str>),
+}
+
+impl Caller {
+    async fn call(&self) -> bool {
+        match self {
+            Caller::Dbss(client) => client.list_audit_instances(0, 10).await.is_ok(),
+            Caller::Raw(http, endpoint) => raw_call(http, endpoint).await,
+        }
+    }
+
+    /// `count` calls one after the other: (failures, latency of each).
+    async fn calls(&self, count: usize) -> (usize, Vec<Duration>) {
+        let mut latencies = Vec::with_capacity(count);
+        let mut failures = 0;
+        for _ in 0..count {
+            let begun = Instant::now();
+            failures += usize::from(!self.call().await);
+            latencies.push(begun.elapsed());
+        }
+        (failures, latencies)
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
     if let Some(addr) = &args.serve {
         return serve(addr).await;
     }
     let endpoint = args.endpoint.clone().ok_or("give --endpoint URL or --serve ADDR")?;
-    let client = dbss::Client::builder()
-        .endpoint(&endpoint)
-        .project_id(PROJECT)
-        .credentials(dbss::Credentials::ak_sk(AK, SK))
-        .build()
-        .map_err(|e| e.to_string())?;
-    let raw = reqwest::Client::new();
-    let limit = Arc::new(Semaphore::new(args.concurrency.max(1)));
-    let started = Instant::now();
-    let mut tasks = Vec::with_capacity(args.requests);
-    for _ in 0..args.requests {
-        let permit = limit.clone().acquire_owned().await.map_err(|e| e.to_string())?;
-        let (client, raw, endpoint, use_raw) = (client.clone(), raw.clone(), endpoint.clone(), args.raw);
-        tasks.push(tokio::spawn(async move {
-            let begun = Instant::now();
-            let ok = if use_raw {
-                raw_call(&raw, &endpoint).await
-            } else {
-                client.list_audit_instances(0, 10).await.is_ok()
-            };
-            drop(permit);
-            (ok, begun.elapsed())
-        }));
+    let caller = if args.raw {
+        Caller::Raw(reqwest::Client::new(), Arc::from(endpoint.as_str()))
+    } else {
+        let client = dbss::Client::builder()
+            .endpoint(&endpoint)
+            .project_id(PROJECT)
+            .credentials(dbss::Credentials::ak_sk(AK, SK))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Caller::Dbss(client)
+    };
+    // Connections opened and warm before the clock starts.
+    let mut warm = Vec::new();
+    for _ in 0..args.concurrency {
+        let (caller, count) = (caller.clone(), args.warmup.div_ceil(args.concurrency));
+        warm.push(tokio::spawn(async move { caller.calls(count).await }));
     }
-    let mut latencies = Vec::with_capacity(args.requests);
-    let mut failures = 0usize;
-    for task in tasks {
-        let (ok, took) = task.await.map_err(|e| e.to_string())?;
-        failures += usize::from(!ok);
-        latencies.push(took);
+    for task in warm {
+        task.await.map_err(|e| e.to_string())?;
+    }
+
+    // C callers, each making its share of the requests one after the other (one caller:
+    // the calls are made right here, as a sequential program makes them).
+    let started = Instant::now();
+    let (mut failures, mut latencies) = (0, Vec::with_capacity(args.requests));
+    if args.concurrency == 1 {
+        (failures, latencies) = caller.calls(args.requests).await;
+    } else {
+        let mut tasks = Vec::with_capacity(args.concurrency);
+        for i in 0..args.concurrency {
+            let share = args.requests / args.concurrency + usize::from(i < args.requests % args.concurrency);
+            let caller = caller.clone();
+            tasks.push(tokio::spawn(async move { caller.calls(share).await }));
+        }
+        for task in tasks {
+            let (failed, took) = task.await.map_err(|e| e.to_string())?;
+            failures += failed;
+            latencies.extend(took);
+        }
     }
     let seconds = started.elapsed().as_secs_f64();
     latencies.sort();
@@ -103,8 +166,13 @@ async fn main() -> Result<(), String> {
             .unwrap_or_default()
     };
     println!(
-        "mode={} requests={} concurrency={} failures={failures} seconds={seconds:.3} rps={:.0} p50_us={} p99_us={}",
+        "mode={} runtime={} requests={} concurrency={} failures={failures} seconds={seconds:.3} rps={:.0} p50_us={} p99_us={}",
         if args.raw { "raw-reqwest" } else { "dbss" },
+        if args.current_thread {
+            "current-thread"
+        } else {
+            "multi-thread"
+        },
         args.requests,
         args.concurrency,
         args.requests as f64 / seconds,
@@ -114,7 +182,9 @@ async fn main() -> Result<(), String> {
     Ok(())
 }
 
-/// The floor: one signed GET with plain reqwest, the same signing, no other layer.
+/// The floor: one signed GET with plain reqwest, no other layer. It sends what the client
+/// sends, byte for byte but the signing time: the same headers (`accept` unsigned, the others
+/// signed), query and signature algorithm.
 async fn raw_call(http: &reqwest::Client, endpoint: &str) -> bool {
     let url = format!("{endpoint}/v1/{PROJECT}/dbss/audit/instances");
     let host = endpoint
@@ -128,6 +198,8 @@ async fn raw_call(http: &reqwest::Client, endpoint: &str) -> bool {
         query: vec![("offset".into(), "0".into()), ("limit".into(), "10".into())],
         headers: vec![
             ("Content-Type".into(), "application/json".into()),
+            ("api-version".into(), "v1".into()),
+            ("user-agent".into(), dbss::USER_AGENT.into()),
             ("X-Project-Id".into(), PROJECT.into()),
         ],
         body: Vec::new(),
@@ -135,7 +207,9 @@ async fn raw_call(http: &reqwest::Client, endpoint: &str) -> bool {
     let Ok(signature) = dbss::signing::sign(&mut request, AK, SK, chrono::Utc::now()) else {
         return false;
     };
-    let mut builder = http.get(format!("{url}?{}", signature.canonical_query));
+    let mut builder = http
+        .get(format!("{url}?{}", signature.canonical_query))
+        .header("accept", "application/json");
     for (name, value) in &request.headers {
         if !name.eq_ignore_ascii_case("host") {
             builder = builder.header(name, value);

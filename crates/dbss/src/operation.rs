@@ -36,9 +36,7 @@ pub struct OperationMeta {
 impl OperationMeta {
     /// Looks an operation up by its id (`UpdateAuditSecurityGroup`) or snake id.
     pub fn find(id: &str) -> Option<&'static OperationMeta> {
-        crate::generated::OPERATIONS
-            .iter()
-            .find(|m| m.id == id || m.snake_id == id)
+        crate::generated::position(id).and_then(|index| crate::generated::OPERATIONS.get(index))
     }
 }
 

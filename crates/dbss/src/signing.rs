@@ -80,9 +80,15 @@ pub enum SigningError {
 /// is neither JSON nor BSON) and trims header values; `request.headers` is updated in place
 /// with what must be sent. The caller adds `Authorization` and sends the canonical query.
 pub fn sign(request: &mut SignableRequest, ak: &str, sk: &str, now: DateTime<Utc>) -> Result<Signature, SigningError> {
+    let caller_date = header(&request.headers, DATE_HEADER).is_some();
     complete_headers(request, now);
-    // The date is parsed before values are trimmed, as in the official signer.
-    let date = signing_date(&request.headers)?;
+    // A caller's date is parsed before values are trimmed, as in the official signer; ours is
+    // already written as it would write it back.
+    let date = if caller_date {
+        signing_date(&request.headers)?
+    } else {
+        format_date(now)
+    };
     trim_values(&mut request.headers);
     let canonical = canonical_request(request);
     let string_to_sign = string_to_sign(&date, &canonical.text);

@@ -349,16 +349,22 @@ pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, e
     let Ok(signature) = signing::sign(&mut signable, ak, sk, Utc::now()) else {
         return;
     };
-    let url = request.url_mut();
-    url.set_query(if signature.canonical_query.is_empty() {
-        None
-    } else {
-        Some(&signature.canonical_query)
-    });
+    let query = (!signature.canonical_query.is_empty()).then_some(signature.canonical_query.as_str());
+    if request.url().query() != query {
+        request.url_mut().set_query(query);
+    }
     let headers = request.headers_mut();
     for (name, value) in &signable.headers {
         if name.eq_ignore_ascii_case("host") {
             continue; // reqwest writes Host from the URL, the same value.
+        }
+        // Most headers are already on the request as signed; only what signing added or
+        // trimmed needs writing.
+        if headers
+            .get(name.as_str())
+            .is_some_and(|sent| sent.as_bytes() == value.as_bytes())
+        {
+            continue;
         }
         if let (Ok(name), Ok(mut value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
             if name.as_str() == "x-security-token" {

@@ -13,11 +13,24 @@ pub fn render(ops: &[Operation]) -> TokenStream {
     let impls = ops.iter().enumerate().map(|(index, op)| operation_impl(index, op));
     let pagers = ops.iter().filter_map(pager);
     let count = ops.len();
+    let positions = ops.iter().enumerate().map(|(index, op)| {
+        let (id, snake) = (&op.id, &op.snake);
+        quote!(#id | #snake => Some(#index),)
+    });
     quote! {
         use crate::operation::{Operation, OperationMeta};
 
         /// Every operation of the spec, sorted by operation id.
         pub static OPERATIONS: [OperationMeta; #count] = [#(#metas),*];
+
+        /// Where an operation is in [`OPERATIONS`], by its id or snake id (a `match`, because
+        /// the transport looks the operation of every request up).
+        pub(crate) fn position(id: &str) -> Option<usize> {
+            match id {
+                #(#positions)*
+                _ => None,
+            }
+        }
 
         impl<'a> crate::Ops<'a> {
             #(#methods)*

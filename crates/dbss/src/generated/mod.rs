@@ -4,3 +4,4 @@
 mod operations;
 
 pub use operations::OPERATIONS;
+pub(crate) use operations::position;
