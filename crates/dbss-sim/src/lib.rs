@@ -12,6 +12,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! [`SimulatorBuilder::in_memory`] makes one without a socket, answering the requests handed
+//! to [`InMemory::answer`] through the same pipeline (what the simulator's fuzz target drives).
+//!
 //! ## What it answers
 //!
 //! * **Every operation of the spec.** Path and query parameters and JSON bodies are checked
@@ -96,6 +99,7 @@ pub mod auth;
 pub mod error;
 pub mod faults;
 pub mod iam;
+mod in_memory;
 mod pipeline;
 mod resources;
 mod rng;
@@ -112,6 +116,8 @@ use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 pub use auth::{Identity, IssuedTokens};
 pub use faults::{Fault, FaultEffect};
 pub use iam::IamUser;
+pub use in_memory::InMemory;
+pub use pipeline::Reset;
 pub use resources::stateful_operations;
 pub use state::State;
 
@@ -282,12 +288,34 @@ impl SimulatorBuilder {
 
     /// Binds the port and starts serving in the background.
     pub async fn start(self) -> std::io::Result<Simulator> {
-        let spec = spec::Spec::embedded().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        let listener = TcpListener::bind(self.listen).await?;
+        let listen = self.listen;
+        let shared = self
+            .into_shared()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        let listener = TcpListener::bind(listen).await?;
         let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
+        Ok(Simulator {
+            addr,
+            shared,
+            stop: Some(stop),
+            task,
+        })
+    }
+
+    /// A simulator without a socket, answering the requests handed to
+    /// [`InMemory::answer`] (the listen address is unused).
+    pub fn in_memory(self) -> Result<InMemory, spec::SpecError> {
+        self.into_shared().map(InMemory::new)
+    }
+
+    /// What every request handler of the configured simulator shares.
+    fn into_shared(self) -> Result<Arc<Shared>, spec::SpecError> {
+        let spec = spec::Spec::embedded()?;
         let state = self.state.unwrap_or_else(State::seeded);
         state.configure(self.seed, self.transition_delay);
-        let shared = Arc::new(Shared {
+        Ok(Arc::new(Shared {
             facts: synth::Facts {
                 project_id: self.identity.project_id.clone(),
                 region: self.region,
@@ -305,15 +333,7 @@ impl SimulatorBuilder {
             },
             faults: faults::Faults::new(self.seed, self.faults, self.latency),
             tokens: IssuedTokens::default(),
-        });
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
-        Ok(Simulator {
-            addr,
-            shared,
-            stop: Some(stop),
-            task,
-        })
+        }))
     }
 }
 

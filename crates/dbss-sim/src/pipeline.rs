@@ -33,14 +33,11 @@ const MAX_BODY: usize = 4 * 1024 * 1024;
 #[error("connection reset by a configured fault")]
 pub struct Reset;
 
-/// Handles one request.
-pub async fn handle(
-    shared: Arc<Shared>,
-    request: axum::http::Request<hyper::body::Incoming>,
-) -> Result<Response, Reset> {
+/// Handles one request, whether read off a connection or handed over in memory.
+pub async fn handle(shared: Arc<Shared>, request: axum::http::Request<Body>) -> Result<Response, Reset> {
     let request_id = uuid::Uuid::new_v4().simple().to_string();
     let (parts, body) = request.into_parts();
-    let mut response = match to_bytes(Body::new(body), MAX_BODY).await {
+    let mut response = match to_bytes(body, MAX_BODY).await {
         Ok(bytes) => process(&shared, &parts, &bytes).await?,
         Err(_) => {
             ApiError::bad_request(format!("request body: larger than {MAX_BODY} bytes or unreadable")).into_response()

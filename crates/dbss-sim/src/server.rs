@@ -7,7 +7,8 @@
 
 use std::{sync::Arc, time::Duration};
 
-use hyper::{server::conn::http1, service::service_fn};
+use axum::{body::Body, http::Request};
+use hyper::{body::Incoming, server::conn::http1, service::service_fn};
 use hyper_util::rt::TokioIo;
 use tokio::{net::TcpListener, sync::oneshot, task::JoinSet};
 
@@ -24,7 +25,9 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: oneshot
                 Ok((stream, _)) => {
                     let shared = shared.clone();
                     connections.spawn(async move {
-                        let service = service_fn(move |request| pipeline::handle(shared.clone(), request));
+                        let service = service_fn(move |request: Request<Incoming>| {
+                            pipeline::handle(shared.clone(), request.map(Body::new))
+                        });
                         // Errors here are clients going away, or a reset fault: nothing to do.
                         if let Err(e) = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await {
                             tracing::debug!("connection ended: {e}");
