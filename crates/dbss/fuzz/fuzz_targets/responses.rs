@@ -1,30 +1,6 @@
-//! Any response body, decoded as every JSON response type of the API (`dbss::types::*Response`,
-//! listed in `response_types.rs` by `gen_response_types.sh` from the operations' `Output`):
-//! decoding never panics, and a body that decodes can be written back as JSON (as `dbss api`
-//! prints it) and read again.
+//! Any response body, decoded as every JSON response type of the API. The check and its
+//! properties are `dbss_fuzz_checks::responses`, which the regression test runs too.
 
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-
-macro_rules! decode_as_every_response {
-    ($($name:ident),* $(,)?) => {
-        fn decode_as_every_response(data: &[u8]) {
-            $(
-                if let Ok(value) = serde_json::from_slice::<dbss::types::$name>(data) {
-                    let written = serde_json::to_vec(&value)
-                        .unwrap_or_else(|e| panic!("{}: decoded but cannot be written back: {e}", stringify!($name)));
-                    if let Err(e) = serde_json::from_slice::<dbss::types::$name>(&written) {
-                        panic!("{}: its own JSON does not decode: {e}", stringify!($name));
-                    }
-                }
-            )*
-        }
-    };
-}
-
-include!("response_types.rs");
-
-fuzz_target!(|data: &[u8]| {
-    decode_as_every_response(data);
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| dbss_fuzz_checks::responses::check(data));
