@@ -9,18 +9,14 @@
 //! cargo run --release -p dbss --example bench -- --endpoint http://127.0.0.1:18080 --requests 20000 --concurrency 8 --raw
 //! ```
 //! `--concurrency C` runs C callers, each making its share of the requests one after the other;
-//! `--warmup N` (default 200) requests go first, untimed; `--runtime current-thread` runs on
+//! `--warmup N` (default 200) requests go first, untimed; `--raw-timeout SECS` gives the raw
+//! floor a per-request timeout, as the client's attempt timeout (60 s by default); `--runtime current-thread` runs on
 //! Tokio's current-thread scheduler instead of the multi-threaded one.
 //! Prints one line: `mode=dbss runtime=.. requests=N concurrency=C seconds=S rps=R p50_us=.. p99_us=..`.
 
 use std::{
     sync::Arc,
     time::{Duration, Instant},
-};
-
-use tokio::{
-    io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpListener,
 };
 
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
@@ -35,6 +31,7 @@ struct Args {
     raw: bool,
     current_thread: bool,
     warmup: usize,
+    raw_timeout: Option<Duration>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -46,6 +43,7 @@ fn parse_args() -> Result<Args, String> {
         raw: false,
         current_thread: false,
         warmup: 200,
+        raw_timeout: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -57,6 +55,10 @@ fn parse_args() -> Result<Args, String> {
             "--concurrency" => args.concurrency = value()?.parse().map_err(|e| format!("--concurrency: {e}"))?,
             "--warmup" => args.warmup = value()?.parse().map_err(|e| format!("--warmup: {e}"))?,
             "--raw" => args.raw = true,
+            "--raw-timeout" => {
+                let seconds: u64 = value()?.parse().map_err(|e| format!("--raw-timeout: {e}"))?;
+                args.raw_timeout = Some(Duration::from_secs(seconds));
+            }
             "--runtime" => {
                 args.current_thread = match value()?.as_str() {
                     "current-thread" => true,
@@ -73,6 +75,9 @@ fn parse_args() -> Result<Args, String> {
 
 fn main() -> Result<(), String> {
     let args = parse_args()?;
+    if let Some(addr) = &args.serve {
+        return serve(addr);
+    }
     // Tokio's two schedulers: the multi-threaded one (`#[tokio::main]`'s default) and the
     // current-thread one, where the caller and the connection share one thread.
     let runtime = if args.current_thread {
@@ -113,12 +118,15 @@ impl Caller {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    if let Some(addr) = &args.serve {
-        return serve(addr).await;
-    }
     let endpoint = args.endpoint.clone().ok_or("give --endpoint URL or --serve ADDR")?;
     let caller = if args.raw {
-        Caller::Raw(reqwest::Client::new(), Arc::from(endpoint.as_str()))
+        // `--raw-timeout`: the floor with a per-request timeout like the client's attempt
+        // timeout (a timer per request), to tell that cost apart from the client's own.
+        let mut http = reqwest::Client::builder();
+        if let Some(timeout) = args.raw_timeout {
+            http = http.timeout(timeout);
+        }
+        Caller::Raw(http.build().map_err(|e| e.to_string())?, Arc::from(endpoint.as_str()))
     } else {
         let client = dbss::Client::builder()
             .endpoint(&endpoint)
@@ -167,7 +175,11 @@ async fn run(args: Args) -> Result<(), String> {
     };
     println!(
         "mode={} runtime={} requests={} concurrency={} failures={failures} seconds={seconds:.3} rps={:.0} p50_us={} p99_us={}",
-        if args.raw { "raw-reqwest" } else { "dbss" },
+        match (args.raw, args.raw_timeout) {
+            (false, _) => "dbss",
+            (true, None) => "raw-reqwest",
+            (true, Some(_)) => "raw-reqwest+timeout",
+        },
         if args.current_thread {
             "current-thread"
         } else {
@@ -225,9 +237,11 @@ async fn raw_call(http: &reqwest::Client, endpoint: &str) -> bool {
     }
 }
 
-/// A minimal HTTP/1.1 keep-alive responder answering every request with a fixed list page.
-async fn serve(addr: &str) -> Result<(), String> {
-    let listener = TcpListener::bind(addr).await.map_err(|e| format!("{addr}: {e}"))?;
+/// A minimal HTTP/1.1 keep-alive responder answering every request with a fixed list page: a
+/// thread per connection, blocking reads and writes, no runtime and no timer. The least work a
+/// server can do per request, so that what differs between runs is the client.
+fn serve(addr: &str) -> Result<(), String> {
+    let listener = std::net::TcpListener::bind(addr).map_err(|e| format!("{addr}: {e}"))?;
     println!(
         "responder listening on http://{}",
         listener.local_addr().map_err(|e| e.to_string())?
@@ -239,29 +253,35 @@ async fn serve(addr: &str) -> Result<(), String> {
         BODY.len()
     );
     let response: Arc<[u8]> = Arc::from(response.into_bytes());
-    loop {
-        let (mut socket, _) = listener.accept().await.map_err(|e| e.to_string())?;
+    for socket in listener.incoming() {
+        let Ok(socket) = socket else { continue };
         let response = response.clone();
-        tokio::spawn(async move {
-            let mut buffer = vec![0u8; 16 * 1024];
-            let mut filled = 0usize;
-            loop {
-                // Answer each complete request head (bench requests carry no body).
-                while let Some(end) = buffer[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
-                    if socket.write_all(&response).await.is_err() {
-                        return;
-                    }
-                    buffer.copy_within(end + 4..filled, 0);
-                    filled -= end + 4;
-                }
-                if filled == buffer.len() {
-                    return;
-                }
-                match tokio::time::timeout(Duration::from_secs(60), socket.read(&mut buffer[filled..])).await {
-                    Ok(Ok(n)) if n > 0 => filled += n,
-                    _ => return,
-                }
+        std::thread::spawn(move || answer(socket, &response));
+    }
+    Ok(())
+}
+
+/// Answers each complete request head on one connection (bench requests carry no body).
+fn answer(mut socket: std::net::TcpStream, response: &[u8]) {
+    use std::io::{Read, Write};
+    let _ = socket.set_nodelay(true);
+    let _ = socket.set_read_timeout(Some(Duration::from_secs(60)));
+    let mut buffer = vec![0u8; 16 * 1024];
+    let mut filled = 0usize;
+    loop {
+        while let Some(end) = buffer[..filled].windows(4).position(|w| w == b"\r\n\r\n") {
+            if socket.write_all(response).is_err() {
+                return;
             }
-        });
+            buffer.copy_within(end + 4..filled, 0);
+            filled -= end + 4;
+        }
+        if filled == buffer.len() {
+            return;
+        }
+        match socket.read(&mut buffer[filled..]) {
+            Ok(n) if n > 0 => filled += n,
+            _ => return,
+        }
     }
 }

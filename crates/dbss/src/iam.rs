@@ -163,10 +163,7 @@ pub(crate) async fn project_id(
         .header(reqwest::header::USER_AGENT, crate::USER_AGENT)
         .build()
         .map_err(|e| Error::Config(format!("IAM endpoint {iam_endpoint} is unusable: {}", without_url(&e))))?;
-    let extra: Vec<(&str, String)> = token
-        .iter()
-        .map(|t| ("X-Security-Token", t.expose_secret().to_owned()))
-        .collect();
+    let extra: Vec<(&str, &str)> = token.iter().map(|t| ("X-Security-Token", t.expose_secret())).collect();
     sign_request(&mut request, &ak, &sk, &extra);
     let response = http.execute(request).await.map_err(|e| {
         Error::Credentials(format!(

@@ -65,13 +65,21 @@ pub trait Operation: Sized + Send {
     /// # Ok(()) }
     /// ```
     fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send {
-        async move { self.call_with_metadata().await.map(|response| response.value) }
+        let call = run(Self::meta(), self.dispatch());
+        async move { call.await.map(ResponseValue::into_inner) }
     }
 
     /// Like [`Operation::call`], also returning the status and request id.
     fn call_with_metadata(self) -> impl Future<Output = Result<Response<Self::Output>, Error>> + Send {
-        let meta = Self::meta();
-        run(meta, self.dispatch())
+        let call = run(Self::meta(), self.dispatch());
+        async move {
+            let response = call.await?;
+            Ok(Response {
+                status: response.status().as_u16(),
+                request_id: request_id(response.headers()),
+                value: response.into_inner(),
+            })
+        }
     }
 }
 
@@ -105,10 +113,15 @@ pub(crate) fn record(update: impl FnOnce(&mut CallRecord)) {
     let _ = CALL.try_with(|cell| update(&mut cell.borrow_mut()));
 }
 
+/// Runs one call: the transport's record of it in scope, inside its span; failures become
+/// [`Error`]s.
 pub(crate) async fn run<T>(
     meta: &'static OperationMeta,
     dispatched: impl Future<Output = Dispatched<T>>,
-) -> Result<Response<T>, Error> {
+) -> Result<ResponseValue<T>, Error> {
+    // Boxed once here, the generated request future (several KiB) is not copied again by each
+    // wrapper put around it below.
+    let dispatched = Box::pin(dispatched);
     let span = tracing::info_span!(
         "dbss.call",
         operation = meta.id,
@@ -118,24 +131,18 @@ pub(crate) async fn run<T>(
     let (outcome, record) = CALL
         .scope(RefCell::new(CallRecord::default()), async move {
             let outcome = dispatched.await;
-            (outcome, CALL.with(|cell| cell.borrow().clone()))
+            (outcome, CALL.with(RefCell::take))
         })
         .instrument(span.clone())
         .await;
-    span.record("status", record.status);
-    if let Some(id) = &record.request_id {
-        span.record("request_id", id.as_str());
+    if !span.is_disabled() {
+        span.record("status", record.status);
+        if let Some(id) = &record.request_id {
+            span.record("request_id", id.as_str());
+        }
     }
     match outcome {
-        Ok(response) => {
-            let status = response.status().as_u16();
-            let request_id = request_id(response.headers());
-            Ok(Response {
-                value: response.into_inner(),
-                status,
-                request_id,
-            })
-        }
+        Ok(response) => Ok(response),
         Err(error) => Err(convert(meta, error, record).await),
     }
 }

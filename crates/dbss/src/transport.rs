@@ -295,11 +295,17 @@ impl SigningTransport {
             // The token was set once for the whole call, in `prepare`.
             Credentials::Password(_) => {}
             Credentials::AkSk(keys) => {
-                let mut extra = vec![("X-Project-Id", self.config.project_id.clone())];
-                if let Some(token) = &keys.security_token {
-                    extra.push(("X-Security-Token", token.expose_secret().to_owned()));
+                let project = ("X-Project-Id", self.config.project_id.as_str());
+                let sk = keys.sk.expose_secret();
+                match &keys.security_token {
+                    Some(token) => sign_request(
+                        request,
+                        &keys.ak,
+                        sk,
+                        &[project, ("X-Security-Token", token.expose_secret())],
+                    ),
+                    None => sign_request(request, &keys.ak, sk, &[project]),
                 }
-                sign_request(request, &keys.ak, keys.sk.expose_secret(), &extra);
             }
         }
     }
@@ -307,9 +313,11 @@ impl SigningTransport {
 
 /// Signs a reqwest request in place, as the official SDK would sign it, after adding `extra`
 /// headers. The query is rewritten to the canonical query, exactly as the official SDK sends it.
-pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, extra: &[(&str, String)]) {
+pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, extra: &[(&str, &str)]) {
     let url = request.url();
+    // `host[:port]`, which is the URL's authority unless that carries credentials.
     let host = match url.port() {
+        _ if url.username().is_empty() && url.password().is_none() => url.authority().to_owned(),
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
         None => url.host_str().unwrap_or_default().to_owned(),
     };
@@ -321,7 +329,8 @@ pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, e
             .query_pairs()
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect(),
-        headers: Vec::new(),
+        // Room for what signing adds: date, host, and the payload-hash marker.
+        headers: Vec::with_capacity(request.headers().len() + extra.len() + 3),
         body: request
             .body()
             .and_then(reqwest::Body::as_bytes)
@@ -340,7 +349,7 @@ pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, e
         }
     }
     for (name, value) in extra {
-        signable.headers.push(((*name).to_owned(), value.clone()));
+        signable.headers.push(((*name).to_owned(), (*value).to_owned()));
     }
     signable
         .headers
