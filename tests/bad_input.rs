@@ -5,10 +5,11 @@
 //!
 //! Each bad input is checked twice:
 //!
-//! * **the client refuses it before sending**: the bad JSON does not decode into the
-//!   operation's typed body (`dbss::types::X`), or the bad path id makes `.call()` fail with
-//!   `dbss::Error::InvalidRequest` — and a catch-all mock server receives nothing (an input the
-//!   typed body accepts is sent to it, so a gap shows as a hit);
+//! * **the client refuses it before sending, naming the field**: the bad JSON does not decode
+//!   into the operation's typed body (`dbss::from_json::<dbss::types::X>`, whose
+//!   `Error::InvalidInput` gives the field's path), or the bad path id makes `.call()` fail with
+//!   `dbss::Error::InvalidRequest` naming the parameter — and a catch-all mock server receives
+//!   nothing (an input the typed body accepts is sent to it, so a gap shows as a hit);
 //! * **the simulator refuses it**: the same JSON, signed by hand and sent raw, is answered
 //!   `400` `DBSS.10000001` with an `error_msg` naming the field, and the simulator's state is
 //!   unchanged.
@@ -66,7 +67,7 @@ macro_rules! target {
             operation: $operation,
             send: |client, $params, body| {
                 Box::pin(async move {
-                    let typed: $body = match serde_json::from_value(body) {
+                    let typed: $body = match dbss::from_json(body) {
                         Ok(typed) => typed,
                         Err(e) => return ClientVerdict::Undecodable(e.to_string()),
                     };
@@ -590,17 +591,21 @@ impl fmt::Display for Gap {
 struct Tally {
     cases: usize,
     client_refused: usize,
-    /// Client refusals whose message names the field (reported, not required).
+    /// Client refusals whose message names the field.
     client_named: usize,
     simulator_refused: usize,
 }
 
-/// Whether a client refusal names the field (its last name, without array indices), the way
-/// serde (`` missing field `name` ``) or progenitor (`for name failed`) would.
+/// Whether a client refusal names the field: by its path in the body, as `dbss::from_json`
+/// reports it (`invalid input at rules[0].name: ...`), or by its last name, without array
+/// indices, the way serde (`` missing field `name` ``) or progenitor (`for name failed`) would.
 fn names_field(message: &str, field: &str) -> bool {
+    let path = field.trim_start_matches("body.");
     let last = field.rsplit('.').next().unwrap_or(field);
     let last = last.split('[').next().unwrap_or(last);
-    message.contains(&format!("`{last}`")) || message.contains(&format!(" {last} "))
+    message.contains(&format!("at {path}:"))
+        || message.contains(&format!("`{last}`"))
+        || message.contains(&format!(" {last} "))
 }
 
 #[tokio::test]
@@ -772,6 +777,14 @@ async fn bad_input_is_refused_by_the_client_before_sending_and_by_the_simulator_
         "bad inputs let through (left) differ from the known gaps (right):\n{}",
         gaps.iter().map(|g| format!("  {g}")).collect::<Vec<_>>().join("\n")
     );
+    // Every refusal by the client says which field (through `dbss::from_json`'s path, or the
+    // builder's own message for path ids).
+    for (category, t) in &tally {
+        assert_eq!(
+            t.client_named, t.client_refused,
+            "{category:?}: some client refusals do not name the field"
+        );
+    }
     // The mock saw the controls and nothing else.
     assert_eq!(
         catch_all.calls_async().await,
@@ -781,7 +794,7 @@ async fn bad_input_is_refused_by_the_client_before_sending_and_by_the_simulator_
 
 fn report(tally: &BTreeMap<Category, Tally>, samples: &BTreeMap<Category, [String; 3]>, gaps: &[Gap]) -> String {
     let mut out = String::from(
-        "| category                     | cases | client refused, nothing sent | (client message names the field) | simulator 400 DBSS.10000001 naming the field |\n\
+        "| category                     | cases | client refused, nothing sent | client message names the field | simulator 400 DBSS.10000001 naming the field |\n\
          |------------------------------|-------|------------------------------|----------------------------------|----------------------------------------------|\n",
     );
     let mut total = Tally::default();

@@ -46,14 +46,10 @@ pub fn read_json_arg(flag: &str, raw: &str) -> Result<serde_json::Value, CliErro
 
 /// Decodes JSON into a request type, naming the offending field on failure.
 pub fn decode_body<T: serde::de::DeserializeOwned>(flag: &str, value: serde_json::Value) -> Result<T, CliError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let at = if path == "." {
-            String::new()
-        } else {
-            format!(" at {path}")
-        };
-        CliError::Usage(format!("{flag}{at}: {}", e.into_inner()))
+    dbss::from_json(value).map_err(|e| match e {
+        dbss::Error::InvalidInput { path, reason } if path.is_empty() => CliError::Usage(format!("{flag}: {reason}")),
+        dbss::Error::InvalidInput { path, reason } => CliError::Usage(format!("{flag} at {path}: {reason}")),
+        other => CliError::Usage(format!("{flag}: {other}")),
     })
 }
 

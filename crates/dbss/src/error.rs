@@ -23,6 +23,14 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// A request value given as JSON does not fit its type (see [`crate::from_json`]).
+    #[error("invalid input{}: {reason}", if path.is_empty() { String::new() } else { format!(" at {path}") })]
+    InvalidInput {
+        /// Where in the value: `field.sub[2]`, empty for the value as a whole.
+        path: String,
+        /// What is wrong there.
+        reason: String,
+    },
     /// A success response whose body could not be read or decoded.
     #[error("{operation}: HTTP {status}: could not decode the response: {reason}{}", request_id_suffix(request_id.as_deref()))]
     Decode {
