@@ -27,17 +27,20 @@ def main():
     request = ListAuditInstancesRequest(offset="0", limit="10")
     client.list_audit_instances(request)  # warm up the session
     latencies = []
+    cpu_before = time.process_time()
     started = time.perf_counter()
     for _ in range(args.requests):
         begun = time.perf_counter()
         client.list_audit_instances(request)
         latencies.append(time.perf_counter() - begun)
     seconds = time.perf_counter() - started
+    cpu_per_call = (time.process_time() - cpu_before) / args.requests
     latencies.sort()
     pct = lambda p: latencies[min(int(len(latencies) * p), len(latencies) - 1)]
     print(
         f"mode=official-python requests={args.requests} concurrency=1 seconds={seconds:.3f} "
-        f"rps={args.requests / seconds:.0f} p50_us={pct(0.5) * 1e6:.0f} p99_us={pct(0.99) * 1e6:.0f}"
+        f"rps={args.requests / seconds:.0f} p50_us={pct(0.5) * 1e6:.0f} p99_us={pct(0.99) * 1e6:.0f} "
+        f"cpu_us_per_call={cpu_per_call * 1e6:.1f}"
     )
 
 

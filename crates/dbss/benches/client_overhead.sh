@@ -70,16 +70,23 @@ def median(rows, key):
 def cell(rows):
     if not rows:
         return "-"
-    return "%.0f (%.0f/%.0f)" % (median(rows, "rps"), median(rows, "p50_us"), median(rows, "p99_us"))
-print("\nmedians (req/s, p50/p99 us); ratio = dbss / raw floor, per round, then its median")
+    return "%.0f (%.0f/%.0f; cpu %.1f)" % (median(rows, "rps"), median(rows, "p50_us"), median(rows, "p99_us"),
+                                          median(rows, "cpu_us_per_call"))
+print("\nmedians: req/s (p50/p99 us; client CPU us per call); dbss/raw = req/s ratio per round, then its median")
 for placement, runtime, concurrency in sorted({k[:3] for k in runs if k[3] == "dbss"}):
     get = lambda mode: runs.get((placement, runtime, concurrency, mode), [])
     dbss, raw, timed = get("dbss"), get("raw-reqwest"), get("raw-reqwest+timeout")
     ratios = [float(a["rps"]) / float(b["rps"]) for a, b in zip(dbss, raw)]
-    print(f"{placement:6} {runtime:14} c={concurrency:<3} dbss {cell(dbss):22} raw {cell(raw):22} raw+timeout {cell(timed):22} "
-          f"dbss/raw {statistics.median(ratios):.3f} {[round(r, 2) for r in ratios]}")
+    print(f"{placement:6} {runtime:14} c={concurrency:<3} dbss {cell(dbss):32} raw {cell(raw):32} "
+          f"raw+timeout {cell(timed):32} dbss/raw {statistics.median(ratios):.3f} {[round(r, 2) for r in ratios]}")
 for placement in ("shared", "free"):
     official = runs.get((placement, "python", 1, "official-python"), [])
-    if official:
-        print(f"{placement:6} official Python SDK, sequential: {cell(official)}")
+    if not official:
+        continue
+    print(f"{placement:6} official Python SDK, sequential: {cell(official)}")
+    for runtime in ("current-thread", "multi-thread"):
+        dbss = runs.get((placement, runtime, 1, "dbss"), [])
+        if dbss:
+            print(f"{placement:6}   dbss {runtime} / official: {median(dbss, 'rps') / median(official, 'rps'):.1f}x req/s, "
+                  f"{median(official, 'cpu_us_per_call') / median(dbss, 'cpu_us_per_call'):.1f}x less CPU per call")
 PY

@@ -12,7 +12,8 @@
 //! `--warmup N` (default 200) requests go first, untimed; `--raw-timeout SECS` gives the raw
 //! floor a per-request timeout, as the client's attempt timeout (60 s by default); `--runtime current-thread` runs on
 //! Tokio's current-thread scheduler instead of the multi-threaded one.
-//! Prints one line: `mode=dbss runtime=.. requests=N concurrency=C seconds=S rps=R p50_us=.. p99_us=..`.
+//! Prints one line: `mode=dbss runtime=.. requests=N concurrency=C seconds=S rps=R p50_us=.. p99_us=..
+//! cpu_us_per_call=..` (the last: CPU time of this process per call, on Linux, 10 ms resolution).
 
 use std::{
     sync::Arc,
@@ -149,6 +150,7 @@ async fn run(args: Args) -> Result<(), String> {
     // C callers, each making its share of the requests one after the other (one caller:
     // the calls are made right here, as a sequential program makes them).
     let started = Instant::now();
+    let cpu_before = process_cpu();
     let (mut failures, mut latencies) = (0, Vec::with_capacity(args.requests));
     if args.concurrency == 1 {
         (failures, latencies) = caller.calls(args.requests).await;
@@ -166,6 +168,10 @@ async fn run(args: Args) -> Result<(), String> {
         }
     }
     let seconds = started.elapsed().as_secs_f64();
+    let cpu_per_call = match (cpu_before, process_cpu()) {
+        (Some(before), Some(after)) => format!("{:.1}", (after - before) / args.requests as f64 * 1e6),
+        _ => "?".to_owned(),
+    };
     latencies.sort();
     let pct = |p: f64| {
         latencies
@@ -174,7 +180,7 @@ async fn run(args: Args) -> Result<(), String> {
             .unwrap_or_default()
     };
     println!(
-        "mode={} runtime={} requests={} concurrency={} failures={failures} seconds={seconds:.3} rps={:.0} p50_us={} p99_us={}",
+        "mode={} runtime={} requests={} concurrency={} failures={failures} seconds={seconds:.3} rps={:.0} p50_us={} p99_us={} cpu_us_per_call={cpu_per_call}",
         match (args.raw, args.raw_timeout) {
             (false, _) => "dbss",
             (true, None) => "raw-reqwest",
@@ -192,6 +198,17 @@ async fn run(args: Args) -> Result<(), String> {
         pct(0.99).as_micros(),
     );
     Ok(())
+}
+
+/// CPU time (user and system, every thread) this process has used, in seconds: Linux's
+/// `/proc/self/stat`, in clock ticks of 1/100 s (the fixed `USER_HZ` of Linux's ABI).
+fn process_cpu() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces, but ends with the last ')'):
+    // state is field 3, utime and stime are fields 14 and 15.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |field: usize| fields.get(field - 3)?.parse::<f64>().ok();
+    Some((ticks(14)? + ticks(15)?) / 100.0)
 }
 
 /// The floor: one signed GET with plain reqwest, no other layer. It sends what the client
