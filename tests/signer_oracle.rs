@@ -66,21 +66,6 @@ fn committed_json() -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
-/// The official SDK's python, or `None` (with a notice) when this run has no oracle.
-fn oracle_python(test: &str) -> Option<PathBuf> {
-    match std::env::var_os("DBSS_ORACLE_PYTHON") {
-        Some(python) if !python.is_empty() => Some(PathBuf::from(python)),
-        _ => {
-            eprintln!(
-                "NOTICE: {test} skipped: DBSS_ORACLE_PYTHON is not set. It needs the official \
-                 Huawei SDK; run `cargo xtask test`, or set DBSS_ORACLE_PYTHON to the python \
-                 printed by `cargo xtask oracle`."
-            );
-            None
-        }
-    }
-}
-
 #[test]
 fn committed_vectors_match_our_signer_stage_by_stage() {
     let vectors: Vec<Vector> = serde_json::from_value(committed_json()).unwrap_or_else(|e| panic!("vectors.json: {e}"));
@@ -150,7 +135,7 @@ fn committed_vectors_match_our_signer_stage_by_stage() {
 
 #[test]
 fn vectors_are_fresh_from_the_official_signer() {
-    let Some(python) = oracle_python("vectors_are_fresh_from_the_official_signer") else {
+    let Some(python) = dbss_tests::oracle_python("vectors_are_fresh_from_the_official_signer") else {
         return;
     };
     let output = Command::new(&python)
@@ -277,7 +262,7 @@ fn results(report: &Value) -> &[Value] {
 
 #[tokio::test]
 async fn official_signer_verifies_requests_our_client_sends() {
-    let Some(python) = oracle_python("official_signer_verifies_requests_our_client_sends") else {
+    let Some(python) = dbss_tests::oracle_python("official_signer_verifies_requests_our_client_sends") else {
         return;
     };
     let server = MockServer::start_async().await;

@@ -36,7 +36,7 @@
 use std::{
     collections::BTreeMap,
     panic::{AssertUnwindSafe, catch_unwind},
-    path::{Path, PathBuf},
+    path::Path,
     process::Command,
 };
 
@@ -649,21 +649,6 @@ fn cases_wanted() -> usize {
         .unwrap_or(DEFAULT_CASES)
 }
 
-fn oracle_python() -> Option<PathBuf> {
-    match std::env::var_os("DBSS_ORACLE_PYTHON") {
-        Some(python) if !python.is_empty() => Some(PathBuf::from(python)),
-        _ => {
-            eprintln!(
-                "NOTICE: signer_matches_the_official_signer: the comparison with the official signer is \
-                 skipped (our own invariants still ran): DBSS_ORACLE_PYTHON is not set. It needs the \
-                 official Huawei SDK; run `cargo xtask test`, or set DBSS_ORACLE_PYTHON to the python \
-                 printed by `cargo xtask oracle`."
-            );
-            None
-        }
-    }
-}
-
 /// Signs every case with the official signer in one run of `batch_sign.py`.
 fn official_batch(python: &Path, cases: &[Case]) -> Vec<Value> {
     let file = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("signer-properties-{}.json", std::process::id()));
@@ -810,7 +795,9 @@ fn signer_matches_the_official_signer() {
         broken.iter().take(SHOWN).cloned().collect::<Vec<_>>().join("\n")
     );
 
-    let Some(python) = oracle_python() else {
+    let Some(python) = dbss_tests::oracle_python(
+        "signer_matches_the_official_signer: the comparison with the official signer (our own invariants still ran)",
+    ) else {
         return;
     };
     let official = official_batch(&python, &cases);

@@ -54,3 +54,19 @@ pub fn authorization_regex(signed: &str) -> String {
         signed
     )
 }
+
+/// The official SDK's python (`DBSS_ORACLE_PYTHON`, which `cargo xtask test` sets), or `None`
+/// with a notice naming what `skipped` describes, when this run has no oracle.
+pub fn oracle_python(skipped: &str) -> Option<std::path::PathBuf> {
+    match std::env::var_os("DBSS_ORACLE_PYTHON") {
+        Some(python) if !python.is_empty() => Some(python.into()),
+        _ => {
+            eprintln!(
+                "NOTICE: {skipped} is skipped: DBSS_ORACLE_PYTHON is not set. It needs the official \
+                 Huawei SDK; run `cargo xtask test`, or set DBSS_ORACLE_PYTHON to the python \
+                 printed by `cargo xtask oracle`."
+            );
+            None
+        }
+    }
+}

@@ -416,23 +416,11 @@ async fn the_dbss_client_calls_every_operation_through_its_typed_builders() {
     assert_eq!(called, 173);
 }
 
-/// The official SDK's python, when this run has one (`cargo xtask test` provides it).
-fn oracle_python() -> Option<std::path::PathBuf> {
-    match std::env::var_os("DBSS_ORACLE_PYTHON") {
-        Some(python) if !python.is_empty() => Some(python.into()),
-        _ => {
-            eprintln!(
-                "NOTICE: the official-SDK model check is skipped: DBSS_ORACLE_PYTHON is not set \
-                 (run `cargo xtask test`, or point it at a python with huaweicloudsdkdbss)."
-            );
-            None
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_answer_reads_into_the_official_sdks_models() {
-    let Some(python) = oracle_python() else { return };
+    let Some(python) = support::oracle_python("the official-SDK model check") else {
+        return;
+    };
     let (_, answers) = call_every_operation().await;
     let input: Vec<Value> = answers
         .into_iter()

@@ -13,9 +13,11 @@
 //!
 //! The script needs the official SDK: `DBSS_ORACLE_PYTHON` (set by `cargo xtask test`).
 
+mod support;
+
 use std::{
     io::{BufRead, BufReader, Read},
-    path::{Path, PathBuf},
+    path::Path,
     process::{Command, Stdio},
     sync::{Arc, Mutex},
     thread,
@@ -33,21 +35,6 @@ const TRANSITION_DELAY: Duration = Duration::from_millis(150);
 
 /// The scenario normally takes a few seconds; past this it is stuck.
 const DEADLINE: Duration = Duration::from_secs(300);
-
-/// The official SDK's python, or `None` (with a notice) when this run has no oracle.
-fn oracle_python() -> Option<PathBuf> {
-    match std::env::var_os("DBSS_ORACLE_PYTHON") {
-        Some(python) if !python.is_empty() => Some(PathBuf::from(python)),
-        _ => {
-            eprintln!(
-                "NOTICE: the official-SDK scenario is skipped: DBSS_ORACLE_PYTHON is not set. It \
-                 needs the official Huawei SDK; run `cargo xtask test`, or set DBSS_ORACLE_PYTHON \
-                 to the python printed by `cargo xtask oracle`."
-            );
-            None
-        }
-    }
-}
 
 /// Forwards a child's stream line by line (to the test's output, shown when it fails or with
 /// `--nocapture`) and keeps the lines.
@@ -137,7 +124,9 @@ fn summary(lines: &[String]) -> Option<(usize, usize)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_official_python_sdk_calls_every_operation_in_a_realistic_scenario() {
-    let Some(python) = oracle_python() else { return };
+    let Some(python) = support::oracle_python("the official-SDK scenario") else {
+        return;
+    };
     let sim = Simulator::builder()
         .seed(2024)
         .audit_rows(400)

@@ -124,3 +124,19 @@ pub fn first_instance(sim: &Simulator) -> String {
         .map(|i| i.id.clone())
         .unwrap_or_default()
 }
+
+/// The official SDK's python (`DBSS_ORACLE_PYTHON`, which `cargo xtask test` sets), or `None`
+/// with a notice naming what `skipped` describes, when this run has no oracle.
+pub fn oracle_python(skipped: &str) -> Option<std::path::PathBuf> {
+    match std::env::var_os("DBSS_ORACLE_PYTHON") {
+        Some(python) if !python.is_empty() => Some(python.into()),
+        _ => {
+            eprintln!(
+                "NOTICE: {skipped} is skipped: DBSS_ORACLE_PYTHON is not set. It needs the official \
+                 Huawei SDK; run `cargo xtask test`, or set DBSS_ORACLE_PYTHON to the python \
+                 printed by `cargo xtask oracle`."
+            );
+            None
+        }
+    }
+}
