@@ -115,13 +115,7 @@ async fn a_password_is_exchanged_for_a_token_once_and_again_before_it_expires() 
                 then.status(200).json_body(json!({"total": 0, "servers": []}));
             })
             .await;
-        let client = Client::builder()
-            .environment([])
-            .endpoint(server.base_url())
-            .project_id(PROJECT)
-            .credentials(Credentials::password("bot", "pw-secret", "acme"))
-            .build()
-            .unwrap_or_else(|e| panic!("{e}"));
+        let client = password_client(&server);
         for _ in 0..2 {
             client
                 .list_audit_instances(0, 10)
@@ -142,13 +136,7 @@ async fn an_iam_refusal_is_a_credentials_error_without_the_password() {
             then.status(401).json_body(json!({"error": {"code": 401, "message": "The username or password is wrong.", "title": "Unauthorized"}}));
         })
         .await;
-    let client = Client::builder()
-        .environment([])
-        .endpoint(server.base_url())
-        .project_id(PROJECT)
-        .credentials(Credentials::password("bot", "pw-secret", "acme"))
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let client = password_client(&server);
     let error = client.list_audit_instances(0, 10).await.err();
     let text = format!(
         "{error:?} {}",
@@ -228,4 +216,16 @@ async fn a_password_without_project_scopes_its_token_by_region_and_learns_the_pr
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(client.project_id(), "abcabcabcabcabcabcabcabcabcabcab");
+}
+
+/// A client with password credentials (`bot` / `pw-secret` in domain `acme`) whose IAM and DBSS
+/// endpoints are both `server`, and no environment.
+fn password_client(server: &MockServer) -> Client {
+    Client::builder()
+        .environment([])
+        .endpoint(server.base_url())
+        .project_id(PROJECT)
+        .credentials(Credentials::password("bot", "pw-secret", "acme"))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
 }
