@@ -392,30 +392,42 @@ pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, e
 /// read, with the error that stopped this read: handed on as such, it is reported as a body
 /// that could not be read, with the status and request id of its head.
 async fn read_whole(mut response: reqwest::Response) -> Result<reqwest::Response, reqwest::Response> {
-    let head = http::Response::builder()
-        .status(response.status())
-        .version(response.version())
-        .url(response.url().clone());
+    let (status, version, url) = (response.status(), response.version(), response.url().clone());
     let headers = std::mem::take(response.headers_mut());
-    let (body, read) = match response.bytes().await {
-        Ok(bytes) => (reqwest::Body::from(bytes), true),
+    match response.bytes().await {
+        Ok(bytes) => Ok(assemble(status, version, url, headers, reqwest::Body::from(bytes))),
         Err(error) => {
             // Without the URL: its query may hold values the caller considers private.
             let error = error.without_url();
             let failing = futures::stream::once(async { Err::<bytes::Bytes, _>(error) });
-            (reqwest::Body::wrap_stream(failing), false)
+            Err(assemble(
+                status,
+                version,
+                url,
+                headers,
+                reqwest::Body::wrap_stream(failing),
+            ))
         }
-    };
-    let mut rebuilt = http::Response::new(body);
-    if let Ok(parts) = head.body(()) {
-        let (parts, ()) = parts.into_parts();
-        *rebuilt.status_mut() = parts.status;
-        *rebuilt.version_mut() = parts.version;
-        *rebuilt.extensions_mut() = parts.extensions;
     }
-    *rebuilt.headers_mut() = headers;
-    let rebuilt = reqwest::Response::from(rebuilt);
-    if read { Ok(rebuilt) } else { Err(rebuilt) }
+}
+
+/// A response with this head and `body`: reqwest builds one only from an `http::Response`, and
+/// takes its URL from an extension that only its builder extension sets.
+fn assemble(
+    status: http::StatusCode,
+    version: http::Version,
+    url: reqwest::Url,
+    headers: reqwest::header::HeaderMap,
+    body: reqwest::Body,
+) -> reqwest::Response {
+    let mut response = http::Response::new(body);
+    if let Ok(head) = http::Response::builder().url(url).body(()) {
+        *response.extensions_mut() = head.into_parts().0.extensions;
+    }
+    *response.status_mut() = status;
+    *response.version_mut() = version;
+    *response.headers_mut() = headers;
+    reqwest::Response::from(response)
 }
 
 /// The documentation gives some body-less operations a 204 success (tag create/delete), while
@@ -430,11 +442,16 @@ fn documented_empty_success(response: reqwest::Response, meta: Option<&Operation
     if !status.is_success() || status.as_u16() == meta.success_status {
         return response;
     }
-    let mut rebuilt = http::Response::new(reqwest::Body::from(Vec::new()));
-    *rebuilt.status_mut() = http::StatusCode::NO_CONTENT;
-    *rebuilt.headers_mut() = response.headers().clone();
-    rebuilt.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
-    reqwest::Response::from(rebuilt)
+    let mut headers = response.headers().clone();
+    headers.remove(reqwest::header::CONTENT_LENGTH);
+    let (version, url) = (response.version(), response.url().clone());
+    assemble(
+        http::StatusCode::NO_CONTENT,
+        version,
+        url,
+        headers,
+        reqwest::Body::from(Vec::new()),
+    )
 }
 
 /// `Content-Type` is looked up by its exact spelling by the official signer; give it that.
