@@ -500,15 +500,15 @@ async fn send_raw(
         .as_ref()
         .map_or("application/json".to_owned(), |b| b.content_type.clone());
     let mut request = signing::SignableRequest {
-        method: op.method.as_str().to_owned(),
-        host: sim.addr().to_string(),
-        path: path.clone(),
+        method: op.method.as_str().into(),
+        host: sim.addr().to_string().into(),
+        path: path.as_str().into(),
         query: vec![],
         headers: vec![
-            ("Content-Type".into(), content_type),
+            ("Content-Type".into(), content_type.into()),
             ("X-Project-Id".into(), sim.project_id().into()),
         ],
-        body: body.as_bytes().to_vec(),
+        body: body.as_bytes().into(),
     };
     let signature = signing::sign(&mut request, sim.ak(), sim.sk(), Utc::now()).unwrap_or_else(|e| panic!("sign: {e}"));
     let method = reqwest::Method::from_bytes(op.method.as_str().as_bytes()).unwrap_or(reqwest::Method::POST);
@@ -517,7 +517,7 @@ async fn send_raw(
         .body(body.to_owned());
     for (name, value) in &request.headers {
         if !name.eq_ignore_ascii_case("host") {
-            outgoing = outgoing.header(name, value);
+            outgoing = outgoing.header(name.as_ref(), value.as_ref());
         }
     }
     let response = outgoing

@@ -135,11 +135,11 @@ async fn signed_get_at(sim: &Simulator, date: chrono::DateTime<Utc>, tamper: boo
     let path = format!("/v1/{}/dbss/audit/instances", sim.project_id());
     let mut request = signing::SignableRequest {
         method: "GET".into(),
-        host: sim.addr().to_string(),
-        path: path.clone(),
+        host: sim.addr().to_string().into(),
+        path: path.as_str().into(),
         query: vec![("limit".into(), "1".into())],
         headers: vec![("Content-Type".into(), "application/json".into())],
-        body: vec![],
+        body: Default::default(),
     };
     let signature = signing::sign(&mut request, sim.ak(), sim.sk(), date).unwrap_or_else(|e| panic!("{e}"));
     let query = if tamper {
@@ -150,7 +150,7 @@ async fn signed_get_at(sim: &Simulator, date: chrono::DateTime<Utc>, tamper: boo
     let mut builder = reqwest::Client::new().get(format!("{}{path}?{query}", sim.url()));
     for (name, value) in &request.headers {
         if !name.eq_ignore_ascii_case("host") {
-            builder = builder.header(name, value);
+            builder = builder.header(name.as_ref(), value.as_ref());
         }
     }
     let response = builder
@@ -204,14 +204,14 @@ async fn malformed_bodies_are_400s_that_name_the_field_never_500s() {
 async fn raw_signed_post(sim: &Simulator, path: &str, body: &str) -> (u16, String) {
     let mut request = signing::SignableRequest {
         method: "POST".into(),
-        host: sim.addr().to_string(),
-        path: path.to_owned(),
+        host: sim.addr().to_string().into(),
+        path: path.into(),
         query: vec![],
         headers: vec![
             ("Content-Type".into(), "application/json;charset=UTF-8".into()),
             ("X-Project-Id".into(), sim.project_id().into()),
         ],
-        body: body.as_bytes().to_vec(),
+        body: body.as_bytes().into(),
     };
     let signature = signing::sign(&mut request, sim.ak(), sim.sk(), Utc::now()).unwrap_or_else(|e| panic!("{e}"));
     let mut builder = reqwest::Client::new()
@@ -219,7 +219,7 @@ async fn raw_signed_post(sim: &Simulator, path: &str, body: &str) -> (u16, Strin
         .body(body.to_owned());
     for (name, value) in &request.headers {
         if !name.eq_ignore_ascii_case("host") {
-            builder = builder.header(name, value);
+            builder = builder.header(name.as_ref(), value.as_ref());
         }
     }
     let response = builder

@@ -697,15 +697,12 @@ async fn send_skewed(sim: &Simulator, http: &reqwest::Client, call: Call, instan
     };
     let content_type = OperationMeta::find(call.operation()).map_or("application/json", |m| m.content_type);
     let mut request = signing::SignableRequest {
-        method: method.to_owned(),
-        host: sim.addr().to_string(),
-        path: path.clone(),
-        query,
-        headers: vec![
-            ("Content-Type".to_owned(), content_type.to_owned()),
-            ("X-Project-Id".to_owned(), project.clone()),
-        ],
-        body: body.clone().into_bytes(),
+        method: method.into(),
+        host: sim.addr().to_string().into(),
+        path: path.as_str().into(),
+        query: signing::pairs(query),
+        headers: signing::pairs([("Content-Type", content_type), ("X-Project-Id", project.as_str())]),
+        body: body.as_bytes().into(),
     };
     let date = Utc::now() + Span::minutes(minutes);
     let signature = signing::sign(&mut request, sim.ak(), sim.sk(), date).unwrap_or_else(|e| panic!("sign: {e}"));
@@ -715,10 +712,10 @@ async fn send_skewed(sim: &Simulator, http: &reqwest::Client, call: Call, instan
         format!("{}{path}?{}", sim.url(), signature.canonical_query)
     };
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
-    let mut outgoing = http.request(method, url).body(body);
+    let mut outgoing = http.request(method, url).body(body.clone());
     for (name, value) in &request.headers {
         if !name.eq_ignore_ascii_case("host") {
-            outgoing = outgoing.header(name, value);
+            outgoing = outgoing.header(name.as_ref(), value.as_ref());
         }
     }
     match outgoing.header("Authorization", signature.authorization).send().await {

@@ -78,12 +78,12 @@ fn committed_vectors_match_our_signer_stage_by_stage() {
     for vector in &vectors {
         let input = &vector.input;
         let mut request = SignableRequest {
-            method: input.method.clone(),
-            host: input.host.clone(),
-            path: input.path.clone(),
-            query: input.query.clone(),
-            headers: input.headers.clone(),
-            body: input.body_bytes.clone(),
+            method: input.method.as_str().into(),
+            host: input.host.as_str().into(),
+            path: input.path.as_str().into(),
+            query: signing::pairs(input.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            headers: signing::pairs(input.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            body: input.body_bytes.as_slice().into(),
         };
         let ours = match signing::sign(&mut request, &input.ak, &input.sk, now) {
             Ok(signature) => signature,
@@ -94,7 +94,11 @@ fn committed_vectors_match_our_signer_stage_by_stage() {
         };
         // Headers as they would be sent. The order of header lines carries no meaning, so
         // both lists are compared sorted.
-        let mut our_headers = request.headers.clone();
+        let mut our_headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
         our_headers.push(("Authorization".to_owned(), ours.authorization.clone()));
         our_headers.sort();
         let mut official_headers = vector.final_headers.clone();

@@ -71,14 +71,14 @@ struct Case {
 }
 
 impl Case {
-    fn signable(&self) -> SignableRequest {
+    fn signable(&self) -> SignableRequest<'_> {
         SignableRequest {
-            method: self.method.clone(),
-            host: self.host.clone(),
-            path: self.path.clone(),
-            query: self.query.clone(),
-            headers: self.headers.clone(),
-            body: self.body.clone(),
+            method: self.method.as_str().into(),
+            host: self.host.as_str().into(),
+            path: self.path.as_str().into(),
+            query: signing::pairs(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            headers: signing::pairs(self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+            body: self.body.as_slice().into(),
         }
     }
 
@@ -509,7 +509,13 @@ fn sign_ours(case: &Case) -> Result<Ours, String> {
         signing::sign(&mut request, &case.ak, &case.sk, now())
     }));
     match outcome {
-        Ok(result) => Ok(result.map(|signature| (signature, request.headers))),
+        Ok(result) => Ok(result.map(|signature| {
+            let sent = request
+                .headers
+                .into_iter()
+                .map(|(n, v)| (n.into_owned(), v.into_owned()));
+            (signature, sent.collect())
+        })),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<String>()
@@ -583,7 +589,7 @@ fn check_invariants(case: &Case) -> Result<(), String> {
     // signer does, while `verify` reads the first: no receiver sees such a request (HTTP
     // merges the two), so the check is left out there.
     let sent = SignableRequest {
-        headers,
+        headers: signing::pairs(headers),
         ..case.signable()
     };
     let mut lower: Vec<String> = sent.headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();

@@ -58,12 +58,12 @@ pub fn check(data: &[u8]) {
         return;
     };
     let mut request = SignableRequest {
-        method: input.method,
-        host: input.host,
-        path: input.path,
-        query: input.query,
-        headers,
-        body: input.body,
+        method: input.method.into(),
+        host: input.host.into(),
+        path: input.path.into(),
+        query: signing::pairs(input.query),
+        headers: signing::pairs(headers),
+        body: input.body.into(),
     };
     let given_date = signing::header(&request.headers, signing::DATE_HEADER).map(str::to_owned);
     let signature = match signing::sign(&mut request, &input.ak, &input.sk, now) {

@@ -166,19 +166,20 @@ pub fn authenticate(
             ),
         ));
     }
+    // A view of the request as received, borrowed from it.
     let request = SignableRequest {
-        method: method.as_str().to_owned(),
-        host: String::new(),
-        path: uri.path().to_owned(),
+        method: method.as_str().into(),
+        host: "".into(),
+        path: uri.path().into(),
         query: uri
             .query()
-            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .map(|q| url::form_urlencoded::parse(q.as_bytes()).collect())
             .unwrap_or_default(),
         headers: headers
             .iter()
-            .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+            .filter_map(|(n, v)| Some((n.as_str().into(), v.to_str().ok()?.into())))
             .collect(),
-        body: body.to_vec(),
+        body: body.into(),
     };
     if !signing::verify(&request, parsed.signed_headers, &identity.sk, parsed.signature) {
         return Err(ApiError::unauthenticated(

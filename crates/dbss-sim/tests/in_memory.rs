@@ -45,13 +45,20 @@ async fn requests_in_memory_go_through_the_whole_pipeline() {
     let mut signable = SignableRequest {
         method: "GET".into(),
         host: "dbss.test".into(),
-        path: instances(),
+        path: instances().into(),
         ..SignableRequest::default()
     };
     let signature =
         signing::sign(&mut signable, defaults::AK, defaults::SK, Utc::now()).unwrap_or_else(|e| panic!("{e}"));
-    signable.headers.push(("Authorization".into(), signature.authorization));
-    let (status, page) = answer(&sim, get(&instances(), &signable.headers)).await;
+    signable
+        .headers
+        .push(("Authorization".into(), signature.authorization.into()));
+    let headers: Vec<(String, String)> = signable
+        .headers
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect();
+    let (status, page) = answer(&sim, get(&instances(), &headers)).await;
     assert_eq!((status, page["total"].as_u64()), (200, Some(3)));
 
     let (status, refusal) = answer(&sim, get("/v2/nowhere", &token)).await;

@@ -216,14 +216,11 @@ fn process_cpu() -> Option<f64> {
 /// signed), query and signature algorithm.
 async fn raw_call(http: &reqwest::Client, endpoint: &str) -> bool {
     let url = format!("{endpoint}/v1/{PROJECT}/dbss/audit/instances");
-    let host = endpoint
-        .trim_start_matches("http://")
-        .trim_start_matches("https://")
-        .to_owned();
+    let host = endpoint.trim_start_matches("http://").trim_start_matches("https://");
     let mut request = dbss::signing::SignableRequest {
         method: "GET".into(),
-        host,
-        path: format!("/v1/{PROJECT}/dbss/audit/instances"),
+        host: host.into(),
+        path: format!("/v1/{PROJECT}/dbss/audit/instances").into(),
         query: vec![("offset".into(), "0".into()), ("limit".into(), "10".into())],
         headers: vec![
             ("Content-Type".into(), "application/json".into()),
@@ -231,7 +228,7 @@ async fn raw_call(http: &reqwest::Client, endpoint: &str) -> bool {
             ("user-agent".into(), dbss::USER_AGENT.into()),
             ("X-Project-Id".into(), PROJECT.into()),
         ],
-        body: Vec::new(),
+        body: Default::default(),
     };
     let Ok(signature) = dbss::signing::sign(&mut request, AK, SK, chrono::Utc::now()) else {
         return false;
@@ -241,7 +238,7 @@ async fn raw_call(http: &reqwest::Client, endpoint: &str) -> bool {
         .header("accept", "application/json");
     for (name, value) in &request.headers {
         if !name.eq_ignore_ascii_case("host") {
-            builder = builder.header(name, value);
+            builder = builder.header(name.as_ref(), value.as_ref());
         }
     }
     match builder.header("Authorization", signature.authorization).send().await {

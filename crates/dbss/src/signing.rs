@@ -8,6 +8,8 @@
 
 mod python_date;
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -31,21 +33,25 @@ pub const EMPTY_BODY_SHA256: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649
 const ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 /// A request about to be signed: what the official signer's `SdkRequest` holds.
+///
+/// Every part is a [`Cow`]: the client signs a view borrowed from the request it is about to
+/// send, without copying it, while tests and tools may build one from owned values
+/// (`"GET".into()`, `body.into()`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SignableRequest {
+pub struct SignableRequest<'a> {
     /// HTTP method, any case.
-    pub method: String,
+    pub method: Cow<'a, str>,
     /// `host[:port]` of the endpoint, used when no `Host` header is given.
-    pub host: String,
+    pub host: Cow<'a, str>,
     /// The path as sent on the wire (path parameters already percent-encoded).
-    pub path: String,
+    pub path: Cow<'a, str>,
     /// Query parameters as raw (unencoded) key/value pairs, repeated keys allowed.
-    pub query: Vec<(String, String)>,
+    pub query: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Headers to send, names in any case. Signing adds `X-Sdk-Date`, `Host` and, for
     /// non-JSON content, `X-Sdk-Content-Sha256`, and trims every value.
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The exact body bytes.
-    pub body: Vec<u8>,
+    pub body: Cow<'a, [u8]>,
 }
 
 /// Every stage of one signature, for sending and for comparison with the official signer.
@@ -79,7 +85,12 @@ pub enum SigningError {
 /// `Host` unless present, `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` for a `Content-Type` that
 /// is neither JSON nor BSON) and trims header values; `request.headers` is updated in place
 /// with what must be sent. The caller adds `Authorization` and sends the canonical query.
-pub fn sign(request: &mut SignableRequest, ak: &str, sk: &str, now: DateTime<Utc>) -> Result<Signature, SigningError> {
+pub fn sign(
+    request: &mut SignableRequest<'_>,
+    ak: &str,
+    sk: &str,
+    now: DateTime<Utc>,
+) -> Result<Signature, SigningError> {
     let caller_date = header(&request.headers, DATE_HEADER).is_some();
     complete_headers(request, now);
     // A caller's date is parsed before values are trimmed, as in the official signer; ours is
@@ -119,12 +130,12 @@ pub fn sign(request: &mut SignableRequest, ak: &str, sk: &str, now: DateTime<Utc
 /// Adds the headers the official signer adds before signing, in its order: the unsigned-payload
 /// marker for a non-empty `Content-Type` that is neither JSON nor BSON (looked up by its exact
 /// spelling, tested before trimming), then `X-Sdk-Date`, then `Host`.
-pub fn complete_headers(request: &mut SignableRequest, now: DateTime<Utc>) {
+pub fn complete_headers(request: &mut SignableRequest<'_>, now: DateTime<Utc>) {
     let content_type = request
         .headers
         .iter()
         .find(|(name, _)| name == "Content-Type")
-        .map(|(_, v)| v.as_str());
+        .map(|(_, v)| v.as_ref());
     let hashed = |ct: &str| ct.starts_with("application/json") || ct.starts_with("application/bson");
     if content_type.is_some_and(|ct| !ct.is_empty() && !hashed(ct)) {
         // Python assigns a dict key: an entry spelled exactly so is replaced, not repeated.
@@ -133,26 +144,32 @@ pub fn complete_headers(request: &mut SignableRequest, now: DateTime<Utc>) {
             .iter_mut()
             .find(|(name, _)| name == CONTENT_SHA256_HEADER)
         {
-            Some((_, value)) => *value = UNSIGNED_PAYLOAD.to_owned(),
+            Some((_, value)) => *value = UNSIGNED_PAYLOAD.into(),
             None => request
                 .headers
-                .push((CONTENT_SHA256_HEADER.to_owned(), UNSIGNED_PAYLOAD.to_owned())),
+                .push((CONTENT_SHA256_HEADER.into(), UNSIGNED_PAYLOAD.into())),
         }
     }
     if header(&request.headers, DATE_HEADER).is_none() {
-        request.headers.push((DATE_HEADER.to_owned(), format_date(now)));
+        request.headers.push((DATE_HEADER.into(), format_date(now).into()));
     }
     if header(&request.headers, "Host").is_none() {
-        request.headers.push(("Host".to_owned(), request.host.clone()));
+        request.headers.push(("Host".into(), request.host.clone()));
     }
 }
 
-/// Trims header values as Python's `str.strip()` does (what the official SDK signs and sends).
-fn trim_values(headers: &mut [(String, String)]) {
+/// Trims header values as Python's `str.strip()` does (what the official SDK signs and sends);
+/// a borrowed value stays borrowed.
+fn trim_values(headers: &mut [(Cow<'_, str>, Cow<'_, str>)]) {
     for (_, value) in headers {
-        let trimmed = trim(value);
-        if trimmed.len() != value.len() {
-            *value = trimmed.to_owned();
+        match value {
+            Cow::Borrowed(text) => *text = trim(text),
+            Cow::Owned(text) => {
+                let trimmed = trim(text);
+                if trimmed.len() != text.len() {
+                    *text = trimmed.to_owned();
+                }
+            }
         }
     }
 }
@@ -163,7 +180,7 @@ pub fn trim(value: &str) -> &str {
 }
 
 /// The signing time, re-formatted from the parsed `X-Sdk-Date` as the official signer does.
-fn signing_date(headers: &[(String, String)]) -> Result<String, SigningError> {
+fn signing_date<K: AsRef<str>, V: AsRef<str>>(headers: &[(K, V)]) -> Result<String, SigningError> {
     let raw = header(headers, DATE_HEADER).unwrap_or_default();
     let parsed = parse_date(raw).ok_or_else(|| SigningError::BadDate(raw.to_owned()))?;
     Ok(format_date(parsed))
@@ -193,14 +210,14 @@ pub struct CanonicalRequest {
 }
 
 /// Builds the canonical request of an already completed request (see [`complete_headers`]).
-pub fn canonical_request(request: &SignableRequest) -> CanonicalRequest {
+pub fn canonical_request(request: &SignableRequest<'_>) -> CanonicalRequest {
     // Lower-cased once; a stable sort keeps the original order among names that differ only
     // in case, and each such line carries the value given last (as the official signer does).
-    let mut entries: Vec<(String, &str)> = request
+    let mut entries: Vec<(Cow<'_, str>, &str)> = request
         .headers
         .iter()
         .filter(|(name, _)| !name.contains('_'))
-        .map(|(name, value)| (name.to_lowercase(), value.as_str()))
+        .map(|(name, value)| (lower_case(name), value.as_ref()))
         .collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let mut headers_block = String::with_capacity(256);
@@ -221,8 +238,8 @@ pub fn canonical_request(request: &SignableRequest) -> CanonicalRequest {
     }
     let signed_headers = names.join(";");
     let query = canonical_query(&request.query);
-    let parts = [
-        &request.method.to_uppercase(),
+    let parts: [&str; 6] = [
+        &upper_case(&request.method),
         &canonical_uri(&request.path),
         &query,
         &headers_block,
@@ -244,14 +261,33 @@ pub fn canonical_request(request: &SignableRequest) -> CanonicalRequest {
     }
 }
 
+/// `name` in lower case (Unicode rules, as Python's `str.lower()` for header names), borrowed
+/// when it already is: header names usually are.
+fn lower_case(name: &str) -> Cow<'_, str> {
+    if name.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(name.to_lowercase())
+    }
+}
+
+/// `method` in upper case, borrowed when it already is.
+fn upper_case(method: &str) -> Cow<'_, str> {
+    if method.bytes().all(|b| b.is_ascii() && !b.is_ascii_lowercase()) {
+        Cow::Borrowed(method)
+    } else {
+        Cow::Owned(method.to_uppercase())
+    }
+}
+
 /// The value given last for a header name, compared case-insensitively (names with `_` included,
 /// as the official signer's lookup does not skip them).
-fn last_value<'a>(headers: &'a [(String, String)], lower: &str) -> &'a str {
+fn last_value<'a>(headers: &'a [(Cow<'_, str>, Cow<'_, str>)], lower: &str) -> &'a str {
     headers
         .iter()
         .rev()
         .find(|(name, _)| name.eq_ignore_ascii_case(lower))
-        .map(|(_, v)| v.as_str())
+        .map(|(_, v)| v.as_ref())
         .unwrap_or("")
 }
 
@@ -272,9 +308,9 @@ pub fn canonical_uri(path: &str) -> String {
 }
 
 /// Sorts the raw pairs by key then value, then encodes each as `key=value`, joined by `&`.
-pub fn canonical_query(query: &[(String, String)]) -> String {
-    let mut pairs: Vec<&(String, String)> = query.iter().collect();
-    pairs.sort();
+pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(query: &[(K, V)]) -> String {
+    let mut pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
+    pairs.sort_unstable();
     // Written into one string: this runs for every request signed.
     let mut text = String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
     for (i, (key, value)) in pairs.iter().enumerate() {
@@ -288,17 +324,17 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
     text
 }
 
-fn payload_hash(request: &SignableRequest) -> String {
+fn payload_hash<'a>(request: &'a SignableRequest<'_>) -> Cow<'a, str> {
     if request.body.is_empty() {
-        return EMPTY_BODY_SHA256.to_owned();
+        return Cow::Borrowed(EMPTY_BODY_SHA256);
     }
     // The first header of that name in any case; an empty value counts as absent.
     match header(&request.headers, CONTENT_SHA256_HEADER).filter(|v| !v.is_empty()) {
         // Before it reads this value, the official signer replaces every header value by its
         // UTF-8 bytes taken as ISO-8859-1 characters: a non-ASCII value is signed encoded twice.
-        Some(value) if !value.is_ascii() => value.bytes().map(char::from).collect(),
-        Some(value) => value.to_owned(),
-        None => hex::encode(Sha256::digest(&request.body)),
+        Some(value) if !value.is_ascii() => Cow::Owned(value.bytes().map(char::from).collect()),
+        Some(value) => Cow::Borrowed(value),
+        None => Cow::Owned(hex::encode(Sha256::digest(&request.body))),
     }
 }
 
@@ -330,12 +366,20 @@ pub fn encode(text: &str) -> String {
     utf8_percent_encode(text, ENCODE_SET).to_string()
 }
 
+/// Query parameters or headers as [`SignableRequest`] holds them, from pairs of strings, owned or
+/// borrowed.
+pub fn pairs<'a, K: Into<Cow<'a, str>>, V: Into<Cow<'a, str>>>(
+    pairs: impl IntoIterator<Item = (K, V)>,
+) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
+    pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect()
+}
+
 /// Case-insensitive header lookup.
-pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub fn header<'a, K: AsRef<str>, V: AsRef<str>>(headers: &'a [(K, V)], name: &str) -> Option<&'a str> {
     headers
         .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+        .find(|(n, _)| n.as_ref().eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_ref())
 }
 
 /// The parts of an `Authorization` header of this algorithm.
@@ -369,12 +413,11 @@ pub fn parse_authorization(value: &str) -> Option<AuthorizationHeader<'_>> {
 /// Recomputes the signature of a received request and compares it in constant time.
 ///
 /// `request.headers` must hold every header named in `signed_headers`, as received.
-pub fn verify(request: &SignableRequest, signed_headers: &str, sk: &str, signature: &str) -> bool {
-    let wanted: Vec<&str> = signed_headers.split(';').collect();
-    let mut headers = Vec::with_capacity(wanted.len());
-    for name in &wanted {
+pub fn verify(request: &SignableRequest<'_>, signed_headers: &str, sk: &str, signature: &str) -> bool {
+    let mut headers = Vec::new();
+    for name in signed_headers.split(';') {
         match header(&request.headers, name) {
-            Some(value) => headers.push(((*name).to_owned(), trim(value).to_owned())),
+            Some(value) => headers.push((Cow::Borrowed(name), Cow::Borrowed(trim(value)))),
             None => return false,
         }
     }
@@ -415,7 +458,7 @@ mod tests {
             path: "/v1/0123456789abcdef0123456789abcdef/dbss/audit/security-group".into(),
             query: vec![],
             headers: vec![("Content-Type".into(), "application/json;charset=utf-8".into()), ("X-Sdk-Date".into(), "20240101T000000Z".into())],
-            body: br#"{"instance_id":"062212d8-8e30-4783-9671-43f3f1f3bb1e","securitygroup_ids":["f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd"]}"#.to_vec(),
+            body: br#"{"instance_id":"062212d8-8e30-4783-9671-43f3f1f3bb1e","securitygroup_ids":["f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd"]}"#.as_slice().into(),
         };
         let signed = sign(
             &mut request,

@@ -2,6 +2,7 @@
 //! signature per attempt, retries with backoff, and a record of what came back.
 
 use std::{
+    borrow::Cow,
     sync::{
         Arc,
         atomic::{AtomicU32, Ordering},
@@ -179,7 +180,12 @@ impl SigningTransport {
                 duration_ms = tracing::field::Empty
             );
             let sent_at = Instant::now();
-            let outcome = client.execute(this_attempt).instrument(span.clone()).await;
+            // Instrumenting costs a little on every poll even when no subscriber listens.
+            let outcome = if span.is_disabled() {
+                client.execute(this_attempt).await
+            } else {
+                client.execute(this_attempt).instrument(span.clone()).await
+            };
             // A JSON answer is read whole within the attempt (its timeout still running), so
             // that a body lost after the head counts as a failed attempt; the generated code
             // would read it whole anyway. A file stays a stream for the caller.
@@ -314,27 +320,52 @@ impl SigningTransport {
 /// Signs a reqwest request in place, as the official SDK would sign it, after adding `extra`
 /// headers. The query is rewritten to the canonical query, exactly as the official SDK sends it.
 pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, extra: &[(&str, &str)]) {
+    let Some(signed) = signature_of(request, ak, sk, extra) else {
+        return;
+    };
+    let query = (!signed.query.is_empty()).then_some(signed.query.as_str());
+    if request.url().query() != query {
+        request.url_mut().set_query(query);
+    }
+    let headers = request.headers_mut();
+    for (name, value) in signed.headers {
+        headers.insert(name, value);
+    }
+    if let Ok(mut value) = HeaderValue::from_str(&signed.authorization) {
+        value.set_sensitive(true);
+        headers.insert(reqwest::header::AUTHORIZATION, value);
+    }
+}
+
+/// What signing changes on a request: its query, the headers signing added or trimmed, and
+/// the `Authorization` value.
+struct Signed {
+    query: String,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    authorization: String,
+}
+
+/// Signs a view of `request` borrowed from it (nothing is copied but what signing adds), and
+/// says what must change on it.
+fn signature_of(request: &reqwest::Request, ak: &str, sk: &str, extra: &[(&str, &str)]) -> Option<Signed> {
     let url = request.url();
     // `host[:port]`, which is the URL's authority unless that carries credentials.
-    let host = match url.port() {
-        _ if url.username().is_empty() && url.password().is_none() => url.authority().to_owned(),
-        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-        None => url.host_str().unwrap_or_default().to_owned(),
+    let host: Cow<'_, str> = match url.port() {
+        _ if url.username().is_empty() && url.password().is_none() => url.authority().into(),
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()).into(),
+        None => url.host_str().unwrap_or_default().into(),
     };
     let mut signable = SignableRequest {
-        method: request.method().as_str().to_owned(),
+        method: request.method().as_str().into(),
         host,
-        path: url.path().to_owned(),
-        query: url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect(),
+        path: url.path().into(),
+        query: url.query_pairs().collect(),
         // Room for what signing adds: date, host, and the payload-hash marker.
         headers: Vec::with_capacity(request.headers().len() + extra.len() + 3),
         body: request
             .body()
             .and_then(reqwest::Body::as_bytes)
-            .map(<[u8]>::to_vec)
+            .map(Cow::Borrowed)
             .unwrap_or_default(),
     };
     for (name, value) in request.headers() {
@@ -345,47 +376,45 @@ pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, e
             continue;
         }
         if let Ok(value) = value.to_str() {
-            signable.headers.push((canonical_case(name.as_str()), value.to_owned()));
+            signable
+                .headers
+                .push((canonical_case(name.as_str()).into(), value.into()));
         }
     }
     for (name, value) in extra {
-        signable.headers.push(((*name).to_owned(), (*value).to_owned()));
+        signable.headers.push(((*name).into(), (*value).into()));
     }
     signable
         .headers
         .retain(|(name, _)| !name.eq_ignore_ascii_case(signing::DATE_HEADER));
 
-    let Ok(signature) = signing::sign(&mut signable, ak, sk, Utc::now()) else {
-        return;
-    };
-    let query = (!signature.canonical_query.is_empty()).then_some(signature.canonical_query.as_str());
-    if request.url().query() != query {
-        request.url_mut().set_query(query);
-    }
-    let headers = request.headers_mut();
-    for (name, value) in &signable.headers {
-        if name.eq_ignore_ascii_case("host") {
-            continue; // reqwest writes Host from the URL, the same value.
-        }
+    let signature = signing::sign(&mut signable, ak, sk, Utc::now()).ok()?;
+    let sent = request.headers();
+    let headers = signable
+        .headers
+        .iter()
+        // reqwest writes Host from the URL, the same value.
+        .filter(|(name, _)| !name.eq_ignore_ascii_case("host"))
         // Most headers are already on the request as signed; only what signing added or
         // trimmed needs writing.
-        if headers
-            .get(name.as_str())
-            .is_some_and(|sent| sent.as_bytes() == value.as_bytes())
-        {
-            continue;
-        }
-        if let (Ok(name), Ok(mut value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+        .filter(|(name, value)| {
+            sent.get(name.as_ref())
+                .is_none_or(|sent| sent.as_bytes() != value.as_bytes())
+        })
+        .filter_map(|(name, value)| {
+            let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+            let mut value = HeaderValue::from_str(value).ok()?;
             if name.as_str() == "x-security-token" {
                 value.set_sensitive(true);
             }
-            headers.insert(name, value);
-        }
-    }
-    if let Ok(mut value) = HeaderValue::from_str(&signature.authorization) {
-        value.set_sensitive(true);
-        headers.insert(reqwest::header::AUTHORIZATION, value);
-    }
+            Some((name, value))
+        })
+        .collect();
+    Some(Signed {
+        query: signature.canonical_query,
+        headers,
+        authorization: signature.authorization,
+    })
 }
 
 /// Reads an answer's body to the end. `Err` is the same answer with a body that fails, when
@@ -455,10 +484,10 @@ fn documented_empty_success(response: reqwest::Response, meta: Option<&Operation
 }
 
 /// `Content-Type` is looked up by its exact spelling by the official signer; give it that.
-fn canonical_case(name: &str) -> String {
+fn canonical_case(name: &str) -> &str {
     match name {
-        "content-type" => "Content-Type".to_owned(),
-        other => other.to_owned(),
+        "content-type" => "Content-Type",
+        other => other,
     }
 }
 

@@ -64,17 +64,19 @@ pub fn build(input: &Input<'_>, route: Route<'_>) -> Option<Sent> {
                 _ => "not-the-simulator-secret-key",
             };
             let mut signable = SignableRequest {
-                method: method.as_str().to_owned(),
-                host: HOST.to_owned(),
-                path: path.clone(),
+                method: method.as_str().into(),
+                host: HOST.into(),
+                path: path.as_str().into(),
                 // What the simulator reads from the query: the pairs it checks the signature of.
-                query: form_urlencoded::parse(query.as_bytes()).into_owned().collect(),
-                headers,
-                body: body.clone(),
+                query: form_urlencoded::parse(query.as_bytes()).collect(),
+                headers: signing::pairs(headers),
+                body: body.as_slice().into(),
             };
             match signing::sign(&mut signable, defaults::AK, sk, Utc::now()) {
                 Ok(signature) => {
-                    signable.headers.push(("Authorization".into(), signature.authorization));
+                    signable
+                        .headers
+                        .push(("Authorization".into(), signature.authorization.into()));
                     // The signer may add `X-Sdk-Content-Sha256` next to the input's own,
                     // differently spelled: HTTP would carry both.
                     let mut names: Vec<String> = signable.headers.iter().map(|(n, _)| n.to_ascii_lowercase()).collect();
@@ -84,7 +86,11 @@ pub fn build(input: &Input<'_>, route: Route<'_>) -> Option<Sent> {
                 // The input's own `X-Sdk-Date` is not a date: sent unsigned.
                 Err(_) => clean = false,
             }
-            headers = signable.headers;
+            headers = signable
+                .headers
+                .into_iter()
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect();
             clean &= input.credential == Credential::Signed;
         }
         Credential::Token => {

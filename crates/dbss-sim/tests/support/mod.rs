@@ -67,15 +67,15 @@ pub async fn try_send_with(
 ) -> Result<Answer, reqwest::Error> {
     let body = request.body.unwrap_or_default();
     let mut signable = signing::SignableRequest {
-        method: request.method.to_owned(),
-        host: sim.addr().to_string(),
-        path: request.path.clone(),
-        query: request.query,
-        headers: vec![
-            ("Content-Type".into(), request.content_type.to_owned()),
-            ("X-Project-Id".into(), sim.project_id().to_owned()),
-        ],
-        body: body.clone().into_bytes(),
+        method: request.method.into(),
+        host: sim.addr().to_string().into(),
+        path: request.path.as_str().into(),
+        query: signing::pairs(request.query),
+        headers: signing::pairs([
+            ("Content-Type", request.content_type),
+            ("X-Project-Id", sim.project_id()),
+        ]),
+        body: body.as_bytes().into(),
     };
     let signature =
         signing::sign(&mut signable, sim.ak(), sim.sk(), Utc::now()).unwrap_or_else(|e| panic!("signing: {e}"));
@@ -84,10 +84,10 @@ pub async fn try_send_with(
         url = format!("{url}?{}", signature.canonical_query);
     }
     let method = reqwest::Method::from_bytes(request.method.as_bytes()).unwrap_or(reqwest::Method::GET);
-    let mut builder = http.request(method, url).body(body);
+    let mut builder = http.request(method, url).body(body.clone());
     for (name, value) in &signable.headers {
         if !name.eq_ignore_ascii_case("host") {
-            builder = builder.header(name, value);
+            builder = builder.header(name.as_ref(), value.as_ref());
         }
     }
     let response = builder.header("Authorization", signature.authorization).send().await?;
