@@ -128,13 +128,16 @@ pub(crate) async fn run<T>(
         status = tracing::field::Empty,
         request_id = tracing::field::Empty
     );
-    let (outcome, record) = CALL
-        .scope(RefCell::new(CallRecord::default()), async move {
-            let outcome = dispatched.await;
-            (outcome, CALL.with(RefCell::take))
-        })
-        .instrument(span.clone())
-        .await;
+    let call = CALL.scope(RefCell::new(CallRecord::default()), async move {
+        let outcome = dispatched.await;
+        (outcome, CALL.with(RefCell::take))
+    });
+    // Instrumenting costs a little on every poll even when no subscriber listens.
+    let (outcome, record) = if span.is_disabled() {
+        call.await
+    } else {
+        call.instrument(span.clone()).await
+    };
     if !span.is_disabled() {
         span.record("status", record.status);
         if let Some(id) = &record.request_id {

@@ -84,7 +84,8 @@ pub enum SigningError {
 /// Like the official signer, it first completes the headers (`X-Sdk-Date` unless present,
 /// `Host` unless present, `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD` for a `Content-Type` that
 /// is neither JSON nor BSON) and trims header values; `request.headers` is updated in place
-/// with what must be sent. The caller adds `Authorization` and sends the canonical query.
+/// with what must be sent: existing entries keep their positions, added ones come last. The
+/// caller adds `Authorization` and sends the canonical query.
 pub fn sign(
     request: &mut SignableRequest<'_>,
     ak: &str,

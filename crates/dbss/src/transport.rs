@@ -29,6 +29,9 @@ use crate::{
     signing::{self, SignableRequest},
 };
 
+/// The header naming the project of an AK/SK-signed request.
+const PROJECT_HEADER: &str = "X-Project-Id";
+
 /// The `dbss_api::Transport` of a [`crate::Client`].
 pub(crate) struct SigningTransport {
     pub(crate) config: Arc<Config>,
@@ -301,7 +304,7 @@ impl SigningTransport {
             // The token was set once for the whole call, in `prepare`.
             Credentials::Password(_) => {}
             Credentials::AkSk(keys) => {
-                let project = ("X-Project-Id", self.config.project_id.as_str());
+                let project = (PROJECT_HEADER, self.config.project_id.as_str());
                 let sk = keys.sk.expose_secret();
                 match &keys.security_token {
                     Some(token) => sign_request(
@@ -368,41 +371,40 @@ fn signature_of(request: &reqwest::Request, ak: &str, sk: &str, extra: &[(&str, 
             .map(Cow::Borrowed)
             .unwrap_or_default(),
     };
+    // The request's own values, to tell afterwards which of them signing left as they were.
+    let mut own: Vec<&str> = Vec::with_capacity(request.headers().len());
     for (name, value) in request.headers() {
         // Headers already on the request are what progenitor set (content type, api-version,
         // user agent, accept). The official SDK signs every header it sets itself, and leaves
-        // out `Accept`, which its HTTP library adds after signing: we sign the same set.
-        if name == reqwest::header::ACCEPT {
+        // out `Accept`, which its HTTP library adds after signing: we sign the same set. A
+        // date is always the signer's own.
+        if name == reqwest::header::ACCEPT || name.as_str().eq_ignore_ascii_case(signing::DATE_HEADER) {
             continue;
         }
         if let Ok(value) = value.to_str() {
             signable
                 .headers
                 .push((canonical_case(name.as_str()).into(), value.into()));
+            own.push(value);
         }
     }
     for (name, value) in extra {
         signable.headers.push(((*name).into(), (*value).into()));
     }
-    signable
-        .headers
-        .retain(|(name, _)| !name.eq_ignore_ascii_case(signing::DATE_HEADER));
 
     let signature = signing::sign(&mut signable, ak, sk, Utc::now()).ok()?;
-    let sent = request.headers();
+    // `sign` updates values in place and appends what it adds, so the first entries are still
+    // the request's own: those that hold the very same text need no writing back; trimmed or
+    // replaced ones, and everything after them, do.
     let headers = signable
         .headers
         .iter()
+        .enumerate()
+        .filter(|(i, (_, value))| own.get(*i).is_none_or(|own| !std::ptr::eq(*own, value.as_ref())))
         // reqwest writes Host from the URL, the same value.
-        .filter(|(name, _)| !name.eq_ignore_ascii_case("host"))
-        // Most headers are already on the request as signed; only what signing added or
-        // trimmed needs writing.
-        .filter(|(name, value)| {
-            sent.get(name.as_ref())
-                .is_none_or(|sent| sent.as_bytes() != value.as_bytes())
-        })
-        .filter_map(|(name, value)| {
-            let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
+        .filter(|(_, (name, _))| !name.eq_ignore_ascii_case("host"))
+        .filter_map(|(_, (name, value))| {
+            let name = header_name(name)?;
             let mut value = HeaderValue::from_str(value).ok()?;
             if name.as_str() == "x-security-token" {
                 value.set_sensitive(true);
@@ -415,6 +417,17 @@ fn signature_of(request: &reqwest::Request, ak: &str, sk: &str, extra: &[(&str, 
         headers,
         authorization: signature.authorization,
     })
+}
+
+/// The `HeaderName` of a header signing writes, without parsing the two it writes every time.
+fn header_name(name: &str) -> Option<HeaderName> {
+    if name == signing::DATE_HEADER {
+        Some(HeaderName::from_static("x-sdk-date"))
+    } else if name == PROJECT_HEADER {
+        Some(HeaderName::from_static("x-project-id"))
+    } else {
+        HeaderName::from_bytes(name.as_bytes()).ok()
+    }
 }
 
 /// Reads an answer's body to the end. `Err` is the same answer with a body that fails, when
