@@ -13,7 +13,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use dbss::signing::{self, SignableRequest};
+use dbss::signing;
 use httpmock::{
     HttpMockRequest,
     Method::{GET, POST},
@@ -77,14 +77,14 @@ fn committed_vectors_match_our_signer_stage_by_stage() {
     let mut mismatches = Vec::new();
     for vector in &vectors {
         let input = &vector.input;
-        let mut request = SignableRequest {
-            method: input.method.as_str().into(),
-            host: input.host.as_str().into(),
-            path: input.path.as_str().into(),
-            query: signing::pairs(input.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-            headers: signing::pairs(input.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-            body: input.body_bytes.as_slice().into(),
-        };
+        let mut request = dbss_tests::signable(
+            &input.method,
+            &input.host,
+            &input.path,
+            &input.query,
+            &input.headers,
+            &input.body_bytes,
+        );
         let ours = match signing::sign(&mut request, &input.ak, &input.sk, now) {
             Ok(signature) => signature,
             Err(error) => {

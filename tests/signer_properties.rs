@@ -72,14 +72,14 @@ struct Case {
 
 impl Case {
     fn signable(&self) -> SignableRequest<'_> {
-        SignableRequest {
-            method: self.method.as_str().into(),
-            host: self.host.as_str().into(),
-            path: self.path.as_str().into(),
-            query: signing::pairs(self.query.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-            headers: signing::pairs(self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
-            body: self.body.as_slice().into(),
-        }
+        dbss_tests::signable(
+            &self.method,
+            &self.host,
+            &self.path,
+            &self.query,
+            &self.headers,
+            &self.body,
+        )
     }
 
     /// The input of `batch_sign.py`.

@@ -70,3 +70,24 @@ pub fn oracle_python(skipped: &str) -> Option<std::path::PathBuf> {
         }
     }
 }
+
+/// A view, for signing, of a request held as owned strings (the form test inputs are read in).
+pub fn signable<'a>(
+    method: &'a str,
+    host: &'a str,
+    path: &'a str,
+    query: &'a [(String, String)],
+    headers: &'a [(String, String)],
+    body: &'a [u8],
+) -> dbss::signing::SignableRequest<'a> {
+    let borrowed =
+        |pairs: &'a [(String, String)]| dbss::signing::pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    dbss::signing::SignableRequest {
+        method: method.into(),
+        host: host.into(),
+        path: path.into(),
+        query: borrowed(query),
+        headers: borrowed(headers),
+        body: body.into(),
+    }
+}
