@@ -21,12 +21,12 @@
 
 use std::{collections::BTreeMap, fmt, future::Future, pin::Pin};
 
-use chrono::Utc;
-use dbss::{Error, Operation, ServiceError, signing, types};
+use dbss::{Error, Operation, ServiceError, types};
 use dbss_sim::{
     Simulator,
     spec::{Location, Spec},
 };
+use dbss_tests::HandSigned;
 use httpmock::MockServer;
 use serde_json::{Value, json};
 
@@ -499,30 +499,8 @@ async fn send_raw(
         .body
         .as_ref()
         .map_or("application/json".to_owned(), |b| b.content_type.clone());
-    let mut request = signing::SignableRequest {
-        method: op.method.as_str().into(),
-        host: sim.addr().to_string().into(),
-        path: path.as_str().into(),
-        query: vec![],
-        headers: vec![
-            ("Content-Type".into(), content_type.into()),
-            ("X-Project-Id".into(), sim.project_id().into()),
-        ],
-        body: body.as_bytes().into(),
-    };
-    let signature = signing::sign(&mut request, sim.ak(), sim.sk(), Utc::now()).unwrap_or_else(|e| panic!("sign: {e}"));
-    let method = reqwest::Method::from_bytes(op.method.as_str().as_bytes()).unwrap_or(reqwest::Method::POST);
-    let mut outgoing = http
-        .request(method, format!("{}{path}", sim.url()))
-        .body(body.to_owned());
-    for (name, value) in &request.headers {
-        if !name.eq_ignore_ascii_case("host") {
-            outgoing = outgoing.header(name.as_ref(), value.as_ref());
-        }
-    }
-    let response = outgoing
-        .header("Authorization", signature.authorization)
-        .send()
+    let response = HandSigned::new(op.method.as_str(), &path, &content_type, body)
+        .send(http, sim)
         .await
         .unwrap_or_else(|e| panic!("{operation}: the simulator did not answer: {e}"));
     let status = response.status().as_u16();

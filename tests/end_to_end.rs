@@ -1,9 +1,9 @@
 //! End to end: our client against the simulator, over real HTTP on 127.0.0.1.
 
 use chrono::{Duration as Span, Utc};
-use dbss::{Error, signing};
+use dbss::Error;
 use dbss_sim::Simulator;
-use dbss_tests::{SECURITY_GROUP, sim_client};
+use dbss_tests::{HandSigned, SECURITY_GROUP, sim_client};
 use futures::TryStreamExt;
 
 #[tokio::test]
@@ -133,29 +133,14 @@ async fn another_projects_path_is_refused_with_403() {
 /// Sends a GET signed at `date` by hand, and returns the status.
 async fn signed_get_at(sim: &Simulator, date: chrono::DateTime<Utc>, tamper: bool) -> u16 {
     let path = format!("/v1/{}/dbss/audit/instances", sim.project_id());
-    let mut request = signing::SignableRequest {
-        method: "GET".into(),
-        host: sim.addr().to_string().into(),
-        path: path.as_str().into(),
-        query: vec![("limit".into(), "1".into())],
-        headers: vec![("Content-Type".into(), "application/json".into())],
-        body: Default::default(),
+    let request = HandSigned {
+        query: &[("limit", "1")],
+        date,
+        sent_query: tamper.then_some("limit=2"),
+        ..HandSigned::new("GET", &path, "application/json", "")
     };
-    let signature = signing::sign(&mut request, sim.ak(), sim.sk(), date).unwrap_or_else(|e| panic!("{e}"));
-    let query = if tamper {
-        "limit=2"
-    } else {
-        signature.canonical_query.as_str()
-    };
-    let mut builder = reqwest::Client::new().get(format!("{}{path}?{query}", sim.url()));
-    for (name, value) in &request.headers {
-        if !name.eq_ignore_ascii_case("host") {
-            builder = builder.header(name.as_ref(), value.as_ref());
-        }
-    }
-    let response = builder
-        .header("Authorization", signature.authorization)
-        .send()
+    let response = request
+        .send(&reqwest::Client::new(), sim)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     response.status().as_u16()
@@ -202,29 +187,8 @@ async fn malformed_bodies_are_400s_that_name_the_field_never_500s() {
 }
 
 async fn raw_signed_post(sim: &Simulator, path: &str, body: &str) -> (u16, String) {
-    let mut request = signing::SignableRequest {
-        method: "POST".into(),
-        host: sim.addr().to_string().into(),
-        path: path.into(),
-        query: vec![],
-        headers: vec![
-            ("Content-Type".into(), "application/json;charset=UTF-8".into()),
-            ("X-Project-Id".into(), sim.project_id().into()),
-        ],
-        body: body.as_bytes().into(),
-    };
-    let signature = signing::sign(&mut request, sim.ak(), sim.sk(), Utc::now()).unwrap_or_else(|e| panic!("{e}"));
-    let mut builder = reqwest::Client::new()
-        .post(format!("{}{path}", sim.url()))
-        .body(body.to_owned());
-    for (name, value) in &request.headers {
-        if !name.eq_ignore_ascii_case("host") {
-            builder = builder.header(name.as_ref(), value.as_ref());
-        }
-    }
-    let response = builder
-        .header("Authorization", signature.authorization)
-        .send()
+    let response = HandSigned::new("POST", path, "application/json;charset=UTF-8", body)
+        .send(&reqwest::Client::new(), sim)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let status = response.status().as_u16();

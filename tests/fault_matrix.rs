@@ -26,8 +26,9 @@ use std::{
 };
 
 use chrono::{Duration as Span, Utc};
-use dbss::{CallOptions, Error, Operation, OperationMeta, RetryPolicy, ServiceError, signing, types};
+use dbss::{CallOptions, Error, Operation, OperationMeta, RetryPolicy, ServiceError, types};
 use dbss_sim::{Fault, Simulator};
+use dbss_tests::HandSigned;
 use serde_json::{Value, json};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
@@ -666,59 +667,39 @@ fn sim_effect(sim: &Simulator, call: Call, before: &SimTargets, answered: Option
 /// The call's request signed by hand at a date `minutes` away from now, sent once.
 async fn send_skewed(sim: &Simulator, http: &reqwest::Client, call: Call, instance: &str, minutes: i64) -> Outcome {
     let project = sim.project_id().to_owned();
-    let (method, path, query, body) = match call {
+    let (method, path, query, body): (_, _, &[(&str, &str)], _) = match call {
         Call::Read => (
             "GET",
             format!("/v2/{project}/audit/instances"),
-            vec![
-                ("offset".to_owned(), "0".to_owned()),
-                ("limit".to_owned(), "10".to_owned()),
-            ],
+            &[("offset", "0"), ("limit", "10")],
             String::new(),
         ),
         Call::Setting => (
             "POST",
             format!("/v1/{project}/audit/security-group"),
-            vec![],
+            &[],
             to_text(&setting_body(instance)),
         ),
         Call::Order => (
             "POST",
             format!("/v2/{project}/audit/charge/period/order"),
-            vec![],
+            &[],
             to_text(&order_body()),
         ),
         Call::Whitelist => (
             "POST",
             format!("/v1/{project}/audit/{instance}/whitelists"),
-            vec![],
+            &[],
             to_text(&whitelist_body()),
         ),
     };
     let content_type = OperationMeta::find(call.operation()).map_or("application/json", |m| m.content_type);
-    let mut request = signing::SignableRequest {
-        method: method.into(),
-        host: sim.addr().to_string().into(),
-        path: path.as_str().into(),
-        query: signing::pairs(query),
-        headers: signing::pairs([("Content-Type", content_type), ("X-Project-Id", project.as_str())]),
-        body: body.as_bytes().into(),
+    let request = HandSigned {
+        query,
+        date: Utc::now() + Span::minutes(minutes),
+        ..HandSigned::new(method, &path, content_type, &body)
     };
-    let date = Utc::now() + Span::minutes(minutes);
-    let signature = signing::sign(&mut request, sim.ak(), sim.sk(), date).unwrap_or_else(|e| panic!("sign: {e}"));
-    let url = if signature.canonical_query.is_empty() {
-        format!("{}{path}", sim.url())
-    } else {
-        format!("{}{path}?{}", sim.url(), signature.canonical_query)
-    };
-    let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
-    let mut outgoing = http.request(method, url).body(body.clone());
-    for (name, value) in &request.headers {
-        if !name.eq_ignore_ascii_case("host") {
-            outgoing = outgoing.header(name.as_ref(), value.as_ref());
-        }
-    }
-    match outgoing.header("Authorization", signature.authorization).send().await {
+    match request.send(http, sim).await {
         Ok(response) => {
             let status = response.status().as_u16();
             let bytes = response.bytes().await.unwrap_or_default();
