@@ -3,6 +3,7 @@
 
 use std::{cell::RefCell, future::Future, time::Duration};
 
+use futures::future::Either;
 use progenitor_client::ResponseValue;
 use tracing::Instrument;
 
@@ -132,12 +133,7 @@ pub(crate) async fn run<T>(
         let outcome = dispatched.await;
         (outcome, CALL.with(RefCell::take))
     });
-    // Instrumenting costs a little on every poll even when no subscriber listens.
-    let (outcome, record) = if span.is_disabled() {
-        call.await
-    } else {
-        call.instrument(span.clone()).await
-    };
+    let (outcome, record) = in_span(call, &span).await;
     if !span.is_disabled() {
         span.record("status", record.status);
         if let Some(id) = &record.request_id {
@@ -147,6 +143,16 @@ pub(crate) async fn run<T>(
     match outcome {
         Ok(response) => Ok(response),
         Err(error) => Err(convert(meta, error, record).await),
+    }
+}
+
+/// `future` inside `span` when a subscriber listens to it; otherwise as it is, because a
+/// disabled span still costs a little on every poll.
+pub(crate) fn in_span<F: Future>(future: F, span: &tracing::Span) -> Either<F, tracing::instrument::Instrumented<F>> {
+    if span.is_disabled() {
+        Either::Left(future)
+    } else {
+        Either::Right(future.instrument(span.clone()))
     }
 }
 

@@ -17,7 +17,6 @@ use reqwest::{
     header::{HeaderName, HeaderValue},
 };
 use secrecy::ExposeSecret;
-use tracing::Instrument;
 
 use crate::{
     Error,
@@ -25,7 +24,7 @@ use crate::{
     credentials::{Credentials, PasswordAuth},
     error::TransportKind,
     iam::{self, IssuedToken},
-    operation::{OperationMeta, record, request_id},
+    operation::{OperationMeta, in_span, record, request_id},
     signing::{self, SignableRequest},
 };
 
@@ -183,12 +182,7 @@ impl SigningTransport {
                 duration_ms = tracing::field::Empty
             );
             let sent_at = Instant::now();
-            // Instrumenting costs a little on every poll even when no subscriber listens.
-            let outcome = if span.is_disabled() {
-                client.execute(this_attempt).await
-            } else {
-                client.execute(this_attempt).instrument(span.clone()).await
-            };
+            let outcome = in_span(client.execute(this_attempt), &span).await;
             // A JSON answer is read whole within the attempt (its timeout still running), so
             // that a body lost after the head counts as a failed attempt; the generated code
             // would read it whole anyway. A file stays a stream for the caller.
