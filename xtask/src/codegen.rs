@@ -7,9 +7,10 @@ use std::{
 
 use similar::TextDiff;
 
-use crate::{Result, normalize, render, spec::Spec};
-
-pub const SPEC: &str = "openapi/dbss.yaml";
+use crate::{
+    Result, normalize, render,
+    spec::{Located, SPEC, Spec},
+};
 
 /// A file derived from the spec, and its expected content.
 pub struct Artifact {
@@ -72,26 +73,18 @@ fn check_examples(spec: &Spec) -> Result<()> {
             missing.push(format!("{}: request body has no example", op.id));
         }
     }
-    let paths = spec
-        .root
-        .get("paths")
-        .and_then(|p| p.as_object())
-        .ok_or("spec has no paths")?;
-    for item in paths.values() {
-        for method in crate::spec::HTTP_METHODS {
-            let Some(op) = item.get(method) else { continue };
-            let id = op.get("operationId").and_then(|v| v.as_str()).unwrap_or("?");
-            let responses = op
-                .get("responses")
-                .and_then(|r| r.as_object())
-                .ok_or_else(|| format!("{id}: no responses"))?;
-            for (status, response) in responses {
-                let response = spec.resolve(response)?;
-                if let Some(content) = response.get("content").and_then(|c| c.as_object()) {
-                    for (media, body) in content {
-                        if media.starts_with("application/json") && body.get("example").is_none() {
-                            missing.push(format!("{id}: response {status} has no example"));
-                        }
+    for Located { op, .. } in spec.located_operations()? {
+        let id = op.get("operationId").and_then(|v| v.as_str()).unwrap_or("?");
+        let responses = op
+            .get("responses")
+            .and_then(|r| r.as_object())
+            .ok_or_else(|| format!("{id}: no responses"))?;
+        for (status, response) in responses {
+            let response = spec.resolve(response)?;
+            if let Some(content) = response.get("content").and_then(|c| c.as_object()) {
+                for (media, body) in content {
+                    if media.starts_with("application/json") && body.get("example").is_none() {
+                        missing.push(format!("{id}: response {status} has no example"));
                     }
                 }
             }

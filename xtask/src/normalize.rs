@@ -27,7 +27,7 @@ use serde_json::{Map, Value, json};
 
 use crate::{
     Result,
-    spec::{HTTP_METHODS, Spec},
+    spec::{BINARY_MEDIA_TYPE, HTTP_METHODS, SCHEMA_PREFIX, Spec, success_response},
 };
 
 /// Keywords that constrain values: meaningful for requests, harmful for tolerant responses.
@@ -101,14 +101,7 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
                 );
             }
 
-            let responses = op
-                .get("responses")
-                .and_then(Value::as_object)
-                .ok_or_else(|| format!("{id}: no responses"))?;
-            let (status, response) = responses
-                .iter()
-                .find(|(code, _)| code.starts_with('2'))
-                .ok_or_else(|| format!("{id}: no 2xx response"))?;
+            let (status, response) = success_response(&id, op.get("responses"))?;
             let response = spec.resolve(response)?;
             let description = response.get("description").cloned().unwrap_or(json!("success"));
             let mut kept = json!({ "description": description });
@@ -118,7 +111,7 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
                 .and_then(|c| c.iter().next())
             {
                 let schema = media.get("schema").cloned().unwrap_or(json!({}));
-                let schema = if media_type == "application/octet-stream" {
+                let schema = if media_type == BINARY_MEDIA_TYPE {
                     json!({ "type": "string", "format": "binary" })
                 } else {
                     name_schema(schema, &format!("{pascal}Response"), &mut hoisted, &mut response_roots)
@@ -189,7 +182,7 @@ fn name_schema(
     }
     hoisted.insert(name.to_owned(), schema);
     roots.insert(name.to_owned());
-    json!({ "$ref": format!("#/components/schemas/{name}") })
+    json!({ "$ref": format!("{SCHEMA_PREFIX}{name}") })
 }
 
 /// Names of the schemas reachable from `roots` through `$ref`s.
@@ -231,7 +224,7 @@ fn rename_refs(value: &mut Value, shared: &BTreeSet<String>) {
             if let Some(Value::String(reference)) = map.get_mut("$ref")
                 && let Some(target) = reference.rsplit('/').next().filter(|t| shared.contains(*t))
             {
-                *reference = format!("#/components/schemas/{target}Read");
+                *reference = format!("{SCHEMA_PREFIX}{target}Read");
             }
             map.values_mut().for_each(|v| rename_refs(v, shared));
         }

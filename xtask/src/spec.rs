@@ -3,10 +3,19 @@
 use std::{fs, path::Path};
 
 use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::Result;
+
+/// The faithful spec, relative to the project root: the source of every generated artifact.
+pub const SPEC: &str = "openapi/dbss.yaml";
+
+/// How a `$ref` to a component schema begins.
+pub const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// The media type of a file download.
+pub const BINARY_MEDIA_TYPE: &str = "application/octet-stream";
 
 /// The spec as loaded: its raw text (for hashing) and its JSON tree.
 pub struct Spec {
@@ -15,6 +24,16 @@ pub struct Spec {
 }
 
 pub const HTTP_METHODS: [&str; 5] = ["get", "put", "post", "delete", "patch"];
+
+/// An operation object where it stands in the spec, not yet interpreted.
+pub struct Located<'a> {
+    pub path: &'a str,
+    /// Lower case, as a key of the path item.
+    pub method: &'static str,
+    /// The path item, for the parameters it gives every operation under it.
+    pub item: &'a Value,
+    pub op: &'a Value,
+}
 
 impl Spec {
     pub fn load(path: &Path) -> Result<Spec> {
@@ -45,20 +64,29 @@ impl Spec {
         }
     }
 
-    /// Every operation, in path order then method order (the order of the spec's `paths`).
-    pub fn operations(&self) -> Result<Vec<Operation>> {
-        let paths = self
+    /// Every operation object under `paths`, in the order of the spec's `paths`, then in the
+    /// order of [`HTTP_METHODS`].
+    pub fn located_operations(&self) -> Result<Vec<Located<'_>>> {
+        let paths: &Map<String, Value> = self
             .root
             .get("paths")
             .and_then(Value::as_object)
             .ok_or("spec has no paths")?;
+        Ok(paths
+            .iter()
+            .flat_map(|(path, item)| {
+                HTTP_METHODS
+                    .into_iter()
+                    .filter_map(move |method| item.get(method).map(|op| Located { path, method, item, op }))
+            })
+            .collect())
+    }
+
+    /// Every operation, sorted by operation id.
+    pub fn operations(&self) -> Result<Vec<Operation>> {
         let mut ops = Vec::new();
-        for (path, item) in paths {
-            for method in HTTP_METHODS {
-                if let Some(op) = item.get(method) {
-                    ops.push(self.operation(path, method, op)?);
-                }
-            }
+        for located in self.located_operations()? {
+            ops.push(self.operation(located.path, located.method, located.op)?);
         }
         ops.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(ops)
@@ -213,14 +241,7 @@ impl Spec {
     }
 
     fn success_response(&self, id: &str, op: &Value) -> Result<Success> {
-        let responses = op
-            .get("responses")
-            .and_then(Value::as_object)
-            .ok_or_else(|| format!("{id}: no responses"))?;
-        let (status, response) = responses
-            .iter()
-            .find(|(code, _)| code.starts_with('2'))
-            .ok_or_else(|| format!("{id}: no 2xx response"))?;
+        let (status, response) = success_response(id, op.get("responses"))?;
         let response = self.resolve(response)?;
         let status: u16 = status.parse().map_err(|_| format!("{id}: bad status {status}"))?;
         let kind = match response
@@ -229,7 +250,7 @@ impl Spec {
             .and_then(|c| c.iter().next())
         {
             None => ResponseKind::Empty,
-            Some((media, _)) if media == "application/octet-stream" => ResponseKind::Binary,
+            Some((media, _)) if media == BINARY_MEDIA_TYPE => ResponseKind::Binary,
             Some((_, content)) => ResponseKind::Json(
                 ref_type_name(content.get("schema")).unwrap_or_else(|| format!("{}Response", id.to_upper_camel_case())),
             ),
@@ -364,6 +385,17 @@ pub enum ResponseKind {
     Empty,
     /// A file download, streamed.
     Binary,
+}
+
+/// The success response of an operation, given its `responses`: the first 2xx, with its
+/// status. The client decodes this one; every other status is an error.
+pub fn success_response<'a>(id: &str, responses: Option<&'a Value>) -> Result<(&'a String, &'a Value)> {
+    responses
+        .and_then(Value::as_object)
+        .ok_or_else(|| format!("{id}: no responses"))?
+        .iter()
+        .find(|(code, _)| code.starts_with('2'))
+        .ok_or_else(|| format!("{id}: no 2xx response"))
 }
 
 pub fn str_field(v: &Value, key: &str) -> Option<String> {

@@ -6,7 +6,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
-use crate::{codegen, project_root};
+use crate::{codegen, project_root, spec::SPEC};
 
 #[test]
 fn committed_artifacts_match_the_spec() {
@@ -18,7 +18,7 @@ fn committed_artifacts_match_the_spec() {
 #[test]
 fn check_names_the_stale_file_when_the_spec_is_edited_without_regenerating() {
     let scratch = copy_of_project("edited-spec");
-    let spec_path = scratch.join(codegen::SPEC);
+    let spec_path = scratch.join(SPEC);
     let spec = fs::read_to_string(&spec_path).expect("spec readable");
     let edited = spec.replacen("Replaces the security group bound", "Swaps the security group bound", 1);
     assert_ne!(spec, edited, "the edit must change the spec");
@@ -42,7 +42,7 @@ fn check_names_the_stale_file_when_the_spec_is_edited_without_regenerating() {
 #[test]
 fn an_operation_without_examples_is_refused() {
     let scratch = copy_of_project("no-example");
-    let spec_path = scratch.join(codegen::SPEC);
+    let spec_path = scratch.join(SPEC);
     let text = fs::read_to_string(&spec_path).expect("spec readable");
     let mut spec: serde_yaml::Value = serde_yaml::from_str(&text).expect("spec parses");
     let media = spec["paths"]["/v1/{project_id}/dbss/audit/security-group"]["post"]["responses"]["200"]["content"]
@@ -67,7 +67,7 @@ fn copy_of_project(name: &str) -> PathBuf {
     let root = project_root();
     let scratch = root.join("target/xtask-tests").join(name);
     let _ = fs::remove_dir_all(&scratch);
-    let mut files = vec![PathBuf::from(codegen::SPEC)];
+    let mut files = vec![PathBuf::from(SPEC)];
     files.extend(
         codegen::artifacts(&root)
             .expect("spec loads")
