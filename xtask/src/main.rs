@@ -1,7 +1,11 @@
-//! Project automation for dbss-rs, run as `cargo xtask <task>`.
+//! Project automation for dbss-rs, run as `cargo xtask <task>`; `cargo xtask help` lists the
+//! tasks (`tasks.rs` holds that list).
 //!
-//! * `codegen [--check]`: regenerate (or verify) every artifact derived from `openapi/dbss.yaml`.
-//! * `test`: prepare the official-SDK oracle (a Python venv) and run every test of the workspace.
+//! Layout, after rust-analyzer's xtask: `codegen.rs` lists every artifact derived from the spec
+//! and writes or checks them, with one module a generator (`normalize.rs` for the progenitor
+//! form of the spec, `render/` for the Rust files); `drift/` compares the spec with the official
+//! SDK's inventory; `oracle.rs` prepares the official SDK the tests compare the signer with;
+//! `spec.rs` reads the spec for all of them.
 
 mod codegen;
 mod drift;
@@ -11,11 +15,14 @@ mod oracle;
 mod progenitor_codegen;
 mod render;
 mod spec;
+mod tasks;
 
 use std::{
     path::{Path, PathBuf},
     process::ExitCode,
 };
+
+use tasks::Task;
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -23,14 +30,17 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let root = project_root();
-    let outcome = match args.as_slice() {
-        ["codegen"] => codegen::write(&root),
-        ["codegen", "--check"] => codegen::check(&root),
-        ["test", rest @ ..] => oracle::run_tests(&root, rest),
-        ["oracle"] => oracle::ensure(&root).map(|python| println!("{}", python.display())),
-        ["drift"] => drift::run(&root),
-        _ => Err(USAGE.to_owned()),
-    };
+    let outcome = Task::parse(&args).and_then(|task| match task {
+        Task::Codegen { check: false } => codegen::write(&root),
+        Task::Codegen { check: true } => codegen::check(&root),
+        Task::Drift => drift::run(&root),
+        Task::Test(rest) => oracle::run_tests(&root, rest),
+        Task::Oracle => oracle::ensure(&root).map(|python| println!("{}", python.display())),
+        Task::Help => {
+            print!("{}", tasks::usage());
+            Ok(())
+        }
+    });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -39,8 +49,6 @@ fn main() -> ExitCode {
         }
     }
 }
-
-const USAGE: &str = "usage: cargo xtask <codegen [--check] | test [cargo test args] | oracle>";
 
 fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
