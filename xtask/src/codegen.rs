@@ -9,7 +9,7 @@ use similar::TextDiff;
 
 use crate::{
     Result, normalize, render,
-    spec::{Located, SPEC, Spec},
+    spec::{JSON_MEDIA_TYPE, Located, SPEC, Spec},
 };
 
 /// A file derived from the spec, and its expected content.
@@ -83,7 +83,7 @@ fn check_examples(spec: &Spec) -> Result<()> {
             let response = spec.resolve(response)?;
             if let Some(content) = response.get("content").and_then(|c| c.as_object()) {
                 for (media, body) in content {
-                    if media.starts_with("application/json") && body.get("example").is_none() {
+                    if media.starts_with(JSON_MEDIA_TYPE) && body.get("example").is_none() {
                         missing.push(format!("{id}: response {status} has no example"));
                     }
                 }

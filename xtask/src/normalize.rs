@@ -27,7 +27,10 @@ use serde_json::{Map, Value, json};
 
 use crate::{
     Result,
-    spec::{BINARY_MEDIA_TYPE, HTTP_METHODS, SCHEMA_PREFIX, Spec, success_response},
+    spec::{
+        BINARY_MEDIA_TYPE, EXAMPLE_KEYS, HTTP_METHODS, JSON_MEDIA_TYPE, SCHEMA_PREFIX, Spec, is_credential,
+        success_response,
+    },
 };
 
 /// Keywords that constrain values: meaningful for requests, harmful for tolerant responses.
@@ -69,9 +72,9 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
             let mut params = Vec::new();
             for raw in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
                 let p = spec.resolve(raw)?;
-                if p.get("x-credential").and_then(Value::as_bool) != Some(true) {
+                if !is_credential(p) {
                     let mut p = p.clone();
-                    strip_keys(&mut p, &["example", "examples"]);
+                    strip_keys(&mut p, &EXAMPLE_KEYS);
                     // Numeric ranges would turn parameters into NonZero/newtype integers; the
                     // CLI checks them from the faithful spec, and the service enforces them.
                     if let Some(schema) = p.get_mut("schema").and_then(Value::as_object_mut) {
@@ -97,7 +100,7 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
                 let schema = name_schema(schema, &format!("{pascal}Body"), &mut hoisted, &mut request_roots);
                 op.insert(
                     "requestBody".into(),
-                    json!({ "required": true, "content": { "application/json": { "schema": schema } } }),
+                    json!({ "required": true, "content": { JSON_MEDIA_TYPE: { "schema": schema } } }),
                 );
             }
 
@@ -116,8 +119,8 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
                 } else {
                     name_schema(schema, &format!("{pascal}Response"), &mut hoisted, &mut response_roots)
                 };
-                let media_type = if media_type.starts_with("application/json") {
-                    "application/json"
+                let media_type = if media_type.starts_with(JSON_MEDIA_TYPE) {
+                    JSON_MEDIA_TYPE
                 } else {
                     media_type.as_str()
                 };
@@ -158,7 +161,7 @@ pub fn progenitor_form(spec: &Spec) -> Result<Value> {
         .chain(shared.iter().map(|name| format!("{name}Read")))
         .collect();
     for (name, schema) in schemas.iter_mut() {
-        strip_keys(schema, &["example", "examples"]);
+        strip_keys(schema, &EXAMPLE_KEYS);
         if read_side.contains(name) {
             loosen(schema);
             rename_refs(schema, &shared);

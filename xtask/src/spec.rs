@@ -17,6 +17,12 @@ pub const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// The media type of a file download.
 pub const BINARY_MEDIA_TYPE: &str = "application/octet-stream";
 
+/// The media type of JSON bodies; the spec's may carry parameters (`;charset=UTF-8`).
+pub const JSON_MEDIA_TYPE: &str = "application/json";
+
+/// The keywords that hold examples: documentation, never a constraint or a reference to follow.
+pub const EXAMPLE_KEYS: [&str; 2] = ["example", "examples"];
+
 /// The spec as loaded: its raw text (for hashing) and its JSON tree.
 pub struct Spec {
     pub text: String,
@@ -97,7 +103,7 @@ impl Spec {
         let mut params = Vec::new();
         for raw in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
             let p = self.resolve(raw)?;
-            if p.get("x-credential").and_then(Value::as_bool) == Some(true) {
+            if is_credential(p) {
                 continue;
             }
             let schema = self.resolve(
@@ -152,7 +158,7 @@ impl Spec {
                 .get("x-idempotent")
                 .and_then(Value::as_bool)
                 .unwrap_or(method == "get"),
-            content_type: str_field(op, "x-content-type").unwrap_or_else(|| "application/json".into()),
+            content_type: str_field(op, "x-content-type").unwrap_or_else(|| JSON_MEDIA_TYPE.into()),
             params,
             body,
             success,
@@ -396,6 +402,12 @@ pub fn success_response<'a>(id: &str, responses: Option<&'a Value>) -> Result<(&
         .iter()
         .find(|(code, _)| code.starts_with('2'))
         .ok_or_else(|| format!("{id}: no 2xx response"))
+}
+
+/// Whether a parameter carries a credential (`x-credential: true`): the client sets it from its
+/// configuration, so no generated API asks the caller for it.
+pub fn is_credential(param: &Value) -> bool {
+    param.get("x-credential").and_then(Value::as_bool) == Some(true)
 }
 
 pub fn str_field(v: &Value, key: &str) -> Option<String> {

@@ -11,7 +11,7 @@ use super::{
     inventory::{InvOp, Inventory},
     types::{SpecTypes, enum_difference},
 };
-use crate::spec::{BINARY_MEDIA_TYPE, Located, SCHEMA_PREFIX, Spec, success_response};
+use crate::spec::{BINARY_MEDIA_TYPE, JSON_MEDIA_TYPE, Located, SCHEMA_PREFIX, Spec, is_credential, success_response};
 
 /// Walks the spec and the inventory side by side, collecting differences.
 pub(super) struct Checker<'a> {
@@ -209,12 +209,11 @@ impl<'a> Checker<'a> {
             }
         }
         params.retain(|p| {
-            let credential = p.get("x-credential").and_then(Value::as_bool) == Some(true);
             let token = p.get("in").and_then(Value::as_str) == Some("header")
                 && p.get("name")
                     .and_then(Value::as_str)
                     .is_some_and(|n| n.eq_ignore_ascii_case("X-Auth-Token"));
-            !credential && !token
+            !is_credential(p) && !token
         });
 
         for expected in &inv.params {
@@ -301,7 +300,7 @@ impl<'a> Checker<'a> {
         };
         match inv.response_kind.as_str() {
             kind @ ("json object" | "json array") => {
-                let Some(json) = content.get("application/json") else {
+                let Some(json) = content.get(JSON_MEDIA_TYPE) else {
                     shape(format!("no application/json content (has {media:?})"));
                     return;
                 };

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::{comparison::Checker, diff::Kind, inventory::Model, types::is_object_schema};
-use crate::spec::SCHEMA_PREFIX;
+use crate::spec::{EXAMPLE_KEYS, SCHEMA_PREFIX};
 
 impl<'a> Checker<'a> {
     /// Every component reached from a request body or a success response, against its model.
@@ -53,7 +53,7 @@ impl<'a> Checker<'a> {
         match value {
             Value::Object(map) => {
                 for (key, child) in map {
-                    if key == "example" || key == "examples" {
+                    if EXAMPLE_KEYS.contains(&key.as_str()) {
                         continue;
                     }
                     if key == "$ref"
