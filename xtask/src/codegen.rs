@@ -1,4 +1,10 @@
 //! `cargo xtask codegen [--check]`: every artifact derived from `openapi/dbss.yaml`.
+//!
+//! The layout follows rust-analyzer's xtask: this file lists the artifacts ([`artifacts`]) and
+//! writes or checks them; the content of each comes from one generator module, named where the
+//! artifact is listed: `normalize.rs` (the spec in the form progenitor digests), progenitor
+//! through `crates/dbss-api/codegen.rs` (the typed client), and `render/`, one module per
+//! generated Rust file.
 
 use std::{
     fs,
