@@ -15,7 +15,7 @@ use crate::spec::{BINARY_MEDIA_TYPE, JSON_MEDIA_TYPE, Located, SCHEMA_PREFIX, Sp
 
 /// Walks the spec and the inventory side by side, collecting differences.
 pub(super) struct Checker<'a> {
-    pub(super) spec: &'a Spec,
+    spec: &'a Spec,
     pub(super) inventory: &'a Inventory,
     pub(super) types: SpecTypes<'a>,
     diffs: Vec<Diff>,
