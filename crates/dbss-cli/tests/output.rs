@@ -205,3 +205,30 @@ async fn an_empty_table_when_piped_keeps_stdout_to_the_header() {
         ""
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_readme_query_examples_work() {
+    let sim = sim().await;
+    require_full_sim!(sim);
+    let pairs = json(&dbss(
+        &sim,
+        &[
+            "api",
+            "list-audit-instances-last",
+            "--limit",
+            "10",
+            "--query",
+            "instances[].[id,status]",
+        ],
+    ));
+    let pairs = pairs.as_array().cloned().unwrap_or_default();
+    assert!(!pairs.is_empty(), "no pairs");
+    assert!(pairs.iter().all(|p| p[0].is_string() && p[1].is_string()), "{pairs:?}");
+    let id = pairs[0][0].as_str().map(str::to_owned).unwrap_or_default();
+    let picked = json(&dbss(
+        &sim,
+        &["instances", "show", &id, "--query", "{id: id, zone: zone}"],
+    ));
+    assert_eq!(picked["id"], json!(id), "{picked}");
+    assert!(picked["zone"].is_string(), "{picked}");
+}
