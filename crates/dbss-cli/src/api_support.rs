@@ -6,7 +6,10 @@ use clap::{Arg, ArgMatches};
 use dbss::Operation;
 use futures::TryStreamExt;
 
-use crate::error::CliError;
+use crate::{
+    error::CliError,
+    output::{Format, Printer},
+};
 
 /// What an operation produced.
 pub enum ApiOutput {
@@ -53,6 +56,31 @@ pub fn decode_body<T: serde::de::DeserializeOwned>(flag: &str, value: serde_json
     })
 }
 
+/// Prints a response of `dbss api`. `--query` applies to the response as it is; without one,
+/// a table or text shows the items of a list response (`{"servers": [...], "total": 2}`)
+/// rather than the wrapper object.
+pub async fn print_response(printer: &Printer, value: &serde_json::Value) -> Result<(), CliError> {
+    let tabular = matches!(printer.format, Format::Table | Format::Text);
+    match listed_items(value) {
+        Some((name, items)) if tabular && printer.query.is_none() => {
+            let printer = printer.clone().listing(Some(name));
+            let items = futures::stream::iter(items.iter().cloned().map(Ok));
+            printer.list(items, &[]).await.map(|_| ())
+        }
+        _ => printer.object(value),
+    }
+}
+
+/// The one list field of a response whose other fields are scalars (a total, a count), and
+/// its name.
+fn listed_items(value: &serde_json::Value) -> Option<(&str, &Vec<serde_json::Value>)> {
+    let map = value.as_object()?;
+    let mut lists = map.iter().filter_map(|(k, v)| v.as_array().map(|a| (k.as_str(), a)));
+    let found = lists.next()?;
+    let only_scalars_besides = map.values().filter(|v| v.is_array() || v.is_object()).count() == 1;
+    (lists.next().is_none() && only_scalars_besides).then_some(found)
+}
+
 /// Runs a JSON operation and returns its body as JSON.
 pub async fn finish_json<O>(call: O) -> Result<ApiOutput, CliError>
 where
@@ -84,4 +112,23 @@ where
     }
     stdout.flush()?;
     Ok(ApiOutput::Binary(written))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn list_responses_are_recognised_by_their_one_list() {
+        let listed = json!({"servers": [{"id": 1}], "total": 1});
+        assert_eq!(
+            listed_items(&listed).map(|(name, items)| (name, items.len())),
+            Some(("servers", 1))
+        );
+        assert!(listed_items(&json!({"a": [], "b": []})).is_none());
+        assert!(listed_items(&json!({"a": [], "nested": {"x": 1}})).is_none());
+        assert!(listed_items(&json!({"result": "SUCCESS"})).is_none());
+        assert!(listed_items(&json!([1, 2])).is_none());
+    }
 }

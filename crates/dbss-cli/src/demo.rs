@@ -26,7 +26,6 @@ use crate::{
     error::CliError,
     export::{ExportFormat, RecordWriter},
     output::{Format, Printer},
-    query::Query,
     since::Window,
 };
 
@@ -359,10 +358,9 @@ async fn show(rows: &[Value], columns: &[&str]) -> Result<(), CliError> {
         println!("  (none)");
         return Ok(());
     }
-    let printer = Printer {
-        format: Format::Table,
-        query: Some(Query::columns(columns)),
-    };
-    printer.list(stream::iter(rows.iter().cloned().map(Ok)), &[]).await?;
+    let printer = Printer::new(Format::Table);
+    printer
+        .list(stream::iter(rows.iter().cloned().map(Ok)), columns)
+        .await?;
     Ok(())
 }

@@ -121,10 +121,11 @@ async fn run_api(global: &Global, api: &ArgMatches) -> Result<(), CliError> {
         return Ok(());
     }
     warn_if_deprecated(name);
-    let client = global.client()?;
+    // A bad --query is reported before anything is sent.
     let printer = global.printer()?;
+    let client = global.client()?;
     match generated::api::dispatch(&client, name, matches).await? {
-        ApiOutput::Json(value) => printer.object(&value)?,
+        ApiOutput::Json(value) => api_support::print_response(&printer, &value).await?,
         ApiOutput::Binary(bytes) => eprintln!("{bytes} bytes written"),
     }
     Ok(())

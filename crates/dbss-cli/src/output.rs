@@ -1,18 +1,20 @@
-//! Rendering results on stdout: JSON, YAML, JSON lines, or an aligned table for people.
-//! Lists are streamed: JSON and JSON lines print each item as it arrives (constant memory
-//! with `--all`), tables and YAML need every row first to lay them out.
+//! Rendering results on stdout: JSON, YAML, JSON lines, tab-separated text for scripts, or an
+//! aligned table for people, after `--query` (JMESPath, see [`crate::query`]) picks from them.
+//! Lists are streamed where the format allows: JSON, JSON lines and text print each item as it
+//! arrives (constant memory with `--all`); tables and YAML need every row first to lay them out.
+
+mod cells;
+mod table;
+mod text;
 
 use std::io::Write;
 
 use futures::{Stream, TryStreamExt};
 use serde_json::Value;
 
-use crate::{
-    error::CliError,
-    query::{Query, Row},
-};
+use crate::{error::CliError, query::Query};
 
-/// Output formats of `--output`.
+/// Output formats of `--output` (case-insensitive; `DBSS_OUTPUT` sets the default).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Pretty-printed JSON (a list is an array).
@@ -23,95 +25,213 @@ pub enum Format {
     Table,
     /// One compact JSON document per line (one per item of a list).
     Jsonl,
+    /// Tab-separated fields, one record per line, no header (for `while read`).
+    Text,
 }
 
-/// Longest cell shown in a table before it is cut with `…`.
-const MAX_CELL: usize = 60;
-
-/// How results are printed: the format and the fields picked by `--query`.
+/// How results are printed.
 #[derive(Clone, Debug)]
 pub struct Printer {
     /// The format.
     pub format: Format,
-    /// Fields picked by `--query`.
+    /// `--query`.
     pub query: Option<Query>,
+    /// The width tables are fitted to (the terminal's); `None` keeps whole values (`--wide`,
+    /// or stdout is not a terminal).
+    pub width: Option<usize>,
+    /// Whether stdout is a terminal (then an empty table says so on stdout, else on stderr).
+    pub terminal: bool,
+    /// What a list holds, for the line an empty table shows ("no whitelists").
+    pub things: Option<String>,
 }
 
 impl Printer {
-    /// Prints one result object (shown as key/value lines in a table).
-    pub fn object(&self, value: &Value) -> Result<(), CliError> {
-        let text = match &self.query {
-            Some(query) => render(&query.pick(value), self.format),
-            None => render(value, self.format),
-        };
-        write_stdout(&text)
+    /// A printer of `format` with no query, whole values and no noun.
+    pub fn new(format: Format) -> Printer {
+        Printer {
+            format,
+            query: None,
+            width: None,
+            terminal: false,
+            things: None,
+        }
     }
 
-    /// Prints a list as it arrives; `columns` are the table's columns unless `--query` picks
-    /// others (empty: every field). The number of items printed.
+    /// This printer, for a list of `things` ("whitelists").
+    pub fn listing(mut self, things: Option<&str>) -> Printer {
+        self.things = things.map(str::to_owned);
+        self
+    }
+
+    /// Prints one result object; `--query` applies to the object itself.
+    pub fn object(&self, value: &Value) -> Result<(), CliError> {
+        match &self.query {
+            Some(query) => {
+                let result = query.apply(value)?;
+                if result.is_null() {
+                    note_nothing_matched(query, value);
+                }
+                self.value(&result, query.hash_keys().as_deref())
+            }
+            None => self.value(value, None),
+        }
+    }
+
+    /// Prints a list as it arrives; `--query` applies to the list as a whole. `columns` are
+    /// the table's (and text's) columns without a query (empty: every field). The number of
+    /// items read.
     pub async fn list<S>(&self, items: S, columns: &[&str]) -> Result<u64, CliError>
     where
         S: Stream<Item = Result<Value, CliError>>,
     {
         let mut items = std::pin::pin!(items);
-        let project = |value: &Value| -> Option<Row> {
-            match (&self.query, self.format) {
-                (Some(query), _) => Some(query.pick(value)),
-                (None, Format::Table) if !columns.is_empty() => Some(Query::columns(columns).pick(value)),
-                _ => None,
+        let mut read = 0u64;
+        let Some(query) = &self.query else {
+            let defaults: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
+            let mut sink = Sink::new(self, (!defaults.is_empty()).then_some(defaults));
+            while let Some(item) = items.try_next().await? {
+                sink.push(item)?;
+            }
+            // Without a query every item read is printed.
+            return sink.finish();
+        };
+        let mut sink = Sink::new(self, query.hash_keys());
+        if query.is_element_wise() {
+            let mut first = None;
+            while let Some(item) = items.try_next().await? {
+                for value in query.apply_to_item(&item)? {
+                    sink.push(value)?;
+                }
+                read += 1;
+                first.get_or_insert(item);
+            }
+            if let Some(first) = first.filter(|_| sink.count == 0) {
+                note_nothing_matched(query, &first);
+            }
+            sink.finish()?;
+            return Ok(read);
+        }
+        // Anything else (`length(@)`, `sort_by(...)`, `[0]`) needs the whole list.
+        let all: Vec<Value> = items.try_collect().await?;
+        read = all.len() as u64;
+        let all = Value::Array(all);
+        let result = query.apply(&all)?;
+        if read > 0 && (result.is_null() || result.as_array().is_some_and(Vec::is_empty)) {
+            note_nothing_matched(query, &all[0]);
+        }
+        match result {
+            Value::Array(values) => {
+                for value in values {
+                    sink.push(value)?;
+                }
+                sink.finish()?;
+            }
+            other => self.value(&other, query.hash_keys().as_deref())?,
+        }
+        Ok(read)
+    }
+
+    /// Prints a value that is not streamed: an object, or a list already in memory.
+    fn value(&self, value: &Value, columns: Option<&[String]>) -> Result<(), CliError> {
+        match (self.format, value) {
+            (Format::Json, _) => write_stdout(&json_text(value, true)),
+            (Format::Jsonl, _) => write_stdout(&json_text(value, false)),
+            (Format::Yaml, _) => write_stdout(&yaml_text(value)),
+            (Format::Table, Value::Object(map)) => write_stdout(&table::object(map, self.width)),
+            (Format::Table, Value::Array(rows)) => self.rows(rows, columns),
+            (Format::Table, other) => write_stdout(&cells::cell(other, cells::Null::Blank)),
+            (Format::Text, Value::Array(records)) => {
+                let mut out = std::io::stdout().lock();
+                for record in records {
+                    writeln!(out, "{}", text::record(record, columns))?;
+                }
+                out.flush()?;
+                Ok(())
+            }
+            (Format::Text, other) => write_stdout(&text::record(other, columns)),
+        }
+    }
+
+    /// A table of `rows`; an empty one shows its header (when the columns are known) and
+    /// "no <things>".
+    fn rows(&self, rows: &[Value], columns: Option<&[String]>) -> Result<(), CliError> {
+        if !rows.is_empty() {
+            return write_stdout(&table::list(rows, columns, self.width));
+        }
+        if let Some(columns) = columns.filter(|c| !c.is_empty()) {
+            write_stdout(&table::header(columns))?;
+        }
+        let none = format!("no {}", self.things.as_deref().unwrap_or("items"));
+        if self.terminal {
+            write_stdout(&none)
+        } else {
+            eprintln!("{none}");
+            Ok(())
+        }
+    }
+}
+
+/// Where the items of a list go: straight to stdout, or kept for a table or YAML.
+struct Sink<'p> {
+    printer: &'p Printer,
+    columns: Option<Vec<String>>,
+    count: u64,
+    kept: Vec<Value>,
+}
+
+impl<'p> Sink<'p> {
+    fn new(printer: &'p Printer, columns: Option<Vec<String>>) -> Sink<'p> {
+        Sink {
+            printer,
+            columns,
+            count: 0,
+            kept: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, value: Value) -> Result<(), CliError> {
+        let line = match self.printer.format {
+            Format::Json if self.count == 0 => format!("[\n{}", indent(&json_text(&value, true))),
+            Format::Json => format!(",\n{}", indent(&json_text(&value, true))),
+            Format::Jsonl => format!("{}\n", json_text(&value, false)),
+            Format::Text => format!("{}\n", text::record(&value, self.columns.as_deref())),
+            Format::Table | Format::Yaml => {
+                self.kept.push(value);
+                self.count += 1;
+                return Ok(());
             }
         };
-        let mut count = 0u64;
-        match self.format {
-            Format::Jsonl | Format::Json => {
-                let pretty = self.format == Format::Json;
-                while let Some(item) = items.try_next().await? {
-                    let text = match project(&item) {
-                        Some(row) => json_text(&row, pretty),
-                        None => json_text(&item, pretty),
-                    };
-                    let text = if pretty {
-                        let indented = indent(&text);
-                        if count == 0 {
-                            format!("[\n{indented}")
-                        } else {
-                            format!(",\n{indented}")
-                        }
-                    } else {
-                        format!("{text}\n")
-                    };
-                    let mut out = std::io::stdout().lock();
-                    out.write_all(text.as_bytes())?;
-                    out.flush()?;
-                    count += 1;
-                }
-                if pretty {
-                    write_stdout(if count == 0 { "[]" } else { "\n]" })?;
-                }
-            }
-            Format::Yaml | Format::Table => {
-                let mut rows = Vec::new();
-                let mut values = Vec::new();
-                while let Some(item) = items.try_next().await? {
-                    match project(&item) {
-                        Some(row) => rows.push(row),
-                        None if self.format == Format::Table => rows.push(Row::of(&item)),
-                        None => values.push(item),
-                    }
-                    count += 1;
-                }
-                let text = match self.format {
-                    Format::Table => table(&rows, self.query.is_none() && columns.is_empty()),
-                    _ if rows.is_empty() => yaml_text(&values),
-                    _ => yaml_text(&rows),
-                };
-                if !text.is_empty() {
-                    write_stdout(&text)?;
-                }
-            }
-        }
-        Ok(count)
+        let mut out = std::io::stdout().lock();
+        out.write_all(line.as_bytes())?;
+        out.flush()?;
+        self.count += 1;
+        Ok(())
     }
+
+    /// Ends the list; the number of values printed.
+    fn finish(self) -> Result<u64, CliError> {
+        match self.printer.format {
+            Format::Json => write_stdout(if self.count == 0 { "[]" } else { "\n]" })?,
+            Format::Table => self.printer.rows(&self.kept, self.columns.as_deref())?,
+            Format::Yaml => write_stdout(&yaml_text(&self.kept))?,
+            Format::Jsonl | Format::Text => {}
+        }
+        Ok(self.count)
+    }
+}
+
+/// Says on stderr that `--query` found nothing in a non-empty result, naming the fields there
+/// are: a misspelt field is not an error in JMESPath, just null.
+fn note_nothing_matched(query: &Query, sample: &Value) {
+    let fields = match sample {
+        Value::Object(map) if !map.is_empty() => {
+            let names: Vec<&str> = map.keys().map(String::as_str).take(12).collect();
+            let more = if map.len() > names.len() { ", ..." } else { "" };
+            format!("; the fields there are: {}{more}", names.join(", "))
+        }
+        _ => String::new(),
+    };
+    eprintln!("note: --query '{}' matched nothing{fields}", query.as_str());
 }
 
 /// Writes `text` and a newline to stdout.
@@ -121,21 +241,6 @@ pub fn write_stdout(text: &str) -> Result<(), CliError> {
     out.write_all(b"\n")?;
     out.flush()?;
     Ok(())
-}
-
-/// Renders one value in `format`.
-pub fn render<T: serde::Serialize>(value: &T, format: Format) -> String {
-    match format {
-        Format::Json => json_text(value, true),
-        Format::Jsonl => json_text(value, false),
-        Format::Yaml => yaml_text(value),
-        Format::Table => match serde_json::to_value(value) {
-            Ok(Value::Object(map)) => key_values(&map),
-            Ok(Value::Array(items)) => table(&items.iter().map(Row::of).collect::<Vec<_>>(), true),
-            Ok(other) => cell(&other),
-            Err(e) => format!("(cannot render: {e})"),
-        },
-    }
 }
 
 fn json_text<T: serde::Serialize>(value: &T, pretty: bool) -> String {
@@ -156,134 +261,4 @@ fn yaml_text<T: serde::Serialize>(value: &T) -> String {
 
 fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
-}
-
-/// An aligned table; `ids_first` puts `id`, `name` and `status` first (what people look for)
-/// when the columns were not chosen explicitly.
-fn table(rows: &[Row], ids_first: bool) -> String {
-    if rows.is_empty() {
-        return String::new();
-    }
-    let mut columns: Vec<&str> = Vec::new();
-    for row in rows {
-        for (key, _) in &row.0 {
-            if !columns.contains(&key.as_str()) {
-                columns.push(key);
-            }
-        }
-    }
-    if ids_first {
-        columns.sort_by_key(|c| match *c {
-            "id" => 0,
-            "name" => 1,
-            "status" => 2,
-            _ => 3,
-        });
-    }
-    let grid: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| {
-            columns
-                .iter()
-                .map(|c| {
-                    row.0
-                        .iter()
-                        .find(|(k, _)| k == c)
-                        .map(|(_, v)| cell(v))
-                        .unwrap_or_default()
-                })
-                .collect()
-        })
-        .collect();
-    let widths: Vec<usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            grid.iter()
-                .map(|r| r[i].chars().count())
-                .chain([c.chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: Vec<String>| {
-        cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_owned()
-    };
-    let mut out = vec![line(columns.iter().map(|c| c.to_uppercase()).collect())];
-    out.extend(grid.into_iter().map(line));
-    out.join("\n")
-}
-
-fn key_values(map: &serde_json::Map<String, Value>) -> String {
-    let width = map.keys().map(|k| k.chars().count()).max().unwrap_or(0);
-    map.iter()
-        .map(|(k, v)| format!("{k:<width$}  {}", cell(v)).trim_end().to_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn cell(value: &Value) -> String {
-    let text = match value {
-        Value::String(s) => s.clone(),
-        Value::Null => String::new(),
-        other => other.to_string(),
-    };
-    // One line per row, whatever the service put in a field.
-    let text = text.replace(['\n', '\r', '\t'], " ");
-    if text.chars().count() > MAX_CELL {
-        let cut: String = text.chars().take(MAX_CELL - 1).collect();
-        format!("{cut}…")
-    } else {
-        text
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn lists_become_aligned_tables_with_ids_first() {
-        let rows: Vec<Row> = [
-            json!({"status": "ACTIVE", "id": "a", "name": "prod"}),
-            json!({"id": "bb", "name": "x", "status": "SHUTOFF"}),
-        ]
-        .iter()
-        .map(Row::of)
-        .collect();
-        assert_eq!(
-            table(&rows, true),
-            "ID  NAME  STATUS\na   prod  ACTIVE\nbb  x     SHUTOFF"
-        );
-    }
-
-    #[test]
-    fn picked_columns_keep_their_order() {
-        let rows = vec![Query::columns(&["status", "id"]).pick(&json!({"id": "a", "status": "ON"}))];
-        assert_eq!(table(&rows, false), "STATUS  ID\nON      a");
-    }
-
-    #[test]
-    fn objects_become_key_values_and_long_cells_are_cut() {
-        let long = "x".repeat(80);
-        let text = render(&json!({"result": "SUCCESS", "note": long}), Format::Table);
-        assert!(text.contains("result  SUCCESS"));
-        assert!(text.contains('…') && !text.contains(&long));
-    }
-
-    #[test]
-    fn every_format_renders_an_object() {
-        let value = json!({"a": 1, "b": [true]});
-        assert_eq!(render(&value, Format::Jsonl), r#"{"a":1,"b":[true]}"#);
-        assert_eq!(render(&value, Format::Yaml), "a: 1\nb:\n- true");
-        assert!(render(&value, Format::Json).contains("\n  \"a\": 1"));
-    }
 }

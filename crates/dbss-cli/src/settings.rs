@@ -22,12 +22,24 @@ pub struct Global {
     /// Project id (default: $HUAWEICLOUD_SDK_PROJECT_ID, then the profile file).
     #[arg(long, global = true)]
     pub project_id: Option<String>,
-    /// Output format [default: table on a terminal, json otherwise].
-    #[arg(long, short = 'o', global = true, value_enum)]
+    /// Output format, any case [default: $DBSS_OUTPUT, else table on a terminal, json otherwise].
+    #[arg(
+        long,
+        short = 'o',
+        global = true,
+        value_enum,
+        ignore_case = true,
+        env = "DBSS_OUTPUT"
+    )]
     pub output: Option<Format>,
-    /// Fields to print, as comma-separated paths: --query id,name,sql.client_ip
-    #[arg(long, global = true, value_name = "PATHS")]
+    /// JMESPath over the output: the list of items for list commands ('[].id',
+    /// '[?status==`ACTIVE`].[id,name]'), the object itself for others and for `dbss api`
+    /// ('servers[0].id').
+    #[arg(long, global = true, value_name = "JMESPATH")]
     pub query: Option<String>,
+    /// Tables show whole values instead of fitting the terminal width.
+    #[arg(long, global = true)]
+    pub wide: bool,
     /// Log every request and response (never a secret) to stderr.
     #[arg(long, global = true)]
     pub debug: bool,
@@ -58,17 +70,25 @@ impl Global {
         })
     }
 
-    /// How results are printed.
+    /// How results are printed; a `--query` that is not valid JMESPath is a usage error.
     pub fn printer(&self) -> Result<Printer, CliError> {
-        let query = self
-            .query
-            .as_deref()
-            .map(Query::parse)
-            .transpose()
-            .map_err(CliError::Usage)?;
+        let query = self.query.as_deref().map(Query::parse).transpose()?;
+        let terminal = std::io::stdout().is_terminal();
+        // Only a terminal has a width to fit; a pipe or a file gets whole values.
+        let width = if terminal && !self.wide {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_rows, columns)| usize::from(columns))
+                .filter(|columns| *columns > 0)
+        } else {
+            None
+        };
         Ok(Printer {
             format: self.format(),
             query,
+            width,
+            terminal,
+            things: None,
         })
     }
 }

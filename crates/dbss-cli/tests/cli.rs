@@ -10,9 +10,16 @@ use support::{bare, canned, dbss, fails, golden, json, ok, run, sim, stderr, std
 fn first_instance(sim: &dbss_sim::Simulator) -> String {
     let value = json(&dbss(
         sim,
-        &["api", "list-audit-instances", "--limit", "1", "--query", "servers.0.id"],
+        &[
+            "api",
+            "list-audit-instances",
+            "--limit",
+            "1",
+            "--query",
+            "servers[0].id",
+        ],
     ));
-    value["servers.0.id"]
+    value
         .as_str()
         .map(str::to_owned)
         .unwrap_or_else(|| panic!("no instance: {value}"))
@@ -230,7 +237,7 @@ async fn every_output_format_and_query() {
             "-o",
             "yaml",
             "--query",
-            "total",
+            "{total: total}",
         ],
     ));
     assert!(yaml.starts_with("total: "), "{yaml}");
@@ -241,9 +248,16 @@ async fn every_output_format_and_query() {
     assert_eq!(line.lines().count(), 1, "{line}");
     let table = ok(&dbss(
         &sim,
-        &["api", "list-audit-instances", "--output", "table", "--query", "total"],
+        &[
+            "api",
+            "list-audit-instances",
+            "--output",
+            "table",
+            "--query",
+            "{total: total}",
+        ],
     ));
-    assert!(table.starts_with("total"), "{table}");
+    assert!(table.starts_with("total  "), "{table}");
     let out = dbss(&sim, &["api", "update-audit-security-group", "--body-template"]);
     assert!(ok(&out).contains("securitygroup_ids"));
     golden("body-template.stdout", &stdout(&out));

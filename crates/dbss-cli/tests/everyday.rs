@@ -57,7 +57,7 @@ async fn instances_list_show_and_security_group() {
     assert!(stderr(&out).contains("--all for every item"), "{}", stderr(&out));
     let lines = ok(&dbss(
         &sim,
-        &["instances", "list", "--all", "-o", "jsonl", "--query", "id,status"],
+        &["instances", "list", "--all", "-o", "jsonl", "--query", "[].[id,status]"],
     ));
     assert_eq!(lines.lines().count(), all.len());
 
@@ -66,7 +66,15 @@ async fn instances_list_show_and_security_group() {
     assert_eq!(shown["id"], id.as_str());
     let yaml = ok(&dbss(
         &sim,
-        &["instances", "show", &id, "-o", "yaml", "--query", "id,name"],
+        &[
+            "instances",
+            "show",
+            &id,
+            "-o",
+            "yaml",
+            "--query",
+            "{id: id, name: name}",
+        ],
     ));
     assert!(yaml.starts_with(&format!("id: {id}")), "{yaml}");
 
@@ -425,7 +433,15 @@ async fn sql_and_alarms_export_every_record_in_jsonl_and_csv() {
     let every = list(
         &sim,
         &[
-            "sql", "list", "-i", &instance, "--since", "30d", "--all", "--query", "id",
+            "sql",
+            "list",
+            "-i",
+            &instance,
+            "--since",
+            "30d",
+            "--all",
+            "--query",
+            "[].{id: id}",
         ],
     );
     assert!(every.len() > 100, "enough rows to need several pages: {}", every.len());

@@ -14,7 +14,7 @@ fn regions_list_in_every_format() {
     golden("regions.table", &table);
 
     let mut command = bare();
-    command.args(["regions", "list", "-o", "jsonl", "--query", "id"]);
+    command.args(["regions", "list", "-o", "jsonl", "--query", "[].{id: id}"]);
     let lines = ok(&run(command));
     assert_eq!(lines.lines().next(), Some(r#"{"id":"af-north-1"}"#));
     assert_eq!(lines.lines().count(), dbss::REGIONS.len());

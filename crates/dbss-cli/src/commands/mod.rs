@@ -82,8 +82,34 @@ impl Ctx {
     }
 }
 
+impl Everyday {
+    /// What the command lists, for the line an empty table shows ("no whitelists").
+    fn things(&self) -> Option<&'static str> {
+        Some(match self {
+            Everyday::Instances(_) => "instances",
+            Everyday::Databases(_) => "databases",
+            Everyday::Agents(_) => "agents",
+            Everyday::Rules(rules::Command::Risk(_)) => "risk rules",
+            Everyday::Rules(rules::Command::Scope(_)) => "audit scopes",
+            Everyday::Rules(rules::Command::SqlInjection(_)) => "SQL injection rules",
+            Everyday::Rules(rules::Command::Masking(_)) => "masking rules",
+            Everyday::Whitelists(_) => "whitelists",
+            Everyday::Sql(_) => "SQL statements",
+            Everyday::Alarms(_) => "alarms",
+            Everyday::Reports(_) => "reports",
+            Everyday::Tags(_) => "tags",
+            Everyday::Regions(_) => "regions",
+            Everyday::Quotas(_) | Everyday::Configure(_) => return None,
+        })
+    }
+}
+
 /// Runs an everyday command.
 pub async fn run(ctx: &Ctx, command: Everyday) -> Result<(), CliError> {
+    let ctx = &Ctx {
+        global: ctx.global.clone(),
+        printer: ctx.printer.clone().listing(command.things()),
+    };
     match command {
         Everyday::Instances(c) => instances::run(ctx, c).await,
         Everyday::Databases(c) => databases::run(ctx, c).await,

@@ -5,6 +5,8 @@
 //! timestamps and temporary paths are normalised. `DBSS_UPDATE_GOLDEN=1` rewrites them.
 #![allow(dead_code, reason = "each test binary uses its own part of the helpers")]
 
+pub mod pty;
+
 use std::{
     io::Write,
     path::{Path, PathBuf},
