@@ -74,6 +74,11 @@ impl Process {
     /// Starts `dbss-sim` with `args` on a free port; `wrapper` runs it under another command
     /// (`prlimit`, ...).
     pub fn start(wrapper: &[&str], args: &[&str]) -> Process {
+        Process::start_with_env(wrapper, args, &[])
+    }
+
+    /// [`Process::start`] with these environment variables set.
+    pub fn start_with_env(wrapper: &[&str], args: &[&str], env: &[(&str, &str)]) -> Process {
         let binary = env!("CARGO_BIN_EXE_dbss-sim");
         let mut command = match wrapper.split_first() {
             Some((program, rest)) => {
@@ -86,6 +91,7 @@ impl Process {
         let mut child = command
             .args(["--listen", "127.0.0.1:0"])
             .args(args)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start dbss-sim: {e}"));
