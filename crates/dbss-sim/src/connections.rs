@@ -7,10 +7,10 @@
 //! pipeline's, which reads the body.
 //!
 //! When the connection cap is reached, or the process runs out of file descriptors, a new
-//! connection takes the place of an idle one: first one that never carried an authenticated
-//! request, oldest first, then any idle one, oldest first. A connection with a request in
-//! progress is never closed for room; when every connection is busy the newcomer is closed
-//! at once. So a client that authenticates keeps being served however many silent sockets
+//! connection takes the place of an idle one (quiet for a second at least): first one that
+//! never carried an authenticated request, oldest first, then any idle one, oldest first. A
+//! connection with a request in progress is never closed for room; when none can be closed
+//! the newcomer waits (accepted, unread) until one closes. So a client that authenticates keeps being served however many silent sockets
 //! others open, and those sockets cost at most one file descriptor each for `idle` seconds.
 
 use std::{
@@ -35,6 +35,9 @@ use crate::limits::Limits;
 const IDLE: u8 = 0;
 const BUSY: u8 = 1;
 const EVICTED: u8 = 2;
+/// A connection must have been quiet this long to be closed for room: a client that just
+/// connected, or just got an answer, is about to send its request.
+const GRACE: Duration = Duration::from_secs(1);
 /// `head_started` when no head is being read.
 const NO_HEAD: u64 = u64::MAX;
 
@@ -73,6 +76,11 @@ impl Slot {
                 self.head_began.notify_one();
             }
         }
+    }
+
+    /// How long no byte has moved.
+    fn quiet_for(&self) -> Duration {
+        Duration::from_millis(self.now().saturating_sub(self.last_activity.load(Ordering::Relaxed)))
     }
 
     /// A request head has arrived: the request is in progress. `false` when the connection
@@ -202,9 +210,10 @@ impl Connections {
         let unauthenticated = open.values().filter(|s| !s.authenticated.load(Ordering::Relaxed));
         let authenticated = open.values().filter(|s| s.authenticated.load(Ordering::Relaxed));
         let victim = unauthenticated.chain(authenticated).find(|s| {
-            s.state
-                .compare_exchange(IDLE, EVICTED, Ordering::AcqRel, Ordering::Acquire)
-                .is_ok()
+            s.quiet_for() >= GRACE
+                && s.state
+                    .compare_exchange(IDLE, EVICTED, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok()
         });
         let Some(victim) = victim.cloned() else {
             return false;

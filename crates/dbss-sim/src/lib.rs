@@ -21,7 +21,8 @@
 //!   against the spec (required fields, types, integer widths and ranges, enums, lengths,
 //!   item counts, patterns, and the documented bounds of integers carried as strings): a
 //!   violation is `400` `DBSS.10000001` naming the field (`body.securitygroup_ids: expected
-//!   1 item, got 2`). An unknown method and path is `404` `DBSS.10021004`. The project id in
+//!   1 item, got 2`). An unknown path is `404` `DBSS.10021004`; a known path with another
+//!   method is `405` with `Allow`. The project id in
 //!   the path must be the credential's (`403`). Every JSON answer is checked against the
 //!   operation's response schema before it is sent.
 //! * **State where it matters**, behind one lock: audit instances (orders build them, and
@@ -48,6 +49,18 @@
 //! resource-manager paths are not checked. Backups, upgrades, monitoring, specifications,
 //! availability zones, report templates and schedules, and the account-wide summaries are
 //! answered from their schemas, without state.
+//!
+//! ## What a client may cost
+//!
+//! The credential is checked as far as the headers allow before a body is read (`401`
+//! without reading it); bodies are at most 4 MiB (`413`) and those being read share a 32 MiB
+//! budget. A request head must arrive within [`SimulatorBuilder::header_read_timeout`] of its
+//! first byte, a body within [`SimulatorBuilder::body_read_timeout`] (`408`), and a connection
+//! with nothing in progress and no byte moving is closed after
+//! [`SimulatorBuilder::idle_timeout`]. At [`SimulatorBuilder::max_connections`], or out of file
+//! descriptors, a new connection replaces an idle one quiet for a second (never-authenticated
+//! first, oldest first), never one with a request in progress; when none can make room the
+//! new one waits.
 //!
 //! ## Faults
 //!
@@ -311,7 +324,7 @@ impl SimulatorBuilder {
         self.limits.idle = timeout;
         self
     }
-    /// Most connections open at once (default 512, at least 1). Beyond it a new connection
+    /// Most connections open at once (default 4096, at least 1). Beyond it a new connection
     /// takes the place of an idle one, never of one with a request in progress (see the
     /// crate documentation).
     pub fn max_connections(mut self, max: usize) -> Self {

@@ -26,10 +26,11 @@ pub mod defaults {
     pub const HEADER_READ: Duration = Duration::from_secs(10);
     /// Bodies are at most [`MAX_BODY`] (4 MiB): 30 s is 140 KB/s.
     pub const BODY_READ: Duration = Duration::from_secs(30);
-    /// Longer than the idle time of the SDK's connection pool (it reuses connections sooner).
+    /// Idle keep-alive connections of a client's pool (reqwest keeps them 90 s) are closed
+    /// sooner; the client sees the close and dials again when it needs one.
     pub const IDLE: Duration = Duration::from_secs(30);
-    /// Connections open at once; lowered at start to fit under the open-file limit.
-    pub const MAX_CONNECTIONS: usize = 512;
+    /// Connections open at once (above it, or out of file descriptors, idle ones make room).
+    pub const MAX_CONNECTIONS: usize = 4096;
     /// Largest request body of an API operation.
     pub const MAX_BODY: usize = 4 * 1024 * 1024;
     /// Largest body of an IAM token request (a user name, a password and a project name).

@@ -60,7 +60,7 @@ async fn process(shared: &Shared, parts: &Parts, body: Body) -> Result<Response,
         Some(op) => Target::Iam(op),
         None => match shared.spec.route(&parts.method, path) {
             Some(found) => Target::Api(found),
-            None => return Ok(early(unrouted(shared, &parts.method, path))),
+            None => return Ok(early(unrouted(shared, &parts.method, path), &body)),
         },
     };
     let operation = match &target {
@@ -91,7 +91,7 @@ async fn process(shared: &Shared, parts: &Parts, body: Body) -> Result<Response,
     let needs_credential = !matches!(target, Target::Iam(IamOperation::CreateToken));
     if needs_credential && let Err(refusal) = precheck(&shared.identity, &shared.tokens, &parts.headers, Utc::now()) {
         tracing::info!(operation, "refused before the body: {}", refusal.message());
-        return Ok(early(refusal.into_response()));
+        return Ok(early(refusal.into_response(), &body));
     }
     let max_body = match target {
         Target::Iam(_) => limits::defaults::MAX_TOKEN_BODY,
@@ -102,7 +102,7 @@ async fn process(shared: &Shared, parts: &Parts, body: Body) -> Result<Response,
         Ok(read) => read,
         Err(refusal) => {
             tracing::info!(operation, "body refused: {}", refusal.message());
-            return Ok(early(refusal.into_response()));
+            return Ok(close(refusal.into_response()));
         }
     };
     let mut response = match target {
@@ -149,9 +149,18 @@ fn unrouted(shared: &Shared, method: &Method, path: &str) -> Response {
     response
 }
 
-/// An answer given without reading the request's body: the connection is closed after it,
-/// since whatever the client still sends of the body would be read as the next request.
-fn early(mut response: Response) -> Response {
+/// An answer given without reading the request's `body`: when there is a body, the
+/// connection is closed after the answer rather than read through a body nobody wants.
+fn early(response: Response, body: &Body) -> Response {
+    if HttpBody::size_hint(body).exact() == Some(0) {
+        response
+    } else {
+        close(response)
+    }
+}
+
+/// Closes the connection after `response`.
+fn close(mut response: Response) -> Response {
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));

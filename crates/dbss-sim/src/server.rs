@@ -5,7 +5,7 @@
 //! failing, and hyper (unlike `axum::serve`, whose services cannot fail) then drops the
 //! connection. What a connection may cost (timeouts, the cap) is in [`crate::connections`].
 
-use std::{sync::Arc, time::Duration};
+use std::{collections::VecDeque, sync::Arc, time::Duration};
 
 use axum::{body::Body, http::Request};
 use hyper::{body::Incoming, server::conn::http1, service::service_fn};
@@ -27,36 +27,42 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>, mut stop: oneshot
     let registry = Arc::new(Connections::new());
     let cap = shared.settings.limits.max_connections.max(1);
     let mut tasks = JoinSet::new();
+    // Accepted while no connection could make room: served in order once one can.
+    let mut waiting: VecDeque<TcpStream> = VecDeque::new();
     loop {
+        while !waiting.is_empty() && (registry.len() < cap || registry.evict_one()) {
+            if let Some(stream) = waiting.pop_front() {
+                spawn(&mut tasks, stream, &shared, &registry);
+            }
+        }
         tokio::select! {
             _ = &mut stop => break,
             Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => {
-                    if registry.len() >= cap && !registry.evict_one() {
-                        // Every connection has a request in progress: this one waits its turn
-                        // by retrying, rather than taking a busy one's place.
-                        tracing::warn!("{cap} connections busy: closing a new one");
-                        drop(stream);
-                        continue;
-                    }
-                    let slot = registry.open();
-                    let (shared, registry) = (shared.clone(), registry.clone());
-                    tasks.spawn(async move {
-                        connection(stream, shared, &slot).await;
-                        registry.close(&slot);
-                    });
-                }
+            _ = tokio::time::sleep(RETRY), if !waiting.is_empty() => {}
+            accepted = listener.accept(), if waiting.len() < cap => match accepted {
+                Ok((stream, _)) => waiting.push_back(stream),
                 Err(e) => {
                     // Typically out of file descriptors: an idle connection makes room, else
                     // wait for one to close.
                     tracing::warn!("accept failed: {e}");
-                    let pause = if registry.evict_one() { 1 } else { 20 };
-                    tokio::time::sleep(Duration::from_millis(pause)).await;
+                    let pause = if registry.evict_one() { Duration::from_millis(1) } else { RETRY };
+                    tokio::time::sleep(pause).await;
                 }
             },
         }
     }
+}
+
+/// How often waiting connections look for room.
+const RETRY: Duration = Duration::from_millis(20);
+
+fn spawn(tasks: &mut JoinSet<()>, stream: TcpStream, shared: &Arc<Shared>, registry: &Arc<Connections>) {
+    let slot = registry.open();
+    let (shared, registry) = (shared.clone(), registry.clone());
+    tasks.spawn(async move {
+        connection(stream, shared, &slot).await;
+        registry.close(&slot);
+    });
 }
 
 /// Serves one connection until the client closes it or it runs out of time.
