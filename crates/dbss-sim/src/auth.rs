@@ -95,6 +95,16 @@ impl IssuedTokens {
     }
 }
 
+/// What the headers of a request prove before its body is read.
+#[derive(Debug)]
+pub enum Credential<'a> {
+    /// A valid IAM token: the request is authenticated.
+    Token,
+    /// An AK/SK signature whose key is known and whose date is within the window; only the
+    /// signature itself, which covers the body, is left to check.
+    Signature(signing::AuthorizationHeader<'a>),
+}
+
 /// Checks the credential of a request; `body` is the exact body received.
 pub fn authenticate(
     identity: &Identity,
@@ -103,15 +113,30 @@ pub fn authenticate(
     body: &[u8],
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let (method, uri, headers) = request;
+    match precheck(identity, issued, request.2, now)? {
+        Credential::Token => Ok(()),
+        Credential::Signature(parsed) => verify_signature(identity, request, body, &parsed),
+    }
+}
+
+/// Everything about the credential that the headers alone settle: a token's validity, or the
+/// shape of the `Authorization` header, its access key, the signed headers and the
+/// `X-Sdk-Date` window. The server runs it before reading a body, so that a request that
+/// cannot be authenticated is refused without its body being buffered.
+pub fn precheck<'a>(
+    identity: &Identity,
+    issued: &IssuedTokens,
+    headers: &'a HeaderMap,
+    now: DateTime<Utc>,
+) -> Result<Credential<'a>, ApiError> {
     if let Some(token) = header(headers, "x-auth-token") {
         if let Some(expected) = &identity.token
             && constant_time_eq(expected.as_bytes(), token.as_bytes())
         {
-            return Ok(());
+            return Ok(Credential::Token);
         }
         return match issued.status(token, Instant::now()) {
-            TokenStatus::Valid => Ok(()),
+            TokenStatus::Valid => Ok(Credential::Token),
             TokenStatus::Expired => Err(ApiError::unauthenticated(
                 codes::GATEWAY_AUTH,
                 "Incorrect IAM authentication information: the token has expired",
@@ -166,6 +191,18 @@ pub fn authenticate(
             ),
         ));
     }
+    Ok(Credential::Signature(parsed))
+}
+
+/// The part of AK/SK authentication that needs the body: the signature, then the project
+/// header (checked after it, so an unsigned request learns nothing about projects).
+fn verify_signature(
+    identity: &Identity,
+    request: (&Method, &Uri, &HeaderMap),
+    body: &[u8],
+    parsed: &signing::AuthorizationHeader<'_>,
+) -> Result<(), ApiError> {
+    let (method, uri, headers) = request;
     // A view of the request as received, borrowed from it.
     let request = SignableRequest {
         method: method.as_str().into(),

@@ -60,6 +60,15 @@ impl IamOperation {
         }
     }
 
+    /// The methods the simulated IAM serves at `path` (empty when it serves nothing there).
+    pub fn methods(path: &str) -> Vec<Method> {
+        match path.trim_end_matches('/') {
+            "/v3/auth/tokens" => vec![Method::POST],
+            "/v3/projects" => vec![Method::GET],
+            _ => Vec::new(),
+        }
+    }
+
     /// Its operation id.
     pub fn id(self) -> &'static str {
         match self {

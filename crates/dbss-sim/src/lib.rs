@@ -21,7 +21,8 @@
 //!   against the spec (required fields, types, integer widths and ranges, enums, lengths,
 //!   item counts, patterns, and the documented bounds of integers carried as strings): a
 //!   violation is `400` `DBSS.10000001` naming the field (`body.securitygroup_ids: expected
-//!   1 item, got 2`). An unknown method and path is `404` `DBSS.10021004`. The project id in
+//!   1 item, got 2`). An unknown path is `404` `DBSS.10021004`; a known path with another
+//!   method is `405` with `Allow`. The project id in
 //!   the path must be the credential's (`403`). Every JSON answer is checked against the
 //!   operation's response schema before it is sent.
 //! * **State where it matters**, behind one lock: audit instances (orders build them, and
@@ -48,6 +49,18 @@
 //! resource-manager paths are not checked. Backups, upgrades, monitoring, specifications,
 //! availability zones, report templates and schedules, and the account-wide summaries are
 //! answered from their schemas, without state.
+//!
+//! ## What a client may cost
+//!
+//! The credential is checked as far as the headers allow before a body is read (`401`
+//! without reading it); bodies are at most 4 MiB (`413`) and those being read share a 32 MiB
+//! budget. A request head must arrive within [`SimulatorBuilder::header_read_timeout`] of its
+//! first byte, a body within [`SimulatorBuilder::body_read_timeout`] (`408`), and a connection
+//! with nothing in progress and no byte moving is closed after
+//! [`SimulatorBuilder::idle_timeout`]. At [`SimulatorBuilder::max_connections`], or out of file
+//! descriptors, a new connection replaces an idle one quiet for a second (never-authenticated
+//! first, oldest first), never one with a request in progress; when none can make room the
+//! new one waits.
 //!
 //! ## Faults
 //!
@@ -96,10 +109,12 @@
 #![recursion_limit = "256"]
 
 pub mod auth;
+mod connections;
 pub mod error;
 pub mod faults;
 pub mod iam;
 mod in_memory;
+pub mod limits;
 mod pipeline;
 mod resources;
 mod rng;
@@ -117,6 +132,7 @@ pub use auth::{Identity, IssuedTokens};
 pub use faults::{Fault, FaultEffect};
 pub use iam::IamUser;
 pub use in_memory::InMemory;
+pub use limits::Limits;
 pub use pipeline::Reset;
 pub use resources::stateful_operations;
 pub use state::State;
@@ -134,6 +150,8 @@ pub(crate) struct Settings {
     pub token_ttl: Duration,
     /// The IAM user whose password is accepted.
     pub iam_user: Option<IamUser>,
+    /// Timeouts and the connection cap.
+    pub limits: Limits,
 }
 
 /// What every request handler shares.
@@ -153,6 +171,8 @@ pub struct Shared {
     pub(crate) faults: faults::Faults,
     /// IAM tokens issued so far.
     pub(crate) tokens: IssuedTokens,
+    /// Memory the request bodies being read may hold together.
+    pub(crate) bodies: limits::BodyBudget,
 }
 
 /// Configures a simulator.
@@ -169,6 +189,7 @@ pub struct SimulatorBuilder {
     region: String,
     iam_user: Option<IamUser>,
     token_ttl: Duration,
+    limits: Limits,
 }
 
 /// Credentials and settings the simulator uses unless told otherwise.
@@ -210,6 +231,7 @@ impl Default for SimulatorBuilder {
             region: defaults::REGION.into(),
             iam_user: None,
             token_ttl: defaults::TOKEN_TTL,
+            limits: Limits::default(),
         }
     }
 }
@@ -286,6 +308,30 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Time allowed to receive a request head, from its first byte (default 10 s).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.header_read = timeout;
+        self
+    }
+    /// Time allowed to receive a request body, from the end of its head (default 30 s).
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.body_read = timeout;
+        self
+    }
+    /// Time a connection may stay open with no request in progress and no byte moving
+    /// (default 30 s): silent sockets and idle keep-alive connections are closed after it.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle = timeout;
+        self
+    }
+    /// Most connections open at once (default 4096, at least 1). Beyond it a new connection
+    /// takes the place of an idle one, never of one with a request in progress (see the
+    /// crate documentation).
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max;
+        self
+    }
+
     /// Binds the port and starts serving in the background.
     pub async fn start(self) -> std::io::Result<Simulator> {
         let listen = self.listen;
@@ -330,9 +376,11 @@ impl SimulatorBuilder {
                 anchor_ms: chrono::Utc::now().timestamp() * 1000,
                 token_ttl: self.token_ttl,
                 iam_user: self.iam_user,
+                limits: self.limits,
             },
             faults: faults::Faults::new(self.seed, self.faults, self.latency),
             tokens: IssuedTokens::default(),
+            bodies: limits::BodyBudget::new(limits::defaults::BODY_MEMORY),
         }))
     }
 }

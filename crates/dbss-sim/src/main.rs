@@ -15,10 +15,17 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
     /// Access key the simulator accepts.
-    #[arg(long, default_value = dbss_sim::defaults::AK)]
+    #[arg(long, env = "DBSS_SIM_AK", default_value = dbss_sim::defaults::AK)]
     ak: String,
-    /// Secret key of that access key.
-    #[arg(long, default_value = dbss_sim::defaults::SK, hide_default_value = true)]
+    /// Secret key of that access key. Prefer the environment variable: a command line is
+    /// visible to every user of the machine (`ps`).
+    #[arg(
+        long,
+        env = "DBSS_SIM_SK",
+        hide_env_values = true,
+        default_value = dbss_sim::defaults::SK,
+        hide_default_value = true
+    )]
     sk: String,
     /// Project id of the credentials.
     #[arg(long, default_value = dbss_sim::defaults::PROJECT_ID)]
@@ -47,6 +54,20 @@ struct Args {
     /// Delay every answer by this many milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
+    /// Time allowed to receive a request head, from its first byte, in milliseconds.
+    #[arg(long, default_value_t = millis(dbss_sim::limits::defaults::HEADER_READ))]
+    header_timeout_ms: u64,
+    /// Time allowed to receive a request body, from the end of its head, in milliseconds.
+    #[arg(long, default_value_t = millis(dbss_sim::limits::defaults::BODY_READ))]
+    body_timeout_ms: u64,
+    /// Time a connection may stay open with no request in progress and no byte moving, in
+    /// milliseconds (silent sockets, idle keep-alive connections).
+    #[arg(long, default_value_t = millis(dbss_sim::limits::defaults::IDLE))]
+    idle_timeout_ms: u64,
+    /// Most connections open at once; beyond it a new connection replaces an idle one
+    /// (unauthenticated first), never one with a request in progress.
+    #[arg(long, default_value_t = dbss_sim::limits::defaults::MAX_CONNECTIONS)]
+    max_connections: usize,
     /// IAM user whose password `POST /v3/auth/tokens` accepts (with --iam-password and --iam-domain).
     #[arg(long, requires_all = ["iam_password", "iam_domain"])]
     iam_user: Option<String>,
@@ -56,6 +77,10 @@ struct Args {
     /// That user's account (domain) name.
     #[arg(long)]
     iam_domain: Option<String>,
+}
+
+const fn millis(duration: Duration) -> u64 {
+    duration.as_secs() * 1000 + duration.subsec_millis() as u64
 }
 
 #[tokio::main]
@@ -69,7 +94,11 @@ async fn main() -> std::process::ExitCode {
         .seed(args.seed)
         .audit_rows(args.audit_rows)
         .transition_delay(Duration::from_millis(args.transition_ms))
-        .latency(Duration::from_millis(args.latency_ms));
+        .latency(Duration::from_millis(args.latency_ms))
+        .header_read_timeout(Duration::from_millis(args.header_timeout_ms))
+        .body_read_timeout(Duration::from_millis(args.body_timeout_ms))
+        .idle_timeout(Duration::from_millis(args.idle_timeout_ms))
+        .max_connections(args.max_connections);
     if let Some(token) = args.token {
         builder = builder.token(token);
     }

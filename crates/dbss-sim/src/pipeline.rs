@@ -6,43 +6,43 @@ use std::{collections::BTreeMap, sync::Arc, time::Instant};
 
 use axum::{
     Json,
+    body::HttpBody,
     body::{Body, Bytes, to_bytes},
-    http::{HeaderValue, StatusCode, request::Parts},
+    http::{HeaderValue, Method, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
 };
 use chrono::Utc;
 use serde_json::Value;
+use tokio::sync::OwnedSemaphorePermit;
 
 use crate::{
     Shared,
-    auth::{authenticate, check_project},
+    auth::{authenticate, check_project, precheck},
     error::{ApiError, codes},
     faults::FaultEffect,
     iam::{self, IamOperation},
+    limits,
     resources::{self, Call, Ctx, Reply},
     rng::{self, Rng},
     spec::{Location, Match, SuccessBody, Violation},
     synth::Synth,
 };
 
-/// Largest request body accepted.
-const MAX_BODY: usize = 4 * 1024 * 1024;
-
 /// The connection must be closed without an answer (a `reset` fault).
 #[derive(Debug, thiserror::Error)]
 #[error("connection reset by a configured fault")]
 pub struct Reset;
 
+/// Marks an answer to a request whose credential was accepted: the connection it came on
+/// carries authenticated work, and is the last to be closed when connections run short.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Authenticated;
+
 /// Handles one request, whether read off a connection or handed over in memory.
 pub async fn handle(shared: Arc<Shared>, request: axum::http::Request<Body>) -> Result<Response, Reset> {
     let request_id = uuid::Uuid::new_v4().simple().to_string();
     let (parts, body) = request.into_parts();
-    let mut response = match to_bytes(body, MAX_BODY).await {
-        Ok(bytes) => process(&shared, &parts, &bytes).await?,
-        Err(_) => {
-            ApiError::bad_request(format!("request body: larger than {MAX_BODY} bytes or unreadable")).into_response()
-        }
-    };
+    let mut response = process(&shared, &parts, body).await?;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response.headers_mut().insert("x-request-id", value);
     }
@@ -54,16 +54,13 @@ enum Target<'a> {
     Api(Match<'a>),
 }
 
-async fn process(shared: &Shared, parts: &Parts, body: &Bytes) -> Result<Response, Reset> {
+async fn process(shared: &Shared, parts: &Parts, body: Body) -> Result<Response, Reset> {
     let path = parts.uri.path();
     let target = match IamOperation::route(&parts.method, path) {
         Some(op) => Target::Iam(op),
         None => match shared.spec.route(&parts.method, path) {
             Some(found) => Target::Api(found),
-            None => {
-                tracing::info!(method = %parts.method, path, "no such API");
-                return Ok(ApiError::no_such_api(format!("no operation is {} {path}", parts.method)).into_response());
-            }
+            None => return Ok(early(unrouted(shared, &parts.method, path), &body)),
         },
     };
     let operation = match &target {
@@ -89,10 +86,32 @@ async fn process(shared: &Shared, parts: &Parts, body: &Bytes) -> Result<Respons
         }
         _ => {}
     }
-    let response = match target {
-        Target::Iam(op) => iam_call(shared, op, parts, body),
-        Target::Api(found) => api_call(shared, &found, parts, body).unwrap_or_else(IntoResponse::into_response),
+    // Whatever the headers settle is settled before the body is read: a request that cannot
+    // be authenticated, or whose body is too large, costs no body memory.
+    let needs_credential = !matches!(target, Target::Iam(IamOperation::CreateToken));
+    if needs_credential && let Err(refusal) = precheck(&shared.identity, &shared.tokens, &parts.headers, Utc::now()) {
+        tracing::info!(operation, "refused before the body: {}", refusal.message());
+        return Ok(early(refusal.into_response(), &body));
+    }
+    let max_body = match target {
+        Target::Iam(_) => limits::defaults::MAX_TOKEN_BODY,
+        Target::Api(_) => limits::defaults::MAX_BODY,
     };
+    // Held until the request is answered: the body's share of the budget.
+    let (body, _reserved) = match read_body(shared, body, max_body).await {
+        Ok(read) => read,
+        Err(refusal) => {
+            tracing::info!(operation, "body refused: {}", refusal.message());
+            return Ok(close(refusal.into_response()));
+        }
+    };
+    let mut response = match target {
+        Target::Iam(op) => iam_call(shared, op, parts, &body),
+        Target::Api(found) => api_call(shared, &found, parts, &body).unwrap_or_else(IntoResponse::into_response),
+    };
+    if needs_credential && response.status() != StatusCode::UNAUTHORIZED {
+        response.extensions_mut().insert(Authenticated);
+    }
     tracing::info!(operation, status = response.status().as_u16(), "answered");
     match decision.effect {
         Some(FaultEffect::ResetAfter) => {
@@ -105,6 +124,102 @@ async fn process(shared: &Shared, parts: &Parts, body: &Bytes) -> Result<Respons
         }) => Ok(slow(response, chunk_delay, chunk_size).await),
         _ => Ok(response),
     }
+}
+
+/// No operation has this method and path: `405` with `Allow` when the path is served with
+/// other methods, else `404`.
+fn unrouted(shared: &Shared, method: &Method, path: &str) -> Response {
+    let mut allowed = IamOperation::methods(path);
+    allowed.extend(shared.spec.methods(path));
+    if allowed.is_empty() {
+        tracing::info!(%method, path, "no such API");
+        return ApiError::no_such_api(format!("no operation is {method} {path}")).into_response();
+    }
+    let allow = allowed.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+    tracing::info!(%method, path, allow, "method not allowed");
+    let mut response = ApiError::dbss(
+        StatusCode::METHOD_NOT_ALLOWED,
+        codes::NO_SUCH_API,
+        format!("{path} does not accept {method}; it accepts {allow}"),
+    )
+    .into_response();
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
+}
+
+/// An answer given without reading the request's `body`: when there is a body, the
+/// connection is closed after the answer rather than read through a body nobody wants.
+fn early(response: Response, body: &Body) -> Response {
+    if HttpBody::size_hint(body).exact() == Some(0) {
+        response
+    } else {
+        close(response)
+    }
+}
+
+/// Closes the connection after `response`.
+fn close(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
+}
+
+/// Reads a body of at most `max` bytes within the body-read timeout, after reserving its
+/// size in the body-memory budget (returned: the reservation lasts as long as it is held).
+async fn read_body(shared: &Shared, body: Body, max: usize) -> Result<(Bytes, Option<OwnedSemaphorePermit>), ApiError> {
+    let too_large = || {
+        ApiError::dbss(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            codes::BAD_REQUEST,
+            format!("request body: larger than {max} bytes"),
+        )
+    };
+    let hint = HttpBody::size_hint(&body);
+    if hint.lower() > max as u64 {
+        return Err(too_large());
+    }
+    if hint.exact() == Some(0) {
+        return Ok((Bytes::new(), None));
+    }
+    // A declared length is reserved as is; a chunked body may grow to the maximum.
+    let reserve = hint.exact().map_or(max, |n| usize::try_from(n).unwrap_or(max));
+    let deadline = tokio::time::Instant::now() + shared.settings.limits.body_read;
+    let timed_out = || {
+        ApiError::dbss(
+            StatusCode::REQUEST_TIMEOUT,
+            codes::BAD_REQUEST,
+            format!(
+                "request body: not received within {} ms",
+                shared.settings.limits.body_read.as_millis()
+            ),
+        )
+    };
+    let reserved = tokio::time::timeout_at(deadline, shared.bodies.reserve(reserve))
+        .await
+        .map_err(|_| timed_out())?;
+    match tokio::time::timeout_at(deadline, to_bytes(body, max)).await {
+        Err(_) => Err(timed_out()),
+        Ok(Ok(bytes)) => Ok((bytes, reserved)),
+        // A chunked body is cut off at the maximum; any other failure is the client's.
+        Ok(Err(e)) if is_length_limit(&e) => Err(too_large()),
+        Ok(Err(e)) => Err(ApiError::bad_request(format!("request body: unreadable ({e})"))),
+    }
+}
+
+/// Whether reading a body failed because it outgrew its limit (`http-body-util`'s
+/// `LengthLimitError`, which the error wraps).
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut current: Option<&dyn std::error::Error> = Some(error);
+    while let Some(e) = current {
+        if e.to_string().contains("length limit exceeded") {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 fn fault_answer(status: u16, code: Option<&str>, retry_after: Option<u64>, operation: &str) -> Response {

@@ -1,5 +1,7 @@
 //! The `dbss-sim` binary as users start it, driven by our client.
 
+mod support;
+
 use std::{
     io::{BufRead, BufReader},
     process::{Child, Command, Stdio},
@@ -176,4 +178,46 @@ fn bad_scenarios_and_faults_are_usage_errors() {
         assert!(stderr.contains(expected), "{args:?}: {stderr}");
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn the_keys_can_come_from_the_environment_instead_of_the_command_line() {
+    let sim = support::raw::Process::start_with_env(
+        &[],
+        &[],
+        &[("DBSS_SIM_AK", "ENVIRONMENTAK"), ("DBSS_SIM_SK", "environment-secret")],
+    );
+    let call = |ak: &str, sk: &str| {
+        dbss::Client::builder()
+            .endpoint(sim.url())
+            .project_id(dbss_sim::defaults::PROJECT_ID)
+            .credentials(dbss::Credentials::ak_sk(ak, sk))
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let page = call("ENVIRONMENTAK", "environment-secret")
+        .list_audit_instances(0, 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(page.total, Some(3));
+    let defaults = call(dbss_sim::defaults::AK, dbss_sim::defaults::SK)
+        .list_audit_instances(0, 10)
+        .await;
+    assert_eq!(
+        defaults.err().and_then(|e| e.status()),
+        Some(401),
+        "the defaults are replaced"
+    );
+
+    let help = Command::new(env!("CARGO_BIN_EXE_dbss-sim"))
+        .arg("--help")
+        .env("DBSS_SIM_SK", "environment-secret")
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(help.contains("DBSS_SIM_SK") && help.contains("DBSS_SIM_AK"), "{help}");
+    assert!(
+        !help.contains("environment-secret"),
+        "the secret is never shown: {help}"
+    );
 }

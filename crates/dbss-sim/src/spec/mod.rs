@@ -194,6 +194,11 @@ impl Spec {
         })
     }
 
+    /// The methods the spec serves at `path` (empty when no operation has that path).
+    pub fn methods(&self, path: &str) -> Vec<Method> {
+        self.router.methods(path)
+    }
+
     /// Follows `$ref`s to the schema they name (a schema that is not a `$ref` is itself).
     pub fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
         let mut current = schema;

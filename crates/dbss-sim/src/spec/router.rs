@@ -60,21 +60,27 @@ impl Router {
         Router { routes }
     }
 
+    /// The methods of the operations whose template matches `path`, sorted and without
+    /// repeats (what a `405` answer lists in `Allow`).
+    pub(super) fn methods(&self, path: &str) -> Vec<Method> {
+        let segments: Vec<&str> = split(path).collect();
+        let mut methods: Vec<Method> = self
+            .routes
+            .iter()
+            .filter(|r| matches(r, &segments))
+            .map(|r| r.method.clone())
+            .collect();
+        methods.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+        methods.dedup();
+        methods
+    }
+
     /// The best-matching operation's index and its path parameters.
     pub(super) fn find(&self, method: &Method, path: &str) -> Option<(usize, BTreeMap<String, String>)> {
         let segments: Vec<&str> = split(path).collect();
         self.routes
             .iter()
-            .filter(|r| r.method == *method && r.segments.len() == segments.len())
-            .filter(|r| {
-                r.segments
-                    .iter()
-                    .zip(&segments)
-                    .all(|(template, actual)| match template {
-                        Segment::Literal(literal) => literal == actual,
-                        Segment::Param(_) => !actual.is_empty(),
-                    })
-            })
+            .filter(|r| r.method == *method && matches(r, &segments))
             // `max_by_key` keeps the last of equals; specificity vectors of distinct templates
             // of one method never tie, because the spec has no duplicate paths.
             .max_by_key(|r| {
@@ -99,6 +105,19 @@ impl Router {
                 (r.operation, params)
             })
     }
+}
+
+/// Whether `route`'s template matches the request path's `segments`.
+fn matches(route: &Route, segments: &[&str]) -> bool {
+    route.segments.len() == segments.len()
+        && route
+            .segments
+            .iter()
+            .zip(segments)
+            .all(|(template, actual)| match template {
+                Segment::Literal(literal) => literal == actual,
+                Segment::Param(_) => !actual.is_empty(),
+            })
 }
 
 fn split(path: &str) -> impl Iterator<Item = &str> {
@@ -132,6 +151,18 @@ mod tests {
         assert_eq!(sqls_new.map(|r| r.0).as_deref(), Some("ListAuditSqlsNew"));
         let agents_old = route(Method::GET, "/v2/p/i/audit/agents");
         assert_eq!(agents_old.map(|r| r.0).as_deref(), Some("ListAuditAgent"));
+    }
+
+    #[test]
+    fn the_methods_of_a_path_are_those_of_every_matching_template() {
+        let spec = Spec::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(spec.methods("/v2/p/audit/quota"), vec![Method::GET]);
+        assert_eq!(
+            spec.methods("/v1/p/dbss/audit/instances"),
+            vec![Method::DELETE, Method::GET]
+        );
+        assert!(spec.methods("/v1/p/nowhere").is_empty());
+        assert!(spec.methods("/v1/p/audit/instance/abc").contains(&Method::PUT));
     }
 
     #[test]

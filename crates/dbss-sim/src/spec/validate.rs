@@ -177,6 +177,12 @@ pub(super) fn check_param(spec: &Spec, param: &Param, raw: &str) -> Result<Value
     let path = format!("{}.{}", param.location.prefix(), param.name);
     let schema = spec.resolve(&param.schema);
     let typed = match schema.get("type").and_then(Value::as_str) {
+        Some("integer") if is_integer_text(raw) && raw.parse::<i64>().is_err() => {
+            return Err(vec![Violation {
+                path,
+                message: format!("{} does not fit in int64", truncate(raw)),
+            }]);
+        }
         Some("integer") => raw.parse::<i64>().ok().map(Value::from),
         Some("number") => raw.parse::<f64>().ok().and_then(Number::from_f64).map(Value::Number),
         Some("boolean") => match raw {
@@ -197,21 +203,38 @@ pub(super) fn check_param(spec: &Spec, param: &Param, raw: &str) -> Result<Value
     check(spec, schema, &typed, &path, &mut out);
     if out.is_empty()
         && let Some((min, max)) = documented_bounds(&param.description)
-        && let Ok(n) = raw.parse::<i64>()
-        && (min.is_some_and(|min| n < min) || max.is_some_and(|max| n > max))
+        && let Some(problem) = outside_documented_bounds(raw, min, max)
     {
-        let range = match (min, max) {
-            (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
-            (Some(lo), None) => format!("at least {lo}"),
-            (None, Some(hi)) => format!("at most {hi}"),
-            (None, None) => String::new(),
-        };
-        out.push(Violation {
-            path,
-            message: format!("must be {range}, got {n}"),
-        });
+        out.push(Violation { path, message: problem });
     }
     if out.is_empty() { Ok(typed) } else { Err(out) }
+}
+
+/// Why `raw`, an integer carried as a string with a documented range, is refused, if it is.
+/// A number too long for any integer type is outside every range: it is refused, never let
+/// through because it cannot be parsed (`limit=99999999999999999999`).
+fn outside_documented_bounds(raw: &str, min: Option<i64>, max: Option<i64>) -> Option<String> {
+    let range = match (min, max) {
+        (Some(lo), Some(hi)) => format!("between {lo} and {hi}"),
+        (Some(lo), None) => format!("at least {lo}"),
+        (None, Some(hi)) => format!("at most {hi}"),
+        (None, None) => return None,
+    };
+    if !is_integer_text(raw) {
+        return Some(format!("expected an integer {range}, got {:?}", truncate(raw)));
+    }
+    let within = match raw.parse::<i64>() {
+        Ok(n) => !(min.is_some_and(|min| n < min) || max.is_some_and(|max| n > max)),
+        // Beyond i64, so beyond any i64 bound.
+        Err(_) => false,
+    };
+    (!within).then(|| format!("must be {range}, got {}", truncate(raw)))
+}
+
+/// An optional sign followed by decimal digits, of any length.
+fn is_integer_text(raw: &str) -> bool {
+    let digits = raw.strip_prefix(['-', '+']).unwrap_or(raw);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The documented range of an integer carried as a string. The spec writes it, for every

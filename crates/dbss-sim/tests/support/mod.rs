@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod raw;
+
 use chrono::Utc;
 use dbss::signing;
 use dbss_sim::Simulator;
