@@ -232,10 +232,7 @@ fn password_client(server: &MockServer) -> Client {
 
 /// A call to a simulator (which verifies every signature) by a client configured from `env`.
 async fn call_with_environment(sim: &dbss_sim::Simulator, env: HashMap<String, String>) -> Result<(), Error> {
-    let client = Client::builder()
-        .endpoint(sim.url())
-        .environment(env)
-        .build()?;
+    let client = Client::builder().endpoint(sim.url()).environment(env).build()?;
     client.list_audit_instances(0, 10).await.map(drop)
 }
 
@@ -246,7 +243,11 @@ async fn keys_with_surrounding_whitespace_in_the_environment_are_trimmed() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     // A pasted newline, a stray space or tab: the keys are still the keys.
-    let (ak, sk, project) = (format!(" {}\n", sim.ak()), format!("{}\t \n", sim.sk()), format!("{} ", sim.project_id()));
+    let (ak, sk, project) = (
+        format!(" {}\n", sim.ak()),
+        format!("{}\t \n", sim.sk()),
+        format!("{} ", sim.project_id()),
+    );
     let env = env_of(&[
         ("HUAWEICLOUD_SDK_AK", &ak),
         ("HUAWEICLOUD_SDK_SK", &sk),
@@ -298,14 +299,20 @@ async fn an_endpoint_with_credentials_in_it_is_refused_before_any_request() {
         .await;
     let with_userinfo = server.base_url().replacen("http://", "http://user:hunter2@", 1);
     let regions = std::env::temp_dir().join(format!("dbss-regions-userinfo-{}.yaml", std::process::id()));
-    std::fs::write(&regions, "dbss:\n  - id: xx-test-1\n    endpoint: https://u:hunter2@dbss.example\n")
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        &regions,
+        "dbss:\n  - id: xx-test-1\n    endpoint: https://u:hunter2@dbss.example\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let builders = [
         Client::builder().endpoint(&with_userinfo),
-        Client::builder().endpoint(server.base_url()).iam_endpoint(&with_userinfo),
         Client::builder()
-            .region("xx-test-1")
-            .environment(env_of(&[("HUAWEICLOUD_SDK_REGIONS_FILE", &regions.display().to_string())])),
+            .endpoint(server.base_url())
+            .iam_endpoint(&with_userinfo),
+        Client::builder().region("xx-test-1").environment(env_of(&[(
+            "HUAWEICLOUD_SDK_REGIONS_FILE",
+            &regions.display().to_string(),
+        )])),
     ];
     for builder in builders {
         let built = builder
@@ -317,7 +324,10 @@ async fn an_endpoint_with_credentials_in_it_is_refused_before_any_request() {
                 assert!(message.contains("user name or password"), "{message}");
                 assert!(!message.contains("hunter2"), "the password is never shown: {message}");
             }
-            other => panic!("expected a configuration error, got {:?}", other.map(|c| c.endpoint().to_owned())),
+            other => panic!(
+                "expected a configuration error, got {:?}",
+                other.map(|c| c.endpoint().to_owned())
+            ),
         }
     }
     let _ = std::fs::remove_file(&regions);

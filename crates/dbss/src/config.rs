@@ -15,6 +15,11 @@ use crate::{
 };
 
 /// Environment variables read, named as the official SDKs name them.
+///
+/// The values of the credential variables (AK, SK, security token), the project id and the IAM
+/// endpoint are trimmed, as are those of the profile file: whitespace around a key (a pasted
+/// newline) would otherwise sign every request wrongly. A value of nothing but whitespace
+/// counts as unset; half a key pair is an error naming the missing variable.
 pub mod env {
     /// Access key.
     pub const AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -129,7 +134,9 @@ impl ClientBuilder {
     }
 
     /// An explicit endpoint (`https://host[:port]`, or `http://` for a local simulator);
-    /// it wins over [`ClientBuilder::region`].
+    /// it wins over [`ClientBuilder::region`]. An endpoint holding a user name or password
+    /// (`http://user:pass@host`) is refused by [`ClientBuilder::build`]: credentials never
+    /// travel in URLs.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
         self
@@ -148,7 +155,8 @@ impl ClientBuilder {
     }
 
     /// Who the calls are made as. Without this, credentials come from the environment
-    /// (`HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN`), then from the profile file.
+    /// (`HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN`), then from the profile file; values found
+    /// there are trimmed (see [`env`]). Credentials given here are used exactly as given.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
