@@ -118,10 +118,9 @@ async fn send_body(socket: &mut TcpStream, answer: Answer) -> std::io::Result<()
         more = write_piece(socket, answer.framing, &padding[..n as usize], &mut budget).await?;
         left -= n;
     }
-    if more && write_piece(socket, answer.framing, suffix, &mut budget).await? {
-        if let Framing::Chunked = answer.framing {
-            socket.write_all(b"0\r\n\r\n").await?;
-        }
+    let whole = more && write_piece(socket, answer.framing, suffix, &mut budget).await?;
+    if whole && matches!(answer.framing, Framing::Chunked) {
+        socket.write_all(b"0\r\n\r\n").await?;
     }
     socket.flush().await
 }
