@@ -26,7 +26,7 @@ use crate::Error;
 /// assert!(error.to_string().contains("securitygroup_ids"), "{error}");
 ///
 /// let typo: Result<dbss::types::SecurityGroupRequest, _> = dbss::from_json(serde_json::json!(
-///     {"instance_id": "i-1", "securitygroup_ids": ["sg-1"], "securitygroup_idz": []}
+///     {"instance_id": "062212d8-8e30-4783-9671-43f3f1f3bb1e", "securitygroup_ids": ["sg-1"], "securitygroup_idz": []}
 /// ));
 /// let error = typo.unwrap_err().to_string();
 /// assert!(error.contains("at securitygroup_idz") && error.contains("did you mean `securitygroup_ids`?"), "{error}");
