@@ -229,3 +229,107 @@ fn password_client(server: &MockServer) -> Client {
         .build()
         .unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// A call to a simulator (which verifies every signature) by a client configured from `env`.
+async fn call_with_environment(sim: &dbss_sim::Simulator, env: HashMap<String, String>) -> Result<(), Error> {
+    let client = Client::builder().endpoint(sim.url()).environment(env).build()?;
+    client.list_audit_instances(0, 10).await.map(drop)
+}
+
+#[tokio::test]
+async fn keys_with_surrounding_whitespace_in_the_environment_are_trimmed() {
+    let sim = dbss_sim::Simulator::builder()
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // A pasted newline, a stray space or tab: the keys are still the keys.
+    let (ak, sk, project) = (
+        format!(" {}\n", sim.ak()),
+        format!("{}\t \n", sim.sk()),
+        format!("{} ", sim.project_id()),
+    );
+    let env = env_of(&[
+        ("HUAWEICLOUD_SDK_AK", &ak),
+        ("HUAWEICLOUD_SDK_SK", &sk),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", &project),
+        ("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/nonexistent/credentials"),
+    ]);
+    let outcome = call_with_environment(&sim, env).await;
+    assert!(outcome.is_ok(), "{outcome:?}");
+    // A key of nothing but whitespace is missing, and the error names its variable.
+    let blank = env_of(&[
+        ("HUAWEICLOUD_SDK_AK", sim.ak()),
+        ("HUAWEICLOUD_SDK_SK", " \n"),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", sim.project_id()),
+    ]);
+    let error = call_with_environment(&sim, blank).await.err().map(|e| e.to_string());
+    assert_eq!(
+        error.as_deref(),
+        Some("invalid configuration: HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK holds only whitespace")
+    );
+}
+
+#[tokio::test]
+async fn keys_with_surrounding_whitespace_in_the_profile_file_are_trimmed() {
+    let sim = dbss_sim::Simulator::builder()
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // CRLF line ends, as a file saved on Windows has them, and spaces around the values.
+    let text = format!(
+        "[basic]\r\nak =  {} \r\nsk = {}\t\r\nproject_id = {} \r\n",
+        sim.ak(),
+        sim.sk(),
+        sim.project_id()
+    );
+    let file = profile("whitespace", &text);
+    let env = env_of(&[("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &file.display().to_string())]);
+    let outcome = call_with_environment(&sim, env).await;
+    assert!(outcome.is_ok(), "{outcome:?}");
+    let _ = std::fs::remove_dir_all(file.parent().unwrap_or(&file));
+}
+
+#[tokio::test]
+async fn an_endpoint_with_credentials_in_it_is_refused_before_any_request() {
+    let server = MockServer::start_async().await;
+    let anything = server
+        .mock_async(|_, then| {
+            then.status(200).json_body(json!({"total": 0, "servers": []}));
+        })
+        .await;
+    let with_userinfo = server.base_url().replacen("http://", "http://user:hunter2@", 1);
+    let regions = std::env::temp_dir().join(format!("dbss-regions-userinfo-{}.yaml", std::process::id()));
+    std::fs::write(
+        &regions,
+        "dbss:\n  - id: xx-test-1\n    endpoint: https://u:hunter2@dbss.example\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let builders = [
+        Client::builder().endpoint(&with_userinfo),
+        Client::builder()
+            .endpoint(server.base_url())
+            .iam_endpoint(&with_userinfo),
+        Client::builder().region("xx-test-1").environment(env_of(&[(
+            "HUAWEICLOUD_SDK_REGIONS_FILE",
+            &regions.display().to_string(),
+        )])),
+    ];
+    for builder in builders {
+        let built = builder
+            .project_id(PROJECT)
+            .credentials(Credentials::ak_sk("AK", "SK"))
+            .build();
+        match built {
+            Err(Error::Config(message)) => {
+                assert!(message.contains("user name or password"), "{message}");
+                assert!(!message.contains("hunter2"), "the password is never shown: {message}");
+            }
+            other => panic!(
+                "expected a configuration error, got {:?}",
+                other.map(|c| c.endpoint().to_owned())
+            ),
+        }
+    }
+    let _ = std::fs::remove_file(&regions);
+    assert_eq!(anything.calls_async().await, 0, "nothing was sent");
+}

@@ -15,6 +15,11 @@ use crate::{
 };
 
 /// Environment variables read, named as the official SDKs name them.
+///
+/// The values of the credential variables (AK, SK, security token), the project id and the IAM
+/// endpoint are trimmed, as are those of the profile file: whitespace around a key (a pasted
+/// newline) would otherwise sign every request wrongly. A value of nothing but whitespace
+/// counts as unset; half a key pair is an error naming the missing variable.
 pub mod env {
     /// Access key.
     pub const AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -83,6 +88,7 @@ pub struct Config {
     pub(crate) attempt_timeout: Duration,
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: u64,
 }
 
 /// Builds a [`Client`].
@@ -109,6 +115,7 @@ pub struct ClientBuilder {
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    max_response_bytes: Option<u64>,
     /// Variables to read instead of the process environment.
     environment: Option<HashMap<String, String>>,
 }
@@ -127,7 +134,9 @@ impl ClientBuilder {
     }
 
     /// An explicit endpoint (`https://host[:port]`, or `http://` for a local simulator);
-    /// it wins over [`ClientBuilder::region`].
+    /// it wins over [`ClientBuilder::region`]. An endpoint holding a user name or password
+    /// (`http://user:pass@host`) is refused by [`ClientBuilder::build`]: credentials never
+    /// travel in URLs.
     pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.endpoint = Some(endpoint.into());
         self
@@ -146,7 +155,8 @@ impl ClientBuilder {
     }
 
     /// Who the calls are made as. Without this, credentials come from the environment
-    /// (`HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN`), then from the profile file.
+    /// (`HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN`), then from the profile file; values found
+    /// there are trimmed (see [`env`]). Credentials given here are used exactly as given.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
         self
@@ -187,6 +197,19 @@ impl ClientBuilder {
     /// How failed attempts are retried (default: [`RetryPolicy::default`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// The largest success response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`](crate::DEFAULT_MAX_RESPONSE_BYTES), 32 MiB; at least 1).
+    ///
+    /// A larger body is refused with [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge),
+    /// naming the operation and the limit: before reading it when its `Content-Length`
+    /// announces more, else as soon as more has arrived; it is never held whole. Error bodies
+    /// are read up to 64 KiB whatever this limit (enough for a code and a message) and the rest
+    /// is left unread. Downloads (reports, agent packages) are streamed and not limited.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.max_response_bytes = Some(bytes);
         self
     }
 
@@ -248,7 +271,7 @@ impl ClientBuilder {
         };
 
         let endpoint = match (&self.endpoint, &self.region) {
-            (Some(endpoint), _) => explicit_endpoint(endpoint)?,
+            (Some(endpoint), _) => explicit_endpoint("endpoint", endpoint)?,
             (None, Some(region)) => region_endpoint(region, &var)?,
             (None, None) => return Err(Error::Config("no endpoint: set a region or an endpoint".into())),
         };
@@ -304,7 +327,7 @@ impl ClientBuilder {
             .or_else(|| var(env::IAM_ENDPOINT))
             .or(found.iam_endpoint)
         {
-            Some(explicit) => explicit_endpoint(&explicit)?,
+            Some(explicit) => explicit_endpoint("IAM endpoint", &explicit)?,
             None => match (&self.endpoint, &self.region) {
                 (None, Some(region)) => region::iam_endpoint(region),
                 _ => endpoint.clone(),
@@ -321,7 +344,11 @@ impl ClientBuilder {
             attempt_timeout: self.attempt_timeout.unwrap_or(Duration::from_secs(60)),
             total_timeout: self.total_timeout,
             retry: self.retry.unwrap_or_default(),
+            max_response_bytes: self.max_response_bytes.unwrap_or(crate::DEFAULT_MAX_RESPONSE_BYTES),
         };
+        if config.max_response_bytes == 0 {
+            return Err(Error::Config("max_response_bytes must be at least 1".into()));
+        }
         if config.retry.max_attempts == 0 {
             return Err(Error::Config("retry.max_attempts must be at least 1".into()));
         }
@@ -342,15 +369,34 @@ fn check_project_id(project_id: &str) -> Result<(), Error> {
     }
 }
 
-fn explicit_endpoint(endpoint: &str) -> Result<String, Error> {
-    let url =
-        url::Url::parse(endpoint).map_err(|e| Error::Config(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
+/// An endpoint (`what` says which, for messages) checked: an http(s) URL with a host and no
+/// user name or password. Credentials in a URL would be sent by the HTTP client as a Basic
+/// `Authorization` header, in place of the signature (a 401 every time), and end up in logs.
+fn explicit_endpoint(what: &str, endpoint: &str) -> Result<String, Error> {
+    let shown = without_userinfo(endpoint);
+    let url = url::Url::parse(endpoint).map_err(|e| Error::Config(format!("{what} {shown:?} is not a URL: {e}")))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(format!(
+            "{what} {shown:?} holds a user name or password (`user:password@`): credentials never go in \
+             a URL; give them as credentials (explicitly, in the environment or in the profile file)"
+        )));
+    }
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(Error::Config(format!(
-            "endpoint {endpoint:?} must be an http(s) URL with a host"
+            "{what} {shown:?} must be an http(s) URL with a host"
         )));
     }
     Ok(endpoint.trim_end_matches('/').to_owned())
+}
+
+/// `endpoint` as it may be shown in a message: whatever lies between the scheme and the last
+/// `@` (a user name and password, perhaps mistyped so that the URL does not parse) masked.
+fn without_userinfo(endpoint: &str) -> std::borrow::Cow<'_, str> {
+    let start = endpoint.find("://").map_or(0, |i| i + 3);
+    match endpoint[start..].rfind('@') {
+        Some(at) => format!("{}***@{}", &endpoint[..start], &endpoint[start + at + 1..]).into(),
+        None => endpoint.into(),
+    }
 }
 
 /// A region's endpoint: the override variable, then the regions file, then the built-in table.
@@ -364,23 +410,27 @@ fn region_endpoint(region: &str, var: &dyn Fn(&str) -> Option<String>) -> Result
     let from_variable =
         var(&variable).and_then(|v| v.split(',').map(str::trim).find(|e| !e.is_empty()).map(str::to_owned));
     let from_file = || region::from_regions_file(var, region).map_err(Error::Config);
-    let endpoint = match from_variable {
-        Some(endpoint) => endpoint,
+    let (endpoint, source) = match from_variable {
+        Some(endpoint) => (endpoint, variable),
         None => match from_file()? {
-            Some(endpoint) => endpoint,
-            None => Region::find(region).map(|r| r.endpoint.to_owned()).ok_or_else(|| {
-                Error::Config(format!(
-                    "unknown region {region:?}; set an endpoint, {variable}, or a regions file entry"
-                ))
-            })?,
+            Some(endpoint) => (endpoint, "the regions file".to_owned()),
+            None => Region::find(region)
+                .map(|r| (r.endpoint.to_owned(), "the built-in table".to_owned()))
+                .ok_or_else(|| {
+                    Error::Config(format!(
+                        "unknown region {region:?}; set an endpoint, {variable}, or a regions file entry"
+                    ))
+                })?,
         },
     };
+    // Checked before anything else, so that no message shows a password it holds.
+    let endpoint = explicit_endpoint(&format!("endpoint of region {region} (from {source})"), &endpoint)?;
     if !endpoint.starts_with("https://") {
         return Err(Error::Config(format!(
-            "endpoint {endpoint:?} for region {region} must use https"
+            "endpoint {endpoint:?} for region {region} (from {source}) must use https"
         )));
     }
-    explicit_endpoint(&endpoint)
+    Ok(endpoint)
 }
 
 #[cfg(test)]
@@ -428,6 +478,41 @@ mod tests {
         assert!(
             matches!(base().environment(vars("http://plain")).region("cn-north-4").build(), Err(Error::Config(m)) if m.contains("https"))
         );
+    }
+
+    #[test]
+    fn credentials_in_an_endpoint_are_refused_without_showing_them() {
+        let refused = |builder: ClientBuilder| match builder.build() {
+            Err(Error::Config(message)) => message,
+            other => panic!("expected a configuration error, got {other:?}"),
+        };
+        let message = refused(base().endpoint("http://u:hunter2@127.0.0.1:8080"));
+        assert!(
+            message.contains("user name or password") && message.contains("http://***@127.0.0.1:8080"),
+            "{message}"
+        );
+        assert!(!message.contains("hunter2"), "{message}");
+        let user_only = refused(base().endpoint("https://admin@dbss.example"));
+        assert!(user_only.contains("user name or password"), "{user_only}");
+        let iam = refused(
+            base()
+                .endpoint("http://127.0.0.1:8080")
+                .iam_endpoint("https://u:hunter2@iam.example"),
+        );
+        assert!(iam.starts_with("IAM endpoint") && !iam.contains("hunter2"), "{iam}");
+        let variable = format!("{}CN_NORTH_4", env::REGION_OVERRIDE_PREFIX);
+        let overridden = refused(
+            base()
+                .environment([(variable.clone(), "https://u:hunter2@dbss.example".to_owned())])
+                .region("cn-north-4"),
+        );
+        assert!(
+            overridden.contains(&variable) && !overridden.contains("hunter2"),
+            "{overridden}"
+        );
+        // Even a URL that does not parse is shown without what precedes its `@`.
+        let garbled = refused(base().endpoint("http://u:hunter2/x@host:port"));
+        assert!(!garbled.contains("hunter2"), "{garbled}");
     }
 
     #[test]

@@ -43,6 +43,20 @@ pub enum Error {
         /// Why decoding failed.
         reason: String,
     },
+    /// A success response larger than the client reads (see
+    /// [`crate::ClientBuilder::max_response_bytes`]): it was refused when announced, or
+    /// abandoned once the limit was passed, never held whole.
+    #[error("{operation}: HTTP {status}: the response is larger than the limit of {limit} bytes (max_response_bytes){}", request_id_suffix(request_id.as_deref()))]
+    ResponseTooLarge {
+        /// Operation id.
+        operation: &'static str,
+        /// HTTP status of the response.
+        status: u16,
+        /// `X-Request-Id` of the response.
+        request_id: Option<String>,
+        /// The limit that was passed, in bytes.
+        limit: u64,
+    },
     /// No response: the connection failed or an attempt timed out, after every retry.
     #[error("{operation}: {kind} after {attempts} attempt(s): {message}")]
     Transport {
@@ -201,7 +215,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Service(e) => Some(e.status),
-            Error::Decode { status, .. } if *status != 0 => Some(*status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } if *status != 0 => Some(*status),
             _ => None,
         }
     }
@@ -226,7 +240,7 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Service(e) => e.request_id.as_deref(),
-            Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }

@@ -83,10 +83,7 @@ pub(crate) async fn issue_token(
         .get("x-subject-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| Error::Credentials(format!("IAM token response unreadable: {e}")))?;
+    let bytes = read_answer(response, "token").await?;
     if !status.is_success() {
         return Err(iam_refusal("token", status.as_u16(), id, &bytes));
     }
@@ -179,10 +176,7 @@ pub(crate) async fn project_id(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     });
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|e| Error::Credentials(format!("IAM project response unreadable: {e}")))?;
+    let bytes = read_answer(response, "project").await?;
     if !status.is_success() {
         return Err(iam_refusal("project lookup", status.as_u16(), id, &bytes));
     }
@@ -219,4 +213,19 @@ pub(crate) async fn project_id(
 fn iam_refusal(what: &str, status: u16, request_id: Option<String>, body: &[u8]) -> Error {
     let detail = ServiceError::from_body("IAM", status, request_id, body);
     Error::Credentials(format!("IAM refused the {what}: {detail}"))
+}
+
+/// An IAM answer's body, read like the service's (see `response_body`): a success body within
+/// the default limit, an error body up to its cap.
+async fn read_answer(mut response: reqwest::Response, what: &str) -> Result<bytes::Bytes, Error> {
+    use crate::response_body::{self, Unread};
+    let limit = crate::DEFAULT_MAX_RESPONSE_BYTES;
+    response_body::read(&mut response, limit)
+        .await
+        .map_err(|unread| match unread {
+            Unread::TooLarge => {
+                Error::Credentials(format!("IAM {what} response is larger than the limit of {limit} bytes"))
+            }
+            Unread::Failed(e) => Error::Credentials(format!("IAM {what} response unreadable: {}", without_url(&e))),
+        })
 }

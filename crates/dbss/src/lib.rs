@@ -31,6 +31,7 @@ pub mod paging;
 mod provider;
 mod region;
 pub mod resources;
+mod response_body;
 pub mod signing;
 mod transport;
 pub mod wait;
@@ -45,6 +46,7 @@ pub use instances::DEFAULT_PAGE_SIZE;
 pub use operation::{Dispatched, Operation, OperationMeta, Response};
 pub use paging::Page;
 pub use region::{REGIONS, Region};
+pub use response_body::DEFAULT_MAX_RESPONSE_BYTES;
 
 /// The generated client and types, for direct use.
 pub use dbss_api as api;

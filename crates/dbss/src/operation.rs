@@ -7,7 +7,10 @@ use futures::future::Either;
 use progenitor_client::ResponseValue;
 use tracing::Instrument;
 
-use crate::error::{Error, ServiceError, TransportKind};
+use crate::{
+    error::{Error, ServiceError, TransportKind},
+    response_body::too_large,
+};
 
 /// Facts about one operation, from the spec (see `generated/operations.rs`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,11 +175,19 @@ async fn convert(meta: &'static OperationMeta, error: progenitor_client::Error<(
             let request_id = request_id(response.headers());
             match response.bytes().await {
                 Ok(body) => Error::Service(Box::new(ServiceError::from_body(operation, status, request_id, &body))),
-                Err(e) => Error::Decode {
-                    operation,
-                    status,
-                    request_id,
-                    reason: format!("the body could not be read: {e}"),
+                Err(e) => match too_large(&e) {
+                    Some(limit) => Error::ResponseTooLarge {
+                        operation,
+                        status,
+                        request_id,
+                        limit,
+                    },
+                    None => Error::Decode {
+                        operation,
+                        status,
+                        request_id,
+                        reason: format!("the body could not be read: {e}"),
+                    },
                 },
             }
         }
@@ -193,11 +204,19 @@ async fn convert(meta: &'static OperationMeta, error: progenitor_client::Error<(
         },
         // The body could not be read (cut off, or slower than the attempt timeout): keep the
         // cause, never the URL (its query may hold values the caller considers private).
-        P::ResponseBodyError(e) => Error::Decode {
-            operation,
-            status: record.status,
-            request_id: record.request_id,
-            reason: format!("the body could not be read: {}", without_url(&e)),
+        P::ResponseBodyError(e) => match too_large(&e) {
+            Some(limit) => Error::ResponseTooLarge {
+                operation,
+                status: record.status,
+                request_id: record.request_id,
+                limit,
+            },
+            None => Error::Decode {
+                operation,
+                status: record.status,
+                request_id: record.request_id,
+                reason: format!("the body could not be read: {}", without_url(&e)),
+            },
         },
         P::InvalidRequest(reason) => Error::InvalidRequest { operation, reason },
         // Only the transport's `prepare` produces custom errors: it fetches credentials.

@@ -20,18 +20,28 @@ pub(crate) type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// `HUAWEICLOUD_SDK_AK` / `_SK` / `_SECURITY_TOKEN` / `_PROJECT_ID`. Half a key pair is an error,
 /// not a silent fall-through to the next source.
+///
+/// Values are trimmed: whitespace around a key (a pasted newline, a stray space) would
+/// otherwise sign every request wrongly, and the service's 401 does not say why. A value that
+/// is nothing but whitespace counts as unset.
 pub(crate) fn from_env(var: Lookup<'_>) -> Result<Found, String> {
-    let credentials = match (var(env::AK), var(env::SK), var(env::SECURITY_TOKEN)) {
+    let trimmed = |name: &str| var(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    // Why a variable gave nothing: unset (or empty), or blank.
+    let missing = |name: &str| match var(name) {
+        Some(_) => format!("{name} holds only whitespace"),
+        None => format!("{name} is not set"),
+    };
+    let credentials = match (trimmed(env::AK), trimmed(env::SK), trimmed(env::SECURITY_TOKEN)) {
         (Some(ak), Some(sk), Some(token)) => Some(Credentials::temporary(ak, sk, token)),
         (Some(ak), Some(sk), None) => Some(Credentials::ak_sk(ak, sk)),
-        (Some(_), None, _) => return Err(format!("{} is set but {} is not", env::AK, env::SK)),
-        (None, Some(_), _) => return Err(format!("{} is set but {} is not", env::SK, env::AK)),
+        (Some(_), None, _) => return Err(format!("{} is set but {}", env::AK, missing(env::SK))),
+        (None, Some(_), _) => return Err(format!("{} is set but {}", env::SK, missing(env::AK))),
         (None, None, _) => None,
     };
     Ok(Found {
         credentials,
-        project_id: var(env::PROJECT_ID),
-        iam_endpoint: var(env::IAM_ENDPOINT),
+        project_id: trimmed(env::PROJECT_ID),
+        iam_endpoint: trimmed(env::IAM_ENDPOINT),
     })
 }
 
@@ -48,7 +58,8 @@ pub(crate) fn profile_path(var: Lookup<'_>) -> Option<PathBuf> {
 /// (what their client builders actually look up).
 const SECTIONS: [&str; 2] = ["basic", "basiccredentials"];
 
-/// Reads the profile file; `Ok(None)` when it does not exist.
+/// Reads the profile file; `Ok(None)` when it does not exist. Values are trimmed, like those
+/// of the environment, and one that is only whitespace counts as absent.
 pub(crate) fn from_profile(path: &std::path::Path) -> Result<Option<Found>, String> {
     if !path.exists() {
         return Ok(None);
@@ -83,6 +94,8 @@ pub(crate) fn from_profile(path: &std::path::Path) -> Result<Option<Found>, Stri
 
 #[cfg(test)]
 mod tests {
+    use secrecy::ExposeSecret;
+
     use super::*;
 
     fn vars(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
@@ -104,6 +117,28 @@ mod tests {
         assert!(
             from_env(&vars(&[(env::AK, "AK")])).is_err(),
             "half a key pair is an error"
+        );
+    }
+
+    #[test]
+    fn environment_values_are_trimmed_and_blank_ones_are_unset() {
+        let found = from_env(&vars(&[
+            (env::AK, " AK\t"),
+            (env::SK, "SK\n"),
+            (env::SECURITY_TOKEN, "  "),
+            (env::PROJECT_ID, " p "),
+        ]))
+        .unwrap_or_default();
+        let Some(Credentials::AkSk(keys)) = &found.credentials else {
+            panic!("AK/SK credentials expected")
+        };
+        assert_eq!((keys.ak.as_str(), keys.sk.expose_secret()), ("AK", "SK"));
+        assert!(keys.security_token.is_none(), "a blank token is no token");
+        assert_eq!(found.project_id.as_deref(), Some("p"));
+        let blank_sk = from_env(&vars(&[(env::AK, "AK"), (env::SK, " \n ")]));
+        assert_eq!(
+            blank_sk.err().as_deref(),
+            Some("HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK holds only whitespace")
         );
     }
 

@@ -25,6 +25,7 @@ use crate::{
     error::TransportKind,
     iam::{self, IssuedToken},
     operation::{OperationMeta, in_span, record, request_id},
+    response_body::{self, Unread},
     signing::{self, SignableRequest},
 };
 
@@ -185,18 +186,23 @@ impl SigningTransport {
             let outcome = in_span(client.execute(this_attempt), &span).await;
             // A JSON answer is read whole within the attempt (its timeout still running), so
             // that a body lost after the head counts as a failed attempt; the generated code
-            // would read it whole anyway. A file stays a stream for the caller.
-            let (outcome, body_lost) = match outcome {
-                Ok(response) if !meta.is_some_and(|m| m.streamed) => match read_whole(response).await {
-                    Ok(whole) => (Ok(whole), false),
-                    Err(unreadable) => (Ok(unreadable), true),
-                },
-                other => (other, false),
+            // would read it whole anyway. It is read within the client's limit, and an error
+            // body only up to its cap. A file stays a stream for the caller.
+            let (outcome, body) = match outcome {
+                Ok(response) if !(meta.is_some_and(|m| m.streamed) && response.status().is_success()) => {
+                    let (response, body) = read_whole(response, self.config.max_response_bytes).await;
+                    (Ok(response), body)
+                }
+                other => (other, Body::Read),
             };
+            let body_lost = matches!(body, Body::Lost);
             span.record("duration_ms", sent_at.elapsed().as_millis() as u64);
             match &outcome {
                 Ok(response) if body_lost => {
                     tracing::debug!(parent: &span, status = response.status().as_u16(), "attempt answered, body lost")
+                }
+                Ok(response) if matches!(body, Body::TooLarge) => {
+                    tracing::debug!(parent: &span, status = response.status().as_u16(), "attempt answered, body over the limit")
                 }
                 Ok(response) => tracing::debug!(parent: &span, status = response.status().as_u16(), "attempt answered"),
                 Err(error) => {
@@ -218,7 +224,7 @@ impl SigningTransport {
                         r.attempts = attempt;
                         r.transport_kind = None;
                     });
-                    if response.status().is_success() && !body_lost {
+                    if response.status().is_success() && matches!(body, Body::Read) {
                         self.refund();
                     }
                     match status {
@@ -424,27 +430,39 @@ fn header_name(name: &str) -> Option<HeaderName> {
     }
 }
 
-/// Reads an answer's body to the end. `Err` is the same answer with a body that fails, when
-/// read, with the error that stopped this read: handed on as such, it is reported as a body
-/// that could not be read, with the status and request id of its head.
-async fn read_whole(mut response: reqwest::Response) -> Result<reqwest::Response, reqwest::Response> {
+/// What became of an answer's body.
+enum Body {
+    /// Read, or left a stream for the caller.
+    Read,
+    /// Cut off or too slow: the answer handed on fails, when read, with the error that
+    /// stopped this read, and is reported as a body that could not be read, with the status
+    /// and request id of its head.
+    Lost,
+    /// A success body over the limit: the answer handed on fails, when read, with
+    /// [`response_body::TooLarge`].
+    TooLarge,
+}
+
+/// Reads an answer's body (see [`response_body::read`]) into an answer that holds it.
+async fn read_whole(mut response: reqwest::Response, limit: u64) -> (reqwest::Response, Body) {
     let (status, version, url) = (response.status(), response.version(), response.url().clone());
+    let read = response_body::read(&mut response, limit).await;
     let headers = std::mem::take(response.headers_mut());
-    match response.bytes().await {
-        Ok(bytes) => Ok(assemble(status, version, url, headers, reqwest::Body::from(bytes))),
-        Err(error) => {
-            // Without the URL: its query may hold values the caller considers private.
-            let error = error.without_url();
-            let failing = futures::stream::once(async { Err::<bytes::Bytes, _>(error) });
-            Err(assemble(
-                status,
-                version,
-                url,
-                headers,
-                reqwest::Body::wrap_stream(failing),
-            ))
-        }
-    }
+    // Whatever was left unread is dropped with the connection that carried it.
+    drop(response);
+    let (body, what) = match read {
+        Ok(bytes) => (reqwest::Body::from(bytes), Body::Read),
+        Err(Unread::TooLarge) => (failing(response_body::TooLarge { limit }), Body::TooLarge),
+        // Without the URL: its query may hold values the caller considers private.
+        Err(Unread::Failed(error)) => (failing(error.without_url()), Body::Lost),
+    };
+    (assemble(status, version, url, headers, body), what)
+}
+
+/// A body that fails with `error` when read.
+fn failing(error: impl std::error::Error + Send + Sync + 'static) -> reqwest::Body {
+    let error: Box<dyn std::error::Error + Send + Sync> = Box::new(error);
+    reqwest::Body::wrap_stream(futures::stream::once(async { Err::<bytes::Bytes, _>(error) }))
 }
 
 /// A response with this head and `body`: reqwest builds one only from an `http::Response`, and
