@@ -82,7 +82,7 @@ async fn a_body_from_a_file_or_stdin_works_and_a_bad_one_names_the_field() {
             "api",
             "update-audit-security-group",
             "--body",
-            r#"{"instance_id":"x","securitygroup_ids":["a","b"]}"#,
+            r#"{"instance_id":"00000000-0000-4000-8000-000000000000","securitygroup_ids":["a","b"]}"#,
         ],
     );
     let err = fails(&out, 2);
@@ -110,7 +110,7 @@ async fn service_errors_print_status_code_message_and_request_id_with_exit_4() {
             "api",
             "update-audit-security-group",
             "--body",
-            r#"{"instance_id":"nope","securitygroup_ids":["a"]}"#,
+            r#"{"instance_id":"00000000-0000-4000-8000-000000000000","securitygroup_ids":["a"]}"#,
         ],
     );
     let err = fails(&out, 4);

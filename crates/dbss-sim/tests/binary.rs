@@ -24,7 +24,7 @@ async fn the_binary_prints_its_url_and_serves_signed_calls() {
         "--sk",
         "binary-secret",
         "--project-id",
-        "projbinary",
+        "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
         "--token",
         "tok",
     ]);
@@ -35,7 +35,7 @@ async fn the_binary_prints_its_url_and_serves_signed_calls() {
     ] {
         let client = dbss::Client::builder()
             .endpoint(&url)
-            .project_id("projbinary")
+            .project_id("0a1b2c3d4e5f60718293a4b5c6d7e8f9")
             .credentials(credentials)
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
@@ -47,7 +47,7 @@ async fn the_binary_prints_its_url_and_serves_signed_calls() {
     }
     let intruder = dbss::Client::builder()
         .endpoint(&url)
-        .project_id("projbinary")
+        .project_id("0a1b2c3d4e5f60718293a4b5c6d7e8f9")
         .credentials(dbss::Credentials::ak_sk("BINARYAK", "guess"))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));

@@ -21,7 +21,10 @@ use crate::Error;
 ///
 /// ```
 /// let body: Result<dbss::types::SecurityGroupRequest, _> =
-///     dbss::from_json(serde_json::json!({"instance_id": "i-1", "securitygroup_ids": 7}));
+///     dbss::from_json(serde_json::json!({
+///         "instance_id": "062212d8-8e30-4783-9671-43f3f1f3bb1e",
+///         "securitygroup_ids": 7,
+///     }));
 /// let error = body.unwrap_err();
 /// assert!(error.to_string().contains("securitygroup_ids"), "{error}");
 ///

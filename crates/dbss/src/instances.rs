@@ -110,17 +110,34 @@ fn security_group_body(instance_id: &str, security_group_ids: &[&str]) -> Result
 mod tests {
     use super::*;
 
+    /// An instance id of the documented length (32 to 64 characters).
+    const INSTANCE: &str = "062212d8-8e30-4783-9671-43f3f1f3bb1e";
+
     #[test]
     fn only_exactly_one_non_empty_id_is_accepted() {
         for ids in [&[][..], &["a", "b"][..]] {
-            let err = security_group_body("i", ids)
+            let err = security_group_body(INSTANCE, ids)
                 .err()
                 .map(|e| e.to_string())
                 .unwrap_or_default();
             assert!(err.contains("exactly one security group id"), "{err}");
         }
         assert!(security_group_body("", &["sg"]).is_err());
-        assert!(security_group_body("i", &[""]).is_err());
-        assert!(security_group_body("i", &["sg"]).is_ok());
+        assert!(security_group_body(INSTANCE, &[""]).is_err());
+        assert!(security_group_body(INSTANCE, &["sg"]).is_ok());
+    }
+
+    #[test]
+    fn an_instance_id_outside_32_to_64_characters_is_refused_naming_it() {
+        for length in [31, 65] {
+            let id = "a".repeat(length);
+            let err = security_group_body(&id, &["sg"])
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains("instance_id"), "{length} characters: {err}");
+        }
+        assert!(security_group_body(&"a".repeat(32), &["sg"]).is_ok());
+        assert!(security_group_body(&"a".repeat(64), &["sg"]).is_ok());
     }
 }
