@@ -23,7 +23,7 @@ pub struct Global {
     #[arg(long, global = true)]
     pub project_id: Option<String>,
     /// Output format [default: table on a terminal, json otherwise].
-    #[arg(long, short = 'o', global = true, value_enum)]
+    #[arg(long, short = 'o', global = true, value_enum, ignore_case = true)]
     pub output: Option<Format>,
     /// Fields to print, as comma-separated paths: --query id,name,sql.client_ip
     #[arg(long, global = true, value_name = "PATHS")]
