@@ -1,8 +1,9 @@
-//! What the generated `dbss api` commands share: the `--body` flag and output of results.
+//! What the generated `dbss api` commands share: the row type of the operation table, the
+//! `--body` flag, enum flag values and output of results.
 
 use std::io::Write;
 
-use clap::{Arg, ArgMatches};
+use clap::{Arg, ArgMatches, Command, builder::TypedValueParser};
 use dbss::Operation;
 use futures::TryStreamExt;
 
@@ -18,6 +19,45 @@ pub enum ApiOutput {
     /// A downloaded file, already written to stdout; its size.
     #[allow(dead_code, reason = "constructed once the spec holds a download operation")]
     Binary(u64),
+}
+
+/// One operation of the spec, as the generated table `OPERATIONS` lists it.
+#[derive(Debug)]
+pub struct ApiOperation {
+    /// The subcommand name, kebab case (`update-audit-security-group-new`).
+    pub name: &'static str,
+    /// The official operation id, PascalCase (`UpdateAuditSecurityGroupNew`), as KooCLI spells it.
+    pub id: &'static str,
+    /// One line saying what it does.
+    pub summary: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path template.
+    pub path: &'static str,
+    /// Whether the service is retiring it.
+    pub deprecated: bool,
+    /// The kebab name of the operation replacing it, if the spec names one.
+    pub replaced_by: Option<&'static str>,
+    /// The spec's example request body, pretty JSON, for operations that take a body.
+    pub body_template: Option<&'static str>,
+}
+
+impl ApiOperation {
+    /// The subcommand's name, its PascalCase alias and its one-line help.
+    pub fn command(&self) -> Command {
+        Command::new(self.name).alias(self.id).about(self.summary)
+    }
+}
+
+/// A flag value parser accepting `values` in any letter case and yielding the spelling the
+/// service expects (`--risk high` sends `HIGH`); clap lists the values in help and completions.
+pub fn one_of(values: &'static [&'static str]) -> impl TypedValueParser<Value = String> {
+    clap::builder::PossibleValuesParser::new(values.iter().copied()).map(move |given: String| {
+        values
+            .iter()
+            .find(|v| v.eq_ignore_ascii_case(&given))
+            .map_or(given, |v| (*v).to_owned())
+    })
 }
 
 /// The `--body <json|@file>` flag.

@@ -1,5 +1,5 @@
-//! `--since 24h`: the window of an audit-record query, as one of the API's named windows when
-//! it is one, else as explicit start and end times.
+//! `--since 24h` or `--start`/`--end` (RFC 3339): the window of an audit-record query, as one of
+//! the API's named windows when it is one, else as explicit start and end times.
 
 use std::time::Duration;
 
@@ -30,6 +30,35 @@ const NAMED: [(u64, TimeRange); 7] = [
     (7 * 24 * 3600, TimeRange::Week),
     (30 * 24 * 3600, TimeRange::Month),
 ];
+
+/// The span of `--since` when no window is given.
+pub const DEFAULT_SPAN: &str = "1h";
+
+/// The window flags as given.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct WindowFlags<'a> {
+    /// `--since SPAN`.
+    pub since: Option<&'a str>,
+    /// `--start TIME`.
+    pub start: Option<&'a str>,
+    /// `--end TIME`.
+    pub end: Option<&'a str>,
+}
+
+/// Parses an RFC 3339 time (`2026-01-02T03:04:05Z`, `2026-01-02T11:04:05+08:00`) given to `flag`.
+fn instant(flag: &str, text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| format!("{flag} {text:?}: expected an RFC 3339 time such as 2026-01-02T03:04:05Z or 2026-01-02T11:04:05+08:00 ({e})"))
+}
+
+/// `2026-01-02 03:04:05`, a time of an audit record (UTC, like the times the window is sent in),
+/// as `2026-01-02T03:04:05Z`, so a reader does not take it for local time. Anything else (an
+/// unexpected format) is left as it is.
+pub fn with_zone(text: &str) -> Option<String> {
+    let time = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").ok()?;
+    Some(time.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
 
 /// The longest span accepted (the service keeps audit data for months, not decades).
 const LONGEST: u64 = 366 * 24 * 3600;
@@ -88,17 +117,36 @@ impl Window {
         }
     }
 
-    /// Parses `--since` against the current time.
-    pub fn since(text: &str) -> Result<Window, String> {
-        Ok(Window::ending(chrono::Utc::now(), parse_span(text)?))
-    }
-
-    /// Parses `--since` into explicit start and end times, even for a named window: a named
-    /// window slides with the service's clock while a long export pages through it, so
-    /// records at its old edge would drop out between pages (and, newest first, new ones would
-    /// push the rest down). Pinned, every page reads the same set.
-    pub fn pinned(text: &str) -> Result<Window, String> {
-        Ok(Window::between(chrono::Utc::now(), parse_span(text)?))
+    /// The window the flags of a list or export name, at `now`: `--start` (RFC 3339) to `--end`
+    /// (default now), or the `--since` span (default 1h) ending at `--end` or now.
+    ///
+    /// `pinned` (exports) asks for explicit times even for a named window: a named window
+    /// slides with the service's clock while a long export pages through it, so records at its
+    /// old edge would drop out between pages (and, newest first, new ones would push the rest
+    /// down). Pinned, every page reads the same set.
+    pub fn from_flags(
+        flags: &WindowFlags<'_>,
+        now: chrono::DateTime<chrono::Utc>,
+        pinned: bool,
+    ) -> Result<Window, String> {
+        let end = match flags.end {
+            Some(text) => instant("--end", text)?,
+            None => now,
+        };
+        let Some(start) = flags.start else {
+            let span = parse_span(flags.since.unwrap_or(DEFAULT_SPAN))?;
+            return Ok(match (pinned, flags.end) {
+                (false, None) => Window::ending(now, span),
+                _ => Window::between(end, span),
+            });
+        };
+        let start = instant("--start", start)?;
+        let span = (end - start).to_std().ok().filter(|span| !span.is_zero());
+        match span {
+            None => Err("--start must be before --end (or before now without --end)".to_owned()),
+            Some(span) if span.as_secs() > LONGEST => Err("--start to --end: at most 366 days".to_owned()),
+            Some(span) => Ok(Window::between(end, span)),
+        }
     }
 
     /// The request's `time` object.
@@ -152,10 +200,73 @@ mod tests {
         );
     }
 
+    fn flags<'a>(since: Option<&'a str>, start: Option<&'a str>, end: Option<&'a str>) -> WindowFlags<'a> {
+        WindowFlags { since, start, end }
+    }
+
+    fn at_noon() -> chrono::DateTime<chrono::Utc> {
+        chrono::DateTime::from_timestamp(1_750_000_000, 0).unwrap_or_default()
+    }
+
     #[test]
-    fn pinned_windows_are_always_explicit() {
-        assert!(matches!(Window::pinned("24h"), Ok(Window::Between { .. })));
-        assert!(Window::pinned("soon").is_err());
+    fn start_and_end_in_any_zone_become_utc_times() {
+        let window = Window::from_flags(
+            &flags(None, Some("2026-01-02T11:04:05+08:00"), Some("2026-01-02T05:00:00Z")),
+            at_noon(),
+            false,
+        );
+        assert_eq!(
+            window.map(|w| w.to_json()),
+            Ok(json!({ "start_time": "2026-01-02 03:04:05", "end_time": "2026-01-02 05:00:00" }))
+        );
+    }
+
+    #[test]
+    fn start_alone_ends_now_and_since_with_end_ends_there() {
+        let window = Window::from_flags(&flags(None, Some("2025-06-15T14:06:40Z"), None), at_noon(), false);
+        assert_eq!(
+            window.map(|w| w.to_json()),
+            Ok(json!({ "start_time": "2025-06-15 14:06:40", "end_time": "2025-06-15 15:06:40" }))
+        );
+        let window = Window::from_flags(&flags(Some("1h"), None, Some("2026-01-02T05:00:00Z")), at_noon(), false);
+        assert_eq!(
+            window.map(|w| w.to_json()),
+            Ok(json!({ "start_time": "2026-01-02 04:00:00", "end_time": "2026-01-02 05:00:00" }))
+        );
+    }
+
+    #[test]
+    fn no_flags_is_the_last_hour_named_unless_pinned() {
+        let named = Window::from_flags(&WindowFlags::default(), at_noon(), false);
+        assert_eq!(named.map(|w| w.to_json()), Ok(json!({ "time_range": "HOUR" })));
+        let pinned = Window::from_flags(&WindowFlags::default(), at_noon(), true);
+        assert!(matches!(pinned, Ok(Window::Between { .. })));
+        let bad = Window::from_flags(&flags(Some("soon"), None, None), at_noon(), true);
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn bad_or_backwards_times_are_refused() {
+        for (start, end) in [
+            ("yesterday", None),
+            ("2026-01-02 03:04:05", None),
+            ("2026-01-02T05:00:00Z", Some("2026-01-02T04:00:00Z")),
+            ("2026-01-02T05:00:00Z", Some("2026-01-02T05:00:00Z")),
+            ("2020-01-01T00:00:00Z", Some("2026-01-01T00:00:00Z")),
+        ] {
+            let result = Window::from_flags(&flags(None, Some(start), end), at_noon(), false);
+            assert!(result.is_err(), "{start} {end:?}: {result:?}");
+        }
+    }
+
+    #[test]
+    fn record_times_get_their_zone() {
+        assert_eq!(
+            with_zone("2026-01-02 03:04:05").as_deref(),
+            Some("2026-01-02T03:04:05Z")
+        );
+        assert_eq!(with_zone("2026-01-02T03:04:05Z"), None);
+        assert_eq!(with_zone("soon"), None);
     }
 
     #[test]

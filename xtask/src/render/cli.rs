@@ -1,5 +1,6 @@
-//! `crates/dbss-cli/src/generated/api.rs`: one `dbss api <operation>` subcommand per
-//! operation of the spec, with one flag per parameter, and its dispatch onto `dbss::Ops`.
+//! `crates/dbss-cli/src/generated/api.rs`: the table of the spec's operations (names, method,
+//! path, summary, deprecation, body template), one `dbss api <operation>` subcommand per row
+//! with one flag per parameter, and the dispatch of a row onto `dbss::Ops`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -8,38 +9,28 @@ use super::{doc_text, ops::ident};
 use crate::spec::{Operation, Param, ParamType, ResponseKind};
 
 pub fn render(ops: &[Operation]) -> TokenStream {
-    let commands = ops.iter().map(command);
+    let entries = ops.iter().map(table_entry);
+    let commands = ops.iter().enumerate().map(|(index, op)| command(index, op));
     let arms = ops.iter().map(dispatch_arm);
-    let templates = ops.iter().map(|op| {
-        let name = &op.kebab;
-        let example = op
-            .body
-            .as_ref()
-            .and_then(|b| b.example.as_ref())
-            .map(|e| serde_json::to_string_pretty(e).unwrap_or_default());
-        match example {
-            Some(text) => quote!((#name, Some(#text))),
-            None => quote!((#name, None)),
-        }
-    });
     let count = ops.len();
     quote! {
         use clap::{Arg, ArgMatches, Command};
 
-        use crate::api_support::{ApiOutput, body_arg, finish_binary, finish_json, parse_body};
+        use crate::api_support::{ApiOperation, ApiOutput, body_arg, finish_binary, finish_json, one_of, parse_body};
         use crate::error::CliError;
 
-        /// The `dbss api` subcommands, one per operation.
+        /// Every operation of the spec: the one table behind dispatch, `dbss api list`,
+        /// deprecation warnings and body templates.
+        pub static OPERATIONS: [ApiOperation; #count] = [#(#entries),*];
+
+        /// The `dbss api` subcommands, one per entry of [`OPERATIONS`], in the same order.
         pub fn commands() -> Vec<Command> {
             vec![#(#commands),*]
         }
 
-        /// The example request body of each operation that takes one, from the spec.
-        pub static BODY_TEMPLATES: [(&str, Option<&str>); #count] = [#(#templates),*];
-
-        /// Runs the operation named `name` (kebab case) with the flags in `matches`.
-        pub async fn dispatch(client: &dbss::Client, name: &str, matches: &ArgMatches) -> Result<ApiOutput, CliError> {
-            match name {
+        /// Runs `operation` with the flags in `matches`.
+        pub async fn dispatch(client: &dbss::Client, operation: &ApiOperation, matches: &ArgMatches) -> Result<ApiOutput, CliError> {
+            match operation.name {
                 #(#arms)*
                 other => Err(CliError::UnknownOperation(other.to_owned())),
             }
@@ -47,9 +38,47 @@ pub fn render(ops: &[Operation]) -> TokenStream {
     }
 }
 
-fn command(op: &Operation) -> TokenStream {
+/// The operation's row of the table.
+fn table_entry(op: &Operation) -> TokenStream {
     let name = &op.kebab;
-    let about = op.summary.clone();
+    let id = &op.id;
+    let summary = &op.summary;
+    let method = &op.method;
+    let path = &op.path;
+    let deprecated = op.deprecated;
+    let replaced_by = match &op.replaced_by {
+        Some(next) => {
+            let next = heck::AsKebabCase(next).to_string();
+            quote!(Some(#next))
+        }
+        None => quote!(None),
+    };
+    let template = op
+        .body
+        .as_ref()
+        .and_then(|b| b.example.as_ref())
+        .map(|e| serde_json::to_string_pretty(e).unwrap_or_default());
+    let template = match template {
+        Some(text) => quote!(Some(#text)),
+        None => quote!(None),
+    };
+    quote! {
+        ApiOperation {
+            name: #name,
+            id: #id,
+            summary: #summary,
+            method: #method,
+            path: #path,
+            deprecated: #deprecated,
+            replaced_by: #replaced_by,
+            body_template: #template,
+        }
+    }
+}
+
+/// The subcommand of the operation at `index` of the table: what the table does not hold
+/// (the long help and the flags) on top of what it does.
+fn command(index: usize, op: &Operation) -> TokenStream {
     let mut long_about = doc_text(&op.summary, &op.description);
     long_about.push_str(&format!("\n\n{} {}  (operation {})", op.method, op.path, op.id));
     if op.deprecated {
@@ -64,7 +93,7 @@ fn command(op: &Operation) -> TokenStream {
     let args = op.params.iter().filter(|p| !p.is_from_config()).map(arg);
     let body = op.body.as_ref().map(|_| quote!(.arg(body_arg())));
     quote! {
-        Command::new(#name).about(#about).long_about(#long_about) #(.arg(#args))* #body
+        OPERATIONS[#index].command().long_about(#long_about) #(.arg(#args))* #body
     }
 }
 
@@ -77,7 +106,12 @@ fn arg(p: &Param) -> TokenStream {
         p.location,
         if p.required { ", required" } else { "" }
     );
-    let required = p.required;
+    // `--body-template` prints the template without calling, so it needs no other flag.
+    let required = if p.required {
+        quote!(.required_unless_present("body-template"))
+    } else {
+        quote!()
+    };
     let range = match (p.minimum, p.maximum) {
         (Some(min), Some(max)) => quote!(.range(#min..=#max)),
         (Some(min), None) => quote!(.range(#min..)),
@@ -97,7 +131,7 @@ fn arg(p: &Param) -> TokenStream {
         // booleans need no list of values.
         (ParamType::String, false) => {
             let values = &p.enum_values;
-            quote!(.value_parser([#(#values),*]))
+            quote!(.value_parser(one_of(&[#(#values),*])).ignore_case(true))
         }
         _ => typed,
     };
@@ -107,7 +141,7 @@ fn arg(p: &Param) -> TokenStream {
         format!("{help}; one of {}", p.enum_values.join(", "))
     };
     quote! {
-        Arg::new(#id).long(#long).help(#help).required(#required) #parser
+        Arg::new(#id).long(#long).help(#help) #required #parser
     }
 }
 

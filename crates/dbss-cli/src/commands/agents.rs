@@ -76,10 +76,10 @@ pub struct AddArgs {
     #[arg(long, short = 'd', value_name = "DB_ID")]
     database: String,
     /// Where the agent runs: on the database host (DB) or on an application host (APP)
-    #[arg(long = "type", value_parser = ["DB", "APP"], default_value = "DB")]
+    #[arg(long = "type", value_parser = crate::api_support::one_of(&["DB", "APP"]), ignore_case = true, default_value = "DB")]
     agent_type: String,
     /// Operating system of the host
-    #[arg(long, value_parser = ["LINUX64_X86", "LINUX64_ARM", "WINDOWS64"], default_value = "LINUX64_X86")]
+    #[arg(long, value_parser = crate::api_support::one_of(&["LINUX64_X86", "LINUX64_ARM", "WINDOWS64"]), ignore_case = true, default_value = "LINUX64_X86")]
     os: String,
     /// IP address of the host (APP agents)
     #[arg(long)]

@@ -14,11 +14,11 @@ use serde_json::{Value, json};
 
 use super::{Ctx, InstanceArg, ListArgs, print_values, to_value};
 use crate::{
-    api_support::decode_body,
+    api_support::{decode_body, one_of},
     error::CliError,
     export::{ExportFormat, RecordWriter},
     progress,
-    since::Window,
+    since::{Window, WindowFlags, with_zone},
 };
 
 /// Which records.
@@ -89,7 +89,7 @@ pub enum Command {
         #[command(flatten)]
         filter: Filter,
         /// Format of the file
-        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        #[arg(long, value_enum, ignore_case = true, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
         /// File to write (FILE.part until complete); stdout if absent or -
         #[arg(long, value_name = "FILE")]
@@ -105,14 +105,33 @@ pub enum Command {
 pub struct Filter {
     #[command(flatten)]
     instance: InstanceArg,
-    /// The window, ending now: 30m, 1h, 3h, 12h, 24h, 7d and 30d are the service's named
-    /// windows; other spans (2h, 90m, 3d, ...), and every span of an export (so the window
-    /// does not slide while it pages), are sent as start and end times (UTC)
-    #[arg(long, default_value = "1h", value_name = "SPAN")]
-    since: String,
+    /// The window, ending now (or at --end): 30m, 1h, 3h, 12h, 24h, 7d and 30d are the
+    /// service's named windows; other spans (2h, 90m, 3d, ...), and every span of an export (so
+    /// the window does not slide while it pages), are sent as start and end times (UTC)
+    /// [default: 1h]
+    #[arg(long, value_name = "SPAN", conflicts_with = "start")]
+    since: Option<String>,
+    /// Start of the window, RFC 3339 (2026-01-02T03:04:05Z or with an offset, +08:00)
+    #[arg(long, value_name = "TIME")]
+    start: Option<String>,
+    /// End of the window, RFC 3339 [default: now]
+    #[arg(long, value_name = "TIME")]
+    end: Option<String>,
     /// Only records of this risk level
-    #[arg(long, value_parser = ["HIGH", "MEDIUM", "LOW", "NO_RISK"])]
+    #[arg(long, value_parser = one_of(&["HIGH", "MEDIUM", "LOW", "NO_RISK"]), ignore_case = true)]
     risk: Option<String>,
+}
+
+impl Filter {
+    /// The window the flags name, now; `pinned` for an export (see [`Window::from_flags`]).
+    fn window(&self, pinned: bool) -> Result<Window, CliError> {
+        let flags = WindowFlags {
+            since: self.since.as_deref(),
+            start: self.start.as_deref(),
+            end: self.end.as_deref(),
+        };
+        Window::from_flags(&flags, chrono::Utc::now(), pinned).map_err(CliError::Usage)
+    }
 }
 
 /// Runs `dbss sql ...` or `dbss alarms ...`.
@@ -120,11 +139,13 @@ pub async fn run(ctx: &Ctx, kind: Kind, command: Command) -> Result<(), CliError
     match command {
         Command::List { filter, list } => {
             let client = ctx.client()?;
-            let window = Window::since(&filter.since).map_err(CliError::Usage)?;
+            let window = filter.window(false)?;
             let pages = pages(&client, kind, &filter, &window, list.page_size())?;
+            let field = if kind == Kind::Sql { "start_time" } else { "alarm_time" };
             let items = pages
                 .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
-                .try_flatten();
+                .try_flatten()
+                .map_ok(move |record| zoned(record, field));
             let columns = if kind == Kind::Sql { SQL_TABLE } else { ALARM_TABLE };
             print_values(ctx, &list, items, columns).await
         }
@@ -134,7 +155,7 @@ pub async fn run(ctx: &Ctx, kind: Kind, command: Command) -> Result<(), CliError
             out,
             page_size,
         } => {
-            let window = Window::pinned(&filter.since).map_err(CliError::Usage)?;
+            let window = filter.window(true)?;
             let client = ctx.client()?;
             let columns = if kind == Kind::Sql { SQL_CSV } else { ALARM_CSV };
             let mut writer = RecordWriter::create(out.as_deref(), format, columns)?;
@@ -156,6 +177,15 @@ pub async fn run(ctx: &Ctx, kind: Kind, command: Command) -> Result<(), CliError
             Ok(())
         }
     }
+}
+
+/// `record` with its time `field` marked as UTC for people reading a list (exports keep the
+/// service's records exactly as received).
+fn zoned(mut record: Value, field: &str) -> Value {
+    if let Some(time) = record.get(field).and_then(Value::as_str).and_then(with_zone) {
+        record[field] = Value::String(time);
+    }
+    record
 }
 
 /// Writes every record of every page, advancing `bar`; the number written.

@@ -6,9 +6,30 @@ use serde_json::{Map, Value, json};
 
 use super::{Ctx, InstanceArg, ListArgs, check_result, outcome, print_list};
 use crate::{
-    api_support::{decode_body, read_json_arg},
+    api_support::{decode_body, one_of, read_json_arg},
     error::CliError,
 };
+
+/// The engines a database can run (the `type` enum of the spec's `CreateDatabaseRequestDatabase`).
+const ENGINES: &[&str] = &[
+    "MYSQL",
+    "ORACLE",
+    "POSTGRESQL",
+    "SQLSERVER",
+    "DAMENG",
+    "TAURUS",
+    "DWS",
+    "KINGBASE",
+    "GAUSSDBOPENGAUSS",
+    "GREENPLUM",
+    "HIGHGO",
+    "SHENTONG",
+    "GBASE8A",
+    "GBASE8S",
+    "GBASEXDM",
+    "MONGODB",
+    "DDS",
+];
 
 /// Table columns of a database.
 const COLUMNS: &[&str] = &["id", "name", "type", "version", "ip", "port", "status", "audit_status"];
@@ -50,8 +71,8 @@ pub struct AddArgs {
     /// Database name
     #[arg(long)]
     name: Option<String>,
-    /// Engine (MYSQL, ORACLE, POSTGRESQL, SQLSERVER, DAMENG, TAURUS, DWS, ...)
-    #[arg(long = "type", value_name = "ENGINE")]
+    /// Engine
+    #[arg(long = "type", value_name = "ENGINE", value_parser = one_of(ENGINES), ignore_case = true)]
     engine: Option<String>,
     /// Engine version
     #[arg(long)]
@@ -63,13 +84,13 @@ pub struct AddArgs {
     #[arg(long)]
     port: Option<String>,
     /// Operating system of the database host
-    #[arg(long, value_parser = ["LINUX64", "WINDOWS64", "UNIX"], default_value = "LINUX64")]
+    #[arg(long, value_parser = one_of(&["LINUX64", "WINDOWS64", "UNIX"]), ignore_case = true, default_value = "LINUX64")]
     os: String,
     /// Character set
-    #[arg(long, value_parser = ["UTF8", "GBK"], default_value = "UTF8")]
+    #[arg(long, value_parser = one_of(&["UTF8", "GBK"]), ignore_case = true, default_value = "UTF8")]
     charset: String,
     /// Where the database runs: RDS (managed) or ECS (self-built)
-    #[arg(long, value_parser = ["RDS", "ECS"], default_value = "ECS")]
+    #[arg(long, value_parser = one_of(&["RDS", "ECS"]), ignore_case = true, default_value = "ECS")]
     classification: String,
     /// Name of the RDS or database instance
     #[arg(long)]

@@ -31,7 +31,7 @@ pub enum Command {
     List(ListArgs),
     /// Show one audit instance
     Show {
-        /// Instance id
+        /// Instance id or name
         id: String,
     },
     /// Order a yearly/monthly audit instance (CreateInstancesPeriodOrderNew)
@@ -61,10 +61,10 @@ pub enum Command {
     Eip(EipCommand),
     /// Wait until an instance reaches a state (after an action run without --wait)
     Wait {
-        /// Instance id
+        /// Instance id or name
         id: String,
         /// The state to wait for
-        #[arg(long = "for", value_enum, default_value_t = Target::Active)]
+        #[arg(long = "for", value_enum, ignore_case = true, default_value_t = Target::Active)]
         target: Target,
         /// Give up after this many seconds
         #[arg(long, default_value_t = 1800, value_name = "SECONDS")]
@@ -88,7 +88,7 @@ pub enum Target {
 pub enum SecurityGroupCommand {
     /// Bind a security group (DBSS accepts exactly one) (UpdateAuditSecurityGroupNew)
     Set {
-        /// Instance id
+        /// Instance id or name
         id: String,
         /// Security group id
         security_group: String,
@@ -118,7 +118,7 @@ pub enum EipCommand {
         #[arg(long)]
         eip_id: String,
         /// Product line of the instance
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, ignore_case = true)]
         product: EipProduct,
     },
     /// Unbind the elastic IP (UnbindDbEncryptEip / UnbindDbOmEip)
@@ -126,7 +126,7 @@ pub enum EipCommand {
         /// Instance id
         id: String,
         /// Product line of the instance
-        #[arg(long, value_enum)]
+        #[arg(long, value_enum, ignore_case = true)]
         product: EipProduct,
     },
 }
@@ -134,7 +134,7 @@ pub enum EipCommand {
 /// An instance and whether to wait for the change to finish.
 #[derive(Args, Debug, Clone)]
 pub struct Lifecycle {
-    /// Instance id
+    /// Instance id or name
     pub id: String,
     #[command(flatten)]
     pub wait: WaitArgs,
@@ -167,7 +167,7 @@ impl WaitArgs {
 pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let client = ctx.client()?;
     let instances = client.instances();
-    match command {
+    match by_id(&client, command).await? {
         Command::List(args) => {
             use dbss::paging::Paged;
             let items = client.ops().list_audit_instances_last().items(args.page_size());
@@ -232,6 +232,54 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             ))
         }
     }
+}
+
+/// `command` with the instance it names by name replaced by its id.
+async fn by_id(client: &dbss::Client, command: Command) -> Result<Command, CliError> {
+    let resolve = |given: String| async move { super::instance_ref::resolve(client, &given).await };
+    Ok(match command {
+        Command::Show { id } => Command::Show { id: resolve(id).await? },
+        Command::Start(l) => Command::Start(Lifecycle {
+            id: resolve(l.id).await?,
+            ..l
+        }),
+        Command::Stop(l) => Command::Stop(Lifecycle {
+            id: resolve(l.id).await?,
+            ..l
+        }),
+        Command::Reboot(l) => Command::Reboot(Lifecycle {
+            id: resolve(l.id).await?,
+            ..l
+        }),
+        Command::Delete {
+            lifecycle,
+            delete_public_ip,
+            delete_volume,
+        } => Command::Delete {
+            lifecycle: Lifecycle {
+                id: resolve(lifecycle.id).await?,
+                ..lifecycle
+            },
+            delete_public_ip,
+            delete_volume,
+        },
+        Command::Wait {
+            id,
+            target,
+            wait_timeout,
+        } => Command::Wait {
+            id: resolve(id).await?,
+            target,
+            wait_timeout,
+        },
+        Command::SecurityGroup(SecurityGroupCommand::Set { id, security_group }) => {
+            Command::SecurityGroup(SecurityGroupCommand::Set {
+                id: resolve(id).await?,
+                security_group,
+            })
+        }
+        other => other,
+    })
 }
 
 /// Binds or unbinds the elastic IP of an encryption or O&M instance.

@@ -5,6 +5,7 @@ pub mod agents;
 pub mod audit;
 pub mod configure;
 pub mod databases;
+pub mod instance_ref;
 pub mod instances;
 pub mod regions;
 pub mod reports;
@@ -144,22 +145,36 @@ pub struct ListArgs {
     /// Every item: follow pagination, fetching page after page as the output is written
     #[arg(long)]
     pub all: bool,
-    /// How many items to show without --all
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..=10_000))]
-    pub limit: u64,
+    /// How many items to show at most, with or without --all [default: 50 without --all]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000))]
+    pub limit: Option<u64>,
 }
+
+/// Items shown without `--all` or `--limit`.
+pub const DEFAULT_LIMIT: u64 = 50;
 
 /// Items per request when following pagination.
 pub const PAGE_SIZE: u64 = 100;
 
 impl ListArgs {
+    /// Every item, as a command that prints a short fixed list passes.
+    pub const EVERY: ListArgs = ListArgs { all: true, limit: None };
+
+    /// The most items to show: `--limit`, else none with `--all`, else [`DEFAULT_LIMIT`].
+    pub fn cap(&self) -> Option<u64> {
+        match (self.limit, self.all) {
+            (Some(limit), _) => Some(limit),
+            (None, true) => None,
+            (None, false) => Some(DEFAULT_LIMIT),
+        }
+    }
+
     /// The page size to request: no more than will be shown (plus one, to know whether there
     /// is more), and no more than [`PAGE_SIZE`].
     pub fn page_size(&self) -> u64 {
-        if self.all {
-            PAGE_SIZE
-        } else {
-            (self.limit + 1).min(PAGE_SIZE)
+        match self.cap() {
+            None => PAGE_SIZE,
+            Some(limit) => limit.saturating_add(1).min(PAGE_SIZE),
         }
     }
 }
@@ -185,13 +200,12 @@ pub async fn print_values<S>(ctx: &Ctx, args: &ListArgs, values: S, columns: &[&
 where
     S: Stream<Item = Result<Value, CliError>>,
 {
-    if args.all {
+    let Some(limit) = args.cap() else {
         ctx.printer.list(values, columns).await?;
         return Ok(());
-    }
+    };
     // One item beyond the limit is fetched to tell whether anything was left out.
     let more = Cell::new(false);
-    let limit = args.limit;
     let shown = values
         .take(usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX))
         .enumerate()
@@ -203,7 +217,7 @@ where
             futures::future::ready(keep.then_some(item))
         });
     ctx.printer.list(shown, columns).await?;
-    if more.get() {
+    if more.get() && !args.all {
         eprintln!("note: showing the first {limit} items; --all for every item, or --limit N");
     }
     Ok(())

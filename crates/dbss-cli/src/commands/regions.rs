@@ -21,11 +21,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             let rows = dbss::REGIONS
                 .iter()
                 .map(|r| Ok(json!({ "id": r.id, "endpoint": r.endpoint })));
-            let every = ListArgs {
-                all: true,
-                limit: u64::MAX,
-            };
-            print_values(ctx, &every, stream::iter(rows), &["id", "endpoint"]).await
+            print_values(ctx, &ListArgs::EVERY, stream::iter(rows), &["id", "endpoint"]).await
         }
     }
 }

@@ -32,7 +32,7 @@ pub enum Command {
         /// Report id
         id: String,
         /// Language of the report
-        #[arg(long, value_parser = ["en-us", "zh-cn"], default_value = "en-us")]
+        #[arg(long, value_parser = crate::api_support::one_of(&["en-us", "zh-cn"]), ignore_case = true, default_value = "en-us")]
         lang: String,
         /// File to write (written as FILE.part, renamed when complete)
         #[arg(long, value_name = "FILE")]

@@ -43,7 +43,7 @@ pub enum Command {
 #[derive(Args, Debug)]
 #[group(required = true, multiple = false)]
 pub struct Target {
-    /// Audit instance id
+    /// Audit instance id or name
     #[arg(long, short = 'i', value_name = "ID")]
     instance: Option<String>,
     /// Resource id of the instance (the resource_id field of `dbss instances show`)
@@ -56,6 +56,7 @@ impl Target {
         match (&self.resource_id, &self.instance) {
             (Some(resource), _) => Ok(resource.clone()),
             (None, Some(id)) => {
+                let id = &super::instance_ref::resolve(client, id).await?;
                 let instance = client
                     .instances()
                     .get(id)
@@ -79,11 +80,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             let resource = target.resource_id(&client).await?;
             let tags = client.tags(RESOURCE_TYPE, &resource).list().await?;
             let rows = tags.into_iter().map(|t| Ok(json!({ "key": t.key, "value": t.value })));
-            let every = ListArgs {
-                all: true,
-                limit: u64::MAX,
-            };
-            print_values(ctx, &every, stream::iter(rows), &["key", "value"]).await
+            print_values(ctx, &ListArgs::EVERY, stream::iter(rows), &["key", "value"]).await
         }
         Command::Add { target, tags } => {
             let pairs = tags
@@ -100,8 +97,28 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         }
         Command::Remove { target, keys } => {
             let resource = target.resource_id(&client).await?;
+            let tags = client.tags(RESOURCE_TYPE, &resource);
+            // The service answers 204 whether or not a key exists: look first, so a mistyped
+            // key is reported instead of silently "removed".
+            let existing: Vec<String> = tags.list().await?.into_iter().filter_map(|t| t.key).collect();
+            let absent: Vec<&str> = keys
+                .iter()
+                .map(String::as_str)
+                .filter(|key| !existing.iter().any(|e| e == key))
+                .collect();
+            if !absent.is_empty() {
+                return Err(CliError::NotFound(format!(
+                    "resource {resource} has no tag {}; its tags: {}",
+                    absent.join(", "),
+                    if existing.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        existing.join(", ")
+                    }
+                )));
+            }
             let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-            client.tags(RESOURCE_TYPE, &resource).remove(&refs).await?;
+            tags.remove(&refs).await?;
             ctx.printer.object(&json!({ "resource_id": resource, "removed": keys }))
         }
     }

@@ -41,10 +41,10 @@ pub struct CreateArgs {
     #[arg(long)]
     pub product_id: Option<String>,
     /// Edition
-    #[arg(long, value_parser = ["low", "medium", "high"], default_value = "low")]
+    #[arg(long, value_parser = crate::api_support::one_of(&["low", "medium", "high"]), ignore_case = true, default_value = "low")]
     pub edition: String,
     /// Unit of the subscription period
-    #[arg(long, value_parser = ["month", "year"], default_value = "month")]
+    #[arg(long, value_parser = crate::api_support::one_of(&["month", "year"]), ignore_case = true, default_value = "month")]
     pub period_unit: String,
     /// Number of periods
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(i32).range(1..=9))]
