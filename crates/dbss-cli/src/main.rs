@@ -1,16 +1,19 @@
 //! `dbss`: the command-line tool for Huawei Cloud Database Security Service.
 
 mod api_support;
+mod auth;
 mod commands;
 mod demo;
 mod error;
 mod export;
 mod generated;
 mod output;
+mod profile;
 mod progress;
 mod query;
 mod settings;
 mod since;
+mod write;
 
 use std::process::ExitCode;
 
