@@ -1,15 +1,14 @@
-//! Writing exported records as JSON lines or CSV, one record at a time, to a file (through
-//! `FILE.part`, renamed when complete, so an interrupted export never looks finished) or stdout.
+//! Writing exported records as JSON lines or CSV, one record at a time, to stdout or a file
+//! (by the rules of [`crate::write`]: an interrupted export never takes the file's name).
 
 use std::{
-    fs::File,
     io::{BufWriter, Write},
-    path::{Path, PathBuf},
+    path::Path,
 };
 
 use serde_json::Value;
 
-use crate::error::CliError;
+use crate::{error::CliError, write::OutFile};
 
 /// Formats of `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -24,13 +23,12 @@ pub enum ExportFormat {
 pub struct RecordWriter {
     sink: Sink,
     columns: &'static [&'static str],
-    file: Option<(PathBuf, PathBuf)>,
 }
 
 /// The format-specific writer; both buffer.
 enum Sink {
-    Jsonl(BufWriter<Box<dyn Write>>),
-    Csv(Box<csv::Writer<Box<dyn Write>>>),
+    Jsonl(BufWriter<OutFile>),
+    Csv(Box<csv::Writer<OutFile>>),
 }
 
 impl RecordWriter {
@@ -40,21 +38,14 @@ impl RecordWriter {
         format: ExportFormat,
         columns: &'static [&'static str],
     ) -> Result<Self, CliError> {
-        let (out, file): (Box<dyn Write>, _) = match path.filter(|p| p.as_os_str() != "-") {
-            Some(path) => {
-                let partial = partial_path(path);
-                let file = File::create(&partial).map_err(|e| CliError::file(&partial, e))?;
-                (Box::new(file), Some((partial, path.to_owned())))
-            }
-            None => (Box::new(std::io::stdout()), None),
-        };
+        let out = OutFile::open(path.unwrap_or(Path::new("-")))?;
         let sink = match format {
             ExportFormat::Jsonl => Sink::Jsonl(BufWriter::with_capacity(64 * 1024, out)),
             ExportFormat::Csv => Sink::Csv(Box::new(
                 csv::WriterBuilder::new().buffer_capacity(64 * 1024).from_writer(out),
             )),
         };
-        let mut writer = RecordWriter { sink, columns, file };
+        let mut writer = RecordWriter { sink, columns };
         // The header goes first, so even an export of nothing is a valid CSV file.
         if let Sink::Csv(csv) = &mut writer.sink {
             let result = csv.write_record(columns);
@@ -77,37 +68,27 @@ impl RecordWriter {
     }
 
     fn error(&self, e: std::io::Error) -> CliError {
-        match &self.file {
-            Some((partial, _)) => CliError::file(partial, e),
-            None => CliError::Io(e),
+        match &self.sink {
+            Sink::Jsonl(out) => out.get_ref().error(e),
+            Sink::Csv(csv) => csv.get_ref().error(e),
         }
     }
 
-    /// Flushes, and gives the file its final name.
+    /// Flushes, and gives a file its final name.
     pub fn finish(mut self) -> Result<(), CliError> {
         let result = match &mut self.sink {
             Sink::Jsonl(out) => out.flush(),
             Sink::Csv(csv) => csv.flush(),
         };
         result.map_err(|e| self.error(e))?;
-        if let Some((partial, path)) = &self.file {
-            std::fs::rename(partial, path).map_err(|e| CliError::file(path, e))?;
-        }
-        Ok(())
+        let out = match self.sink {
+            Sink::Jsonl(out) => out.into_parts().0,
+            Sink::Csv(csv) => csv
+                .into_inner()
+                .map_err(|e| CliError::Io(std::io::Error::new(e.error().kind(), e.error().to_string())))?,
+        };
+        out.finish()
     }
-
-    /// Removes the partial file of a failed export.
-    pub fn abandon(self) {
-        if let Some((partial, _)) = &self.file {
-            let _ = std::fs::remove_file(partial);
-        }
-    }
-}
-
-fn partial_path(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(".part");
-    PathBuf::from(name)
 }
 
 fn csv_cell(value: Option<&Value>) -> String {

@@ -2,16 +2,19 @@
 
 mod api_run;
 mod api_support;
+mod auth;
 mod commands;
 mod demo;
 mod error;
 mod export;
 mod generated;
 mod output;
+mod profile;
 mod progress;
 mod query;
 mod settings;
 mod since;
+mod write;
 
 use std::process::ExitCode;
 

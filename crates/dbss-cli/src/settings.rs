@@ -5,8 +5,10 @@ use std::io::IsTerminal;
 use clap::Args;
 
 use crate::{
+    auth::{self, AuthKind},
     error::CliError,
     output::{Format, Printer},
+    profile,
     query::Query,
 };
 
@@ -43,22 +45,48 @@ pub struct Global {
     /// Log every request and response (never a secret) to stderr.
     #[arg(long, global = true)]
     pub debug: bool,
+    /// Named section of the credentials file to use (and for `configure`, to write)
+    #[arg(long, global = true, env = profile::PROFILE_VAR, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Kind of credentials: access keys (default), an IAM token ($DBSS_IAM_TOKEN or asked for),
+    /// or an IAM user's password ($DBSS_IAM_USER, $DBSS_IAM_DOMAIN, $DBSS_IAM_PASSWORD, or asked for)
+    #[arg(long, global = true, env = "DBSS_AUTH", value_enum, value_name = "KIND")]
+    pub auth: Option<AuthKind>,
 }
 
 impl Global {
-    /// A client from the flags, then the official SDKs' environment variables and profile file.
+    /// A client from the flags, then the official SDKs' environment variables and profile file
+    /// (or the profile named by `--profile`, whose keys win over the variables), with IAM
+    /// credentials when `--auth` or the `DBSS_IAM_*` variables ask for them.
     pub fn client(&self) -> Result<dbss::Client, CliError> {
         let mut builder = dbss::ClientBuilder::from_env();
-        if let Some(endpoint) = &self.endpoint {
+        let section = profile::selected(self.profile.as_deref())?.unwrap_or_default();
+        let endpoint = self.endpoint.as_deref().or(section.get("endpoint"));
+        if let Some(endpoint) = endpoint {
             builder = builder.endpoint(endpoint);
         }
-        if let Some(region) = &self.region {
+        if let Some(region) = self.region.as_deref().or(section.get("region")) {
             builder = builder.region(region);
+        }
+        if let Some(name) = &self.profile {
+            if let Some(credentials) = profile::credentials(name, &section)? {
+                builder = builder.credentials(credentials);
+            }
+            if let Some(project_id) = section.get("project_id") {
+                builder = builder.project_id(project_id);
+            }
+            if let Some(iam) = section.get("iam_endpoint") {
+                builder = builder.iam_endpoint(iam);
+            }
         }
         if let Some(project_id) = &self.project_id {
             builder = builder.project_id(project_id);
         }
-        Ok(builder.build()?)
+        match auth::iam_credentials(self.auth)? {
+            // A password or token may leave the project id to be found through IAM.
+            Some(credentials) => build_async(builder.credentials(credentials)),
+            None => Ok(builder.build()?),
+        }
     }
 
     /// The format asked for, else a table for people and JSON for programs.
@@ -91,4 +119,14 @@ impl Global {
             things: None,
         })
     }
+}
+
+/// Builds a client that may need IAM to find its project id, from synchronous code running on
+/// the multi-threaded runtime of `main`.
+fn build_async(builder: dbss::ClientBuilder) -> Result<dbss::Client, CliError> {
+    let handle = tokio::runtime::Handle::try_current()
+        .ok()
+        .filter(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
+        .ok_or_else(|| CliError::Config("IAM credentials need the multi-threaded runtime".into()))?;
+    Ok(tokio::task::block_in_place(|| handle.block_on(builder.build_async()))?)
 }

@@ -52,12 +52,15 @@ async fn configure_writes_the_profile_without_echoing_the_secret_and_the_client_
     let file = dir.join("credentials");
     std::fs::write(&file, "[other]\nkeep = me\n").unwrap_or_else(|e| panic!("{e}"));
 
-    // Answers piped in the order asked: access key, secret key, project id.
+    // Answers piped in the order asked: access key, secret key, region, project id.
     let mut command = bare();
     command
         .args(["configure", "-o", "json"])
         .env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &file);
-    let out = run_with_stdin(command, &format!("{}\n{}\n{}\n", sim.ak(), sim.sk(), sim.project_id()));
+    let out = run_with_stdin(
+        command,
+        &format!("{}\n{}\n{}\n{}\n", sim.ak(), sim.sk(), "cn-north-4", sim.project_id()),
+    );
     let printed = format!("{}{}", ok(&out), stderr(&out));
     assert!(!printed.contains(sim.sk()), "the secret was shown:\n{printed}");
     golden("configure.stdout", &stdout(&out));
@@ -78,7 +81,17 @@ async fn configure_writes_the_profile_without_echoing_the_secret_and_the_client_
     let other = dir.join("nested").join("profile");
     let mut command = bare();
     command
-        .args(["configure", "--ak", "AK2", "--sk-stdin", "--project-id", "p2", "--file"])
+        .args([
+            "configure",
+            "--ak",
+            "AK2",
+            "--sk-stdin",
+            "--project-id",
+            "p2",
+            "--region",
+            "cn-north-4",
+            "--file",
+        ])
         .arg(&other);
     let out = run_with_stdin(command, "SECRET2\n");
     assert!(!format!("{}{}", ok(&out), stderr(&out)).contains("SECRET2"));

@@ -1,14 +1,15 @@
 //! `dbss agents ...`: agents capturing the traffic of audited databases.
 
-use std::path::PathBuf;
-
 use clap::{Args, Subcommand};
 use dbss::Operation;
 use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::{Value, json};
 
 use super::{Ctx, InstanceArg, ListArgs, check_result, outcome, print_values, to_value};
-use crate::{error::CliError, progress};
+use crate::{
+    error::CliError,
+    write::{self, OutArg},
+};
 
 /// Table columns of an agent.
 const COLUMNS: &[&str] = &[
@@ -48,13 +49,17 @@ pub enum Command {
         #[arg(long, short = 'd', value_name = "DB_ID")]
         database: String,
     },
-    /// Download an agent's installation package to a file (DownloadAuditAgentNew)
+    /// Download an agent's installation package to a file (DownloadAuditAgentNew), checked
+    /// against the SHA-256 digest the agent list gives for it
     Download {
         #[command(flatten)]
         agent: AgentRef,
-        /// File to write (written as FILE.part, renamed when complete)
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
+        /// Database the agent belongs to (saves looking through every database of the
+        /// instance for the agent's checksum)
+        #[arg(long, short = 'd', value_name = "DB_ID")]
+        database: Option<String>,
+        #[command(flatten)]
+        out: OutArg,
     },
 }
 
@@ -178,18 +183,61 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
                 result,
             ))
         }
-        Command::Download { agent, out } => {
+        Command::Download { agent, database, out } => {
+            let what = format!("agent {}", agent.id);
+            // Opened first: a bad --out is refused before any request is sent.
+            let file = out.open_binary()?;
+            let listed = listed_sha256(&client, &agent, database.as_deref()).await?;
+            let expected = match &listed {
+                Some(text) => Some(write::download::parse_sha256(&what, text)?),
+                None => {
+                    eprintln!("note: the agent list gives no checksum for {what}; the download is not verified");
+                    None
+                }
+            };
             let call = client
                 .ops()
                 .download_audit_agent_new()
                 .instance_id(agent.instance.instance.as_str())
                 .agent_id(agent.id.as_str());
             let stream = call.call().await?;
-            let bytes = save(stream, &out, "DownloadAuditAgentNew", &format!("agent {}", agent.id)).await?;
-            ctx.printer
-                .object(&json!({ "file": out.display().to_string(), "bytes": bytes }))
+            out.report(
+                ctx,
+                write::download::save(stream, file, "DownloadAuditAgentNew", &what, expected).await?,
+            )
         }
     }
+}
+
+/// The SHA-256 digest the agent list gives for the agent: looked up in `database`'s agents,
+/// or in those of every database of the instance.
+async fn listed_sha256(
+    client: &dbss::Client,
+    agent: &AgentRef,
+    database: Option<&str>,
+) -> Result<Option<String>, CliError> {
+    let instance = &agent.instance.instance;
+    let databases: Vec<String> = match database {
+        Some(db) => vec![db.to_owned()],
+        None => {
+            client
+                .databases(instance)
+                .list()
+                .try_filter_map(|d| async move { Ok(d.id) })
+                .try_collect()
+                .await?
+        }
+    };
+    for db in databases {
+        let listed = client.agents(instance).list(&db).await?;
+        if let Some(found) = listed
+            .into_iter()
+            .find(|a| a.agent_id.as_deref() == Some(agent.id.as_str()))
+        {
+            return Ok(found.sha256.filter(|s| !s.trim().is_empty()));
+        }
+    }
+    Ok(None)
 }
 
 async fn switch(ctx: &Ctx, client: &dbss::Client, agent: AgentRef, on: bool) -> Result<(), CliError> {
@@ -203,20 +251,4 @@ async fn switch(ctx: &Ctx, client: &dbss::Client, agent: AgentRef, on: bool) -> 
         ],
         result,
     ))
-}
-
-/// Streams a download to `path` (through `path.part`) with a byte counter on a terminal.
-pub async fn save(
-    stream: dbss::api::ByteStream,
-    path: &std::path::Path,
-    operation: &'static str,
-    what: &str,
-) -> Result<u64, CliError> {
-    let bar = progress::bytes(what.to_owned());
-    let outcome = dbss::download::save_to_file(operation, stream, path, |p| bar.set_position(p.bytes)).await;
-    bar.finish_and_clear();
-    outcome.map_err(|e| match e {
-        dbss::Error::Io(message) => CliError::Usage(message),
-        other => CliError::Api(other),
-    })
 }

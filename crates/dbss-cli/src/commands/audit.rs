@@ -91,7 +91,8 @@ pub enum Command {
         /// Format of the file
         #[arg(long, value_enum, ignore_case = true, default_value_t = ExportFormat::Jsonl)]
         format: ExportFormat,
-        /// File to write (FILE.part until complete); stdout if absent or -
+        /// File to write (completed files only: see "Files the CLI writes" in the README);
+        /// stdout if absent or -
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// Records per request
@@ -166,7 +167,8 @@ pub async fn run(ctx: &Ctx, kind: Kind, command: Command) -> Result<(), CliError
             let written = match outcome {
                 Ok(written) => written,
                 Err(error) => {
-                    writer.abandon();
+                    // A file being written is removed; the target is left as it was.
+                    drop(writer);
                     return Err(error);
                 }
             };

@@ -1,27 +1,29 @@
 //! `dbss configure`: writes the profile file the official SDKs (and this client) read:
-//! `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`, section `[basic]`
-//! with `ak`, `sk` and `project_id`. Other sections and keys are kept. The secret key is
-//! never echoed or printed.
+//! `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`; section `[basic]`,
+//! or `[NAME]` with `--profile NAME`; keys `ak`, `sk`, `project_id`, `region` and, when one is
+//! given, `endpoint`. Other sections and keys are kept. Current values are offered (masked
+//! for the keys) and kept on Enter; an empty project id is looked up through IAM. The secret
+//! key is never echoed or printed, and the file is written as a secret (see [`crate::write`]).
 
 use std::{
     io::{BufRead, IsTerminal, Write},
-    path::{Path, PathBuf},
+    path::PathBuf,
 };
 
 use clap::Args;
-use ini::Ini;
 use serde_json::json;
 
 use super::Ctx;
-use crate::error::CliError;
+use crate::{error::CliError, profile, write::write_secret};
 
-/// Flags of `dbss configure` (the project id is the global `--project-id`).
+/// Flags of `dbss configure` (the project id, region, endpoint and profile are the global
+/// `--project-id`, `--region`, `--endpoint` and `--profile`).
 #[derive(Args, Debug)]
 pub struct ConfigureArgs {
-    /// Access key id (prompted for if absent)
+    /// Access key id (asked for if absent)
     #[arg(long)]
     ak: Option<String>,
-    /// Read the secret key from the first line of stdin instead of prompting (keeps it out of
+    /// Read the secret key from the first line of stdin instead of asking (keeps it out of
     /// the process list and shell history)
     #[arg(long)]
     sk_stdin: bool,
@@ -31,48 +33,151 @@ pub struct ConfigureArgs {
 }
 
 /// Runs `dbss configure`.
-pub fn run(ctx: &Ctx, args: ConfigureArgs) -> Result<(), CliError> {
-    let path = match args.file.clone().or_else(default_path) {
-        Some(path) => path,
-        None => return Err(CliError::Config("no home directory: pass --file".into())),
+pub async fn run(ctx: &Ctx, args: ConfigureArgs) -> Result<(), CliError> {
+    let Some(path) = args.file.clone().or_else(profile::default_path) else {
+        return Err(CliError::Config("no home directory: pass --file".into()));
     };
+    let section = ctx
+        .global
+        .profile
+        .as_deref()
+        .unwrap_or(profile::DEFAULT_SECTION)
+        .to_owned();
+    // Read (and so checked) before anything is asked.
+    if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(CliError::Usage(format!("{}: not a regular file", path.display())));
+    }
+    let mut ini = profile::load(&path)?.unwrap_or_default();
+    let current = |key: &str| {
+        ini.section(Some(section.as_str()))
+            .and_then(|s| s.get(key))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let (old_ak, old_sk, old_project, old_region, old_endpoint) = (
+        current("ak"),
+        current("sk"),
+        current("project_id"),
+        current("region"),
+        current("endpoint"),
+    );
+
     let mut input = Input::new();
-    // With --sk-stdin the secret is the first line; otherwise questions come in the natural order.
-    let piped_sk = if args.sk_stdin { Some(input.line("")?) } else { None };
+    // With --sk-stdin the secret is the first line; otherwise questions come in the natural
+    // order: access key, secret key, region, project id.
+    let piped_sk = if args.sk_stdin {
+        Some(input.line("", None)?)
+    } else {
+        None
+    };
     let ak = match args.ak {
         Some(ak) => ak,
-        None => input.line("Access key (AK): ")?,
+        None => input.line("Access key (AK)", old_ak.as_deref().map(mask).as_deref())?,
     };
+    let ak = keep_or_require(ak, old_ak, "access key")?;
     let sk = match piped_sk {
         Some(sk) => sk,
-        None => input.secret("Secret key (SK): ")?,
+        None => input.secret("Secret key (SK)", old_sk.as_deref().map(mask).as_deref())?,
     };
-    let project_id = match &ctx.global.project_id {
-        Some(p) => p.clone(),
-        None => input.line("Project id: ")?,
-    };
-    for (name, value) in [("access key", &ak), ("secret key", &sk), ("project id", &project_id)] {
-        if value.trim().is_empty() {
-            return Err(CliError::Usage(format!("the {name} is empty")));
+    let sk = keep_or_require(sk, old_sk, "secret key")?;
+    let endpoint = ctx.global.endpoint.clone().or(old_endpoint);
+    let region = match &ctx.global.region {
+        Some(region) => Some(region.clone()),
+        None => {
+            let typed = input.line("Region (e.g. cn-north-4)", old_region.as_deref())?;
+            keep(typed, old_region)
         }
+    };
+    if region.is_none() && endpoint.is_none() {
+        return Err(CliError::Usage(
+            "a region is needed (or an endpoint, --endpoint); `dbss regions list` shows them".into(),
+        ));
     }
-    write_profile(&path, ak.trim(), sk.trim(), project_id.trim())?;
+    let project_id = match &ctx.global.project_id {
+        Some(project) => Some(project.clone()),
+        None => {
+            let typed = input.line("Project id (Enter to look it up)", old_project.as_deref())?;
+            keep(typed, old_project)
+        }
+    };
+    let project_id = match project_id {
+        Some(project) => project,
+        None => look_up_project(&ak, &sk, region.as_deref(), endpoint.as_deref()).await?,
+    };
+
+    let mut props = ini.with_section(Some(section.as_str()));
+    props
+        .set("ak", ak.as_str())
+        .set("sk", sk.as_str())
+        .set("project_id", project_id.as_str());
+    if let Some(region) = &region {
+        props.set("region", region.as_str());
+    }
+    if let Some(endpoint) = &endpoint {
+        props.set("endpoint", endpoint.as_str());
+    }
+    let mut text = Vec::new();
+    ini.write_to(&mut text).map_err(|e| CliError::file(&path, e))?;
+    write_secret(&path, &text)?;
     ctx.printer.object(&json!({
         "file": path.display().to_string(),
-        "section": "basic",
-        "ak": ak.trim(),
-        "project_id": project_id.trim(),
+        "section": section,
+        "ak": ak,
+        "project_id": project_id,
+        "region": region,
+        "endpoint": endpoint,
     }))
 }
 
-fn default_path() -> Option<PathBuf> {
-    if let Some(file) = std::env::var_os(dbss::env::CREDENTIALS_FILE).filter(|f| !f.is_empty()) {
-        return Some(PathBuf::from(file));
+/// `[****6789]`: enough to recognise a key, not enough to use it.
+fn mask(value: &str) -> String {
+    let chars: Vec<char> = value.chars().collect();
+    let shown: String = chars.iter().skip(chars.len().saturating_sub(4)).collect();
+    if chars.len() <= 4 {
+        "****".to_owned()
+    } else {
+        format!("****{shown}")
     }
-    std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .filter(|h| !h.is_empty())
-        .map(|home| PathBuf::from(home).join(".huaweicloud").join("credentials"))
+}
+
+/// The typed value, or the current one on Enter.
+fn keep(typed: String, current: Option<String>) -> Option<String> {
+    let typed = typed.trim().to_owned();
+    if typed.is_empty() { current } else { Some(typed) }
+}
+
+fn keep_or_require(typed: String, current: Option<String>, what: &str) -> Result<String, CliError> {
+    keep(typed, current).ok_or_else(|| CliError::Usage(format!("the {what} is empty")))
+}
+
+/// The region's project id, asked of IAM with the keys just given.
+async fn look_up_project(ak: &str, sk: &str, region: Option<&str>, endpoint: Option<&str>) -> Result<String, CliError> {
+    let Some(region) = region else {
+        return Err(CliError::Usage(
+            "the project id can only be looked up for a region: give --region, or the project id".into(),
+        ));
+    };
+    // Only the keys typed here: not a project id or keys from the environment or another profile.
+    let ignored = [
+        dbss::env::PROJECT_ID,
+        dbss::env::AK,
+        dbss::env::SK,
+        dbss::env::SECURITY_TOKEN,
+        dbss::env::CREDENTIALS_FILE,
+        "HOME",
+        "USERPROFILE",
+    ];
+    let mut builder = dbss::ClientBuilder::from_env()
+        .environment(std::env::vars().filter(|(k, _)| !ignored.contains(&k.as_str())))
+        .credentials(dbss::Credentials::ak_sk(ak, sk))
+        .region(region);
+    if let Some(endpoint) = endpoint {
+        builder = builder.endpoint(endpoint);
+    }
+    let client = builder.build_async().await?;
+    eprintln!("project id of {region}: {}", client.project_id());
+    Ok(client.project_id().to_owned())
 }
 
 /// Answers typed at prompts on a terminal, or lines piped to stdin in the order asked.
@@ -89,61 +194,33 @@ impl Input {
         }
     }
 
-    fn line(&mut self, prompt: &str) -> Result<String, CliError> {
-        if self.terminal && !prompt.is_empty() {
-            eprint!("{prompt}");
+    fn prompt(question: &str, current: Option<&str>) -> String {
+        match current {
+            Some(current) => format!("{question} [{current}]: "),
+            None => format!("{question}: "),
+        }
+    }
+
+    /// A line: typed after a prompt showing `current` on a terminal, else the next line piped.
+    fn line(&mut self, question: &str, current: Option<&str>) -> Result<String, CliError> {
+        if self.terminal && !question.is_empty() {
+            eprint!("{}", Input::prompt(question, current));
             std::io::stderr().flush()?;
         }
         match self.lines.next() {
             Some(line) => line.map_err(|e| CliError::file("stdin", e)),
-            None => Err(CliError::Usage(format!(
-                "{} is missing: stdin ended",
-                prompt.trim_end_matches([':', ' '])
-            ))),
+            None => Err(CliError::Usage(format!("{question} is missing: stdin ended"))),
         }
     }
 
     /// A secret: typed without echo on a terminal, else the next line of stdin.
-    fn secret(&mut self, prompt: &str) -> Result<String, CliError> {
+    fn secret(&mut self, question: &str, current: Option<&str>) -> Result<String, CliError> {
         if self.terminal {
-            rpassword::prompt_password(prompt).map_err(|e| CliError::file("the terminal", e))
+            rpassword::prompt_password(Input::prompt(question, current)).map_err(|e| CliError::file("the terminal", e))
         } else {
-            self.line(prompt)
+            self.line(question, current)
         }
     }
-}
-
-/// Sets `[basic]` ak, sk and project_id in the profile file, keeping everything else, and
-/// makes it readable by its owner only (it holds a secret).
-fn write_profile(path: &Path, ak: &str, sk: &str, project_id: &str) -> Result<(), CliError> {
-    let mut ini = if path.exists() {
-        Ini::load_from_file(path)
-            .map_err(|e| CliError::Config(format!("{} is not a valid credentials file: {e}", path.display())))?
-    } else {
-        Ini::new()
-    };
-    ini.with_section(Some("basic"))
-        .set("ak", ak)
-        .set("sk", sk)
-        .set("project_id", project_id);
-    let mut text = Vec::new();
-    ini.write_to(&mut text).map_err(|e| CliError::file(path, e))?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| CliError::file(dir, e))?;
-    }
-    // Written beside the target and renamed, so a failure never leaves half a file.
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".part");
-    let partial = PathBuf::from(partial);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&partial).map_err(|e| CliError::file(&partial, e))?;
-    file.write_all(&text)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| CliError::file(&partial, e))?;
-    std::fs::rename(&partial, path).map_err(|e| CliError::file(path, e))
 }
 
 #[cfg(test)]
@@ -151,25 +228,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn other_sections_and_keys_survive() {
-        let dir = std::env::temp_dir().join(format!("dbss-configure-{}", std::process::id()));
-        let path = dir.join("nested").join("credentials");
-        let _ = std::fs::create_dir_all(path.parent().unwrap_or(&dir));
-        let _ = std::fs::write(&path, "[basic]\nak = OLD\niam_endpoint = https://iam\n[other]\nx = 1\n");
-        write_profile(&path, "AK1", "SK1", "p1").unwrap_or_else(|e| panic!("{e}"));
-        let ini = Ini::load_from_file(&path).unwrap_or_else(|e| panic!("{e}"));
-        let basic = ini.section(Some("basic"));
-        assert_eq!(basic.and_then(|s| s.get("ak")), Some("AK1"));
-        assert_eq!(basic.and_then(|s| s.get("iam_endpoint")), Some("https://iam"));
-        assert_eq!(ini.section(Some("other")).and_then(|s| s.get("x")), Some("1"));
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path)
-                .map(|m| m.permissions().mode() & 0o777)
-                .unwrap_or(0);
-            assert_eq!(mode, 0o600);
-        }
-        let _ = std::fs::remove_dir_all(&dir);
+    fn masks_show_the_last_four_characters_at_most() {
+        assert_eq!(mask("AKIAEXAMPLE6789"), "****6789");
+        assert_eq!(mask("6789"), "****");
+        assert_eq!(mask("é"), "****");
+        assert_eq!(mask("ab€cdé"), "****€cdé");
+    }
+
+    #[test]
+    fn enter_keeps_the_current_value() {
+        assert_eq!(keep(String::new(), Some("old".into())), Some("old".into()));
+        assert_eq!(keep(" new ".into(), Some("old".into())), Some("new".into()));
+        assert_eq!(keep(String::new(), None), None);
+        assert!(keep_or_require(String::new(), None, "secret key").is_err());
     }
 }

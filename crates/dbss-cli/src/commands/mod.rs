@@ -127,7 +127,7 @@ pub async fn run(ctx: &Ctx, command: Everyday) -> Result<(), CliError> {
             ctx.printer.object(&to_value(quota)?)
         }
         Everyday::Regions(c) => regions::run(ctx, c).await,
-        Everyday::Configure(args) => configure::run(ctx, args),
+        Everyday::Configure(args) => configure::run(ctx, args).await,
     }
 }
 

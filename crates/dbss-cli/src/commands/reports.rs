@@ -1,14 +1,16 @@
 //! `dbss reports list|download`: audit reports of an instance.
 
-use std::path::PathBuf;
-
 use clap::Subcommand;
 use dbss::{Operation, paging::Paged};
 use futures::StreamExt;
 use serde_json::{Value, json};
 
-use super::{Ctx, InstanceArg, ListArgs, agents::save, print_list};
-use crate::{api_support::decode_body, error::CliError};
+use super::{Ctx, InstanceArg, ListArgs, print_list};
+use crate::{
+    api_support::decode_body,
+    error::CliError,
+    write::{self, OutArg},
+};
 
 const COLUMNS: &[&str] = &["id", "name", "type", "format", "percentum", "start_time", "end_time"];
 
@@ -34,9 +36,8 @@ pub enum Command {
         /// Language of the report
         #[arg(long, value_parser = crate::api_support::one_of(&["en-us", "zh-cn"]), ignore_case = true, default_value = "en-us")]
         lang: String,
-        /// File to write (written as FILE.part, renamed when complete)
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
+        #[command(flatten)]
+        out: OutArg,
     },
 }
 
@@ -67,6 +68,8 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             lang,
             out,
         } => {
+            // Opened first: a bad --out is refused before any request is sent.
+            let file = out.open_binary()?;
             let call = client
                 .ops()
                 .download_audit_report()
@@ -74,9 +77,11 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
                 .id(id.as_str())
                 .local(lang);
             let stream = call.call().await?;
-            let bytes = save(stream, &out, "DownloadAuditReport", &format!("report {id}")).await?;
-            ctx.printer
-                .object(&json!({ "file": out.display().to_string(), "bytes": bytes }))
+            let what = format!("report {id}");
+            out.report(
+                ctx,
+                write::download::save(stream, file, "DownloadAuditReport", &what, None).await?,
+            )
         }
     }
 }

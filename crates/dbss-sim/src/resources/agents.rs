@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 use super::{Call, Ctx, Handler, Reply, audit, audit_mut, no_such, offset_limit, ok};
 use crate::{
     error::ApiError,
-    rng,
     state::{Agent, AuditData},
 };
 
@@ -25,9 +24,24 @@ pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("CreateAuditDbAgent", thresholds),
 ];
 
-fn sha256_like(agent_id: &str) -> String {
-    let h = rng::hash_str(agent_id);
-    (0..4).map(|i| format!("{:016x}", rng::combine(h, i))).collect()
+/// The package an agent's download serves. Not a real package: a gzip magic number, then a
+/// description, so downloads are recognisable and differ per agent.
+fn package(agent: &Agent) -> Vec<u8> {
+    let mut bytes = vec![0x1f, 0x8b, 0x08, 0x00];
+    bytes.extend_from_slice(
+        format!(
+            "dbss-sim audit agent {} ({}, {})\n",
+            agent.agent_id, agent.agent_type, agent.agent_os
+        )
+        .as_bytes(),
+    );
+    bytes
+}
+
+/// The package's SHA-256, as the list gives it: clients check downloads against it.
+fn package_sha256(agent: &Agent) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(package(agent)))
 }
 
 fn agent_json(agent: &Agent, data: &AuditData) -> Value {
@@ -39,7 +53,7 @@ fn agent_json(agent: &Agent, data: &AuditData) -> Value {
         // 1: capturing, 2: not capturing (the agent is off).
         "datacap_status": if agent.status == 1 { 1 } else { 2 },
         "agent_url": format!("https://dbss-sim.invalid/agents/{}.tar.gz", agent.agent_id),
-        "universal": false, "sha256": sha256_like(&agent.agent_id),
+        "universal": false, "sha256": package_sha256(agent),
     })
 }
 
@@ -199,18 +213,5 @@ fn download_status(ctx: &Ctx<'_>, call: &Call) -> Result<Reply, ApiError> {
 
 fn download(ctx: &Ctx<'_>, call: &Call) -> Result<Reply, ApiError> {
     let agent = find_agent(ctx, call)?;
-    // Not a real package: a gzip magic number, then a description, so downloads are
-    // recognisable and differ per agent.
-    let mut bytes = vec![0x1f, 0x8b, 0x08, 0x00];
-    bytes.extend_from_slice(
-        format!(
-            "dbss-sim audit agent {} ({}, {}) sha256:{}\n",
-            agent.agent_id,
-            agent.agent_type,
-            agent.agent_os,
-            sha256_like(&agent.agent_id)
-        )
-        .as_bytes(),
-    );
-    Ok(Reply::Bytes(bytes))
+    Ok(Reply::Bytes(package(&agent)))
 }

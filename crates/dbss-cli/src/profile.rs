@@ -1,0 +1,103 @@
+//! The credentials (profile) file the official SDKs read, and its named sections.
+//!
+//! Without `--profile` the library reads `[basic]` (or `[basiccredentials]`) itself; the CLI
+//! reads from it only what the library does not: `region` and `endpoint`, which
+//! `dbss configure` saves. With `--profile NAME` (or `DBSS_PROFILE`) everything comes from
+//! `[NAME]`: keys, project id, region, endpoint, IAM endpoint.
+
+use std::path::{Path, PathBuf};
+
+use ini::Ini;
+
+use crate::error::CliError;
+
+/// Environment variable naming the profile, like `--profile`.
+pub const PROFILE_VAR: &str = "DBSS_PROFILE";
+
+/// The section `dbss configure` writes and the library reads when no profile is named.
+pub const DEFAULT_SECTION: &str = "basic";
+
+/// Sections the library reads when no profile is named, in order.
+const DEFAULT_SECTIONS: [&str; 2] = [DEFAULT_SECTION, "basiccredentials"];
+
+/// The profile file: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(file) = std::env::var_os(dbss::env::CREDENTIALS_FILE).filter(|f| !f.is_empty()) {
+        return Some(PathBuf::from(file));
+    }
+    std::env::var_os("HOME")
+        .or_else(|| std::env::var_os("USERPROFILE"))
+        .filter(|h| !h.is_empty())
+        .map(|home| PathBuf::from(home).join(".huaweicloud").join("credentials"))
+}
+
+/// Reads the file; `None` when it does not exist.
+pub fn load(path: &Path) -> Result<Option<Ini>, CliError> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    Ini::load_from_file(path)
+        .map(Some)
+        .map_err(|e| CliError::Config(format!("{} is not a valid credentials file: {e}", path.display())))
+}
+
+/// One section's settings, blanks treated as absent.
+#[derive(Default)]
+pub struct Section {
+    values: Vec<(String, String)>,
+}
+
+impl Section {
+    /// A value, trimmed.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+
+    fn of(ini: &Ini, name: &str) -> Option<Section> {
+        ini.section(Some(name)).map(|props| Section {
+            values: props.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+        })
+    }
+}
+
+/// The section to use: `[name]` when a profile is named (it must exist), else the library's
+/// default section when there is one.
+pub fn selected(name: Option<&str>) -> Result<Option<Section>, CliError> {
+    let Some(path) = default_path() else {
+        return match name {
+            Some(name) => Err(CliError::Config(format!(
+                "profile {name:?}: no home directory to find the credentials file in; set {}",
+                dbss::env::CREDENTIALS_FILE
+            ))),
+            None => Ok(None),
+        };
+    };
+    let ini = load(&path)?;
+    match (name, ini) {
+        (Some(name), Some(ini)) => Section::of(&ini, name)
+            .map(Some)
+            .ok_or_else(|| CliError::Config(format!("profile {name:?}: no [{name}] section in {}", path.display()))),
+        (Some(name), None) => Err(CliError::Config(format!(
+            "profile {name:?}: {} does not exist; `dbss configure --profile {name}` writes it",
+            path.display()
+        ))),
+        (None, Some(ini)) => Ok(DEFAULT_SECTIONS.iter().find_map(|s| Section::of(&ini, s))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The keys of a named profile as credentials; a half pair is an error.
+pub fn credentials(name: &str, section: &Section) -> Result<Option<dbss::Credentials>, CliError> {
+    match (section.get("ak"), section.get("sk"), section.get("security_token")) {
+        (Some(ak), Some(sk), Some(token)) => Ok(Some(dbss::Credentials::temporary(ak, sk, token))),
+        (Some(ak), Some(sk), None) => Ok(Some(dbss::Credentials::ak_sk(ak, sk))),
+        (None, None, _) => Ok(None),
+        _ => Err(CliError::Config(format!(
+            "profile {name:?} holds only one of ak and sk"
+        ))),
+    }
+}
