@@ -1,18 +1,22 @@
 //! `dbss`: the command-line tool for Huawei Cloud Database Security Service.
 
 mod api_support;
+mod closed_output;
 mod commands;
+mod confirm;
 mod demo;
+mod dry_run;
 mod error;
 mod export;
 mod generated;
+mod logging;
 mod output;
 mod progress;
 mod query;
 mod settings;
 mod since;
 
-use std::process::ExitCode;
+use std::{io::Write, process::ExitCode};
 
 use clap::{ArgMatches, Args, Command, FromArgMatches, Subcommand};
 
@@ -57,23 +61,31 @@ fn cli() -> Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    closed_output::install();
     let matches = cli().get_matches();
     let global = match Global::from_arg_matches(&matches) {
         Ok(global) => global,
         Err(e) => e.exit(),
     };
-    if global.debug {
-        init_debug_log();
-    }
+    logging::init(global.debug);
     match run(global, &matches).await {
         Ok(()) => ExitCode::from(exit::OK),
-        // `dbss ... | head`: the reader has what it wanted.
-        Err(error) if error.is_broken_pipe() => ExitCode::from(exit::OK),
-        Err(error) => {
-            eprintln!("{}", error.report());
-            ExitCode::from(error.exit_code())
-        }
+        Err(CliError::Api(dbss::Error::DryRun(request))) => match dry_run::print(&request) {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(error) => report(&error),
+        },
+        Err(error) => report(&error),
     }
+}
+
+/// The exit code of a failure, after its report on stderr.
+fn report(error: &CliError) -> ExitCode {
+    // `dbss ... | head`: the reader has what it wanted.
+    if error.is_broken_pipe() {
+        return ExitCode::from(exit::OK);
+    }
+    eprintln!("{}", error.report());
+    ExitCode::from(error.exit_code())
 }
 
 async fn run(global: Global, matches: &ArgMatches) -> Result<(), CliError> {
@@ -84,7 +96,12 @@ async fn run(global: Global, matches: &ArgMatches) -> Result<(), CliError> {
             let Some(shell) = args.get_one::<clap_complete::Shell>("shell").copied() else {
                 return Err(CliError::Usage("name a shell".into()));
             };
-            clap_complete::generate(shell, &mut cli(), "dbss", &mut std::io::stdout());
+            // Into memory first: clap_complete panics when a write fails (a closed stdout).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli(), "dbss", &mut script);
+            let mut out = std::io::stdout().lock();
+            out.write_all(&script)?;
+            out.flush()?;
             Ok(())
         }
         _ => {
@@ -93,17 +110,6 @@ async fn run(global: Global, matches: &ArgMatches) -> Result<(), CliError> {
             commands::run(&Ctx { global, printer }, command).await
         }
     }
-}
-
-/// `--debug`: the client's tracing events (one per attempt: operation, status, duration,
-/// request id) at DEBUG on stderr. The client redacts secrets before they reach a span.
-fn init_debug_log() {
-    use std::io::IsTerminal;
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
 }
 
 async fn run_api(global: &Global, api: &ArgMatches) -> Result<(), CliError> {
@@ -117,10 +123,13 @@ async fn run_api(global: &Global, api: &ArgMatches) -> Result<(), CliError> {
             .iter()
             .find(|(op, _)| *op == name)
             .and_then(|(_, t)| *t);
-        println!("{}", template.unwrap_or("(this operation takes no body)"));
-        return Ok(());
+        return output::write_stdout(template.unwrap_or("(this operation takes no body)"));
     }
     warn_if_deprecated(name);
+    let meta = dbss::OPERATIONS.iter().find(|m| kebab_case(m.id) == name);
+    if let Some(meta) = meta.filter(|m| confirm::is_destructive(m)) {
+        confirm::destructive(global, &format!("call {}", meta.id))?;
+    }
     let client = global.client()?;
     let printer = global.printer()?;
     match generated::api::dispatch(&client, name, matches).await? {

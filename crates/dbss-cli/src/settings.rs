@@ -28,15 +28,22 @@ pub struct Global {
     /// Fields to print, as comma-separated paths: --query id,name,sql.client_ip
     #[arg(long, global = true, value_name = "PATHS")]
     pub query: Option<String>,
-    /// Log every request and response (never a secret) to stderr.
+    /// Log every request attempt (method, URL, status, duration, request id, retry decision;
+    /// never a secret) to stderr; DBSS_LOG or RUST_LOG set the filter.
     #[arg(long, global = true)]
     pub debug: bool,
+    /// Print the request that would be sent (credentials redacted) and send nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation before deleting, stopping or rebooting (needed without a terminal).
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
 }
 
 impl Global {
     /// A client from the flags, then the official SDKs' environment variables and profile file.
     pub fn client(&self) -> Result<dbss::Client, CliError> {
-        let mut builder = dbss::ClientBuilder::from_env();
+        let mut builder = dbss::ClientBuilder::from_env().dry_run(self.dry_run);
         if let Some(endpoint) = &self.endpoint {
             builder = builder.endpoint(endpoint);
         }

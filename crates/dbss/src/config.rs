@@ -83,6 +83,8 @@ pub struct Config {
     pub(crate) attempt_timeout: Duration,
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
+    /// Prepare and sign requests, but hand them back instead of sending them.
+    pub(crate) dry_run: bool,
 }
 
 /// Builds a [`Client`].
@@ -109,6 +111,7 @@ pub struct ClientBuilder {
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
+    dry_run: bool,
     /// Variables to read instead of the process environment.
     environment: Option<HashMap<String, String>>,
 }
@@ -187,6 +190,14 @@ impl ClientBuilder {
     /// How failed attempts are retried (default: [`RetryPolicy::default`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
+        self
+    }
+
+    /// A dry run: every call prepares and signs its request as usual, then fails with
+    /// [`Error::DryRun`] holding that request (credentials redacted) instead of sending it.
+    /// Password credentials are not exchanged at IAM either.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
         self
     }
 
@@ -321,6 +332,7 @@ impl ClientBuilder {
             attempt_timeout: self.attempt_timeout.unwrap_or(Duration::from_secs(60)),
             total_timeout: self.total_timeout,
             retry: self.retry.unwrap_or_default(),
+            dry_run: self.dry_run,
         };
         if config.retry.max_attempts == 0 {
             return Err(Error::Config("retry.max_attempts must be at least 1".into()));
