@@ -60,13 +60,13 @@ pub async fn run(global: &Global, api: &ArgMatches) -> Result<(), CliError> {
         return Err(unknown(name));
     };
     if matches.get_flag("body-template") {
-        println!(
-            "{}",
-            operation.body_template.unwrap_or("(this operation takes no body)")
-        );
-        return Ok(());
+        return crate::output::write_stdout(operation.body_template.unwrap_or("(this operation takes no body)"));
     }
     warn_if_deprecated(operation);
+    let meta = dbss::OPERATIONS.iter().find(|meta| meta.id == operation.id);
+    if let Some(meta) = meta.filter(|meta| crate::confirm::is_destructive(meta)) {
+        crate::confirm::destructive(global, &format!("call {}", meta.id))?;
+    }
     // A bad --query is reported before anything is sent.
     let printer = global.printer()?;
     let client = global.client()?;

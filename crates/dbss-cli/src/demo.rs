@@ -6,7 +6,7 @@
 //! A step whose operation the simulator does not serve (HTTP 404 `DBSS.10021004`) is skipped
 //! with a note, so the tour runs on any simulator version; any other failure ends it.
 
-use std::{future::Future, time::Duration};
+use std::{future::Future, io::Write, time::Duration};
 
 use dbss::{
     Credentials,
@@ -29,6 +29,14 @@ use crate::{
     since::Window,
 };
 
+/// `println!`, but a closed stdout (`dbss demo | head`) becomes an error that ends the tour
+/// like any other, so that its temporary folder is removed on the way out.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*).map_err(CliError::Io)?
+    };
+}
+
 /// The simulator's region (an order must name the region of the endpoint).
 const REGION: &str = "cn-north-4";
 /// The error code of an operation the service (here: the simulator) does not have.
@@ -40,19 +48,26 @@ pub async fn run() -> Result<(), CliError> {
         .start()
         .await
         .map_err(|e| CliError::Failed(format!("cannot start the simulator: {e}")))?;
-    println!("▶ started dbss-sim at {} (project {})", sim.url(), sim.project_id());
+    say!("▶ started dbss-sim at {} (project {})", sim.url(), sim.project_id());
     let client = dbss::Client::builder()
         .endpoint(sim.url())
         .project_id(sim.project_id())
         .credentials(Credentials::ak_sk(sim.ak(), sim.sk()))
         .build()?;
-    println!(
+    say!(
         "  the client signs every request with SDK-HMAC-SHA256 as access key {}",
         sim.ak()
     );
+    // Exports go to a folder of our own (created with a random name, no one else's), removed
+    // when the tour ends, however it ends.
+    let files = tempfile::Builder::new()
+        .prefix("dbss-demo-")
+        .tempdir()
+        .map_err(|e| CliError::file(std::env::temp_dir(), e))?;
     let mut tour = Tour {
         client,
         skipped: Vec::new(),
+        files,
     };
     let instance = tour.order_and_wait().await?;
     tour.security_group(&instance).await?;
@@ -65,10 +80,15 @@ pub async fn run() -> Result<(), CliError> {
     tour.export(&instance).await?;
     tour.tags(&instance).await?;
     tour.mistakes(&instance).await?;
+    let folder = tour.files.path().display().to_string();
+    match tour.files.close() {
+        Ok(()) => say!("\n▶ removed the demo's temporary folder {folder}"),
+        Err(e) => say!("\n▶ could not remove the demo's temporary folder {folder} ({e}): remove it yourself"),
+    }
     if tour.skipped.is_empty() {
-        println!("\n✔ demo finished");
+        say!("\n✔ demo finished");
     } else {
-        println!(
+        say!(
             "\n✔ demo finished; skipped because this simulator does not serve them yet: {}",
             tour.skipped.join(", ")
         );
@@ -79,6 +99,8 @@ pub async fn run() -> Result<(), CliError> {
 struct Tour {
     client: dbss::Client,
     skipped: Vec<&'static str>,
+    /// Where the export step writes.
+    files: tempfile::TempDir,
 }
 
 impl Tour {
@@ -91,7 +113,7 @@ impl Tour {
         match call.await {
             Ok(value) => Ok(Some(value)),
             Err(e) if e.status() == Some(404) && e.error_code() == Some(NO_SUCH_API) => {
-                println!("  (skipped: this simulator does not serve {operation} yet)");
+                say!("  (skipped: this simulator does not serve {operation} yet)");
                 self.skipped.push(operation);
                 Ok(None)
             }
@@ -101,7 +123,7 @@ impl Tour {
 
     async fn order_and_wait(&mut self) -> Result<String, CliError> {
         let name = "demo-audit";
-        println!("\n▶ Order a yearly/monthly audit instance {name:?} (CreateInstancesPeriodOrderNew)");
+        say!("\n▶ Order a yearly/monthly audit instance {name:?} (CreateInstancesPeriodOrderNew)");
         let request = decode_body::<dbss::types::CreateInstancePeriodRequest>(
             "demo order",
             json!({
@@ -122,8 +144,8 @@ impl Tour {
             .step("CreateInstancesPeriodOrderNew", client.instances().order(request))
             .await?;
         if let Some(order) = order {
-            println!("  order {} placed", order.order_id.as_deref().unwrap_or("?"));
-            println!("\n▶ Wait for the new instance to be ACTIVE (ListAuditInstancesLast, polled with backoff)");
+            say!("  order {} placed", order.order_id.as_deref().unwrap_or("?"));
+            say!("\n▶ Wait for the new instance to be ACTIVE (ListAuditInstancesLast, polled with backoff)");
             let deadline = Duration::from_secs(60);
             let id = ordered_instance(&client, name, &[], deadline)
                 .await?
@@ -135,7 +157,7 @@ impl Tour {
             };
             let started = std::time::Instant::now();
             let instance = client.instances().wait(&id, InstanceState::Active, &waiter).await?;
-            println!("  {id} is ACTIVE after {:.1}s", started.elapsed().as_secs_f64());
+            say!("  {id} is ACTIVE after {:.1}s", started.elapsed().as_secs_f64());
             if let Some(instance) = instance {
                 show(
                     &[to_value(instance)?],
@@ -146,7 +168,7 @@ impl Tour {
             return Ok(id);
         }
         // The seeded instances are listed by the operation every simulator version serves.
-        println!("\n▶ Use a seeded instance instead (ListAuditInstances, 2 per page)");
+        say!("\n▶ Use a seeded instance instead (ListAuditInstances, 2 per page)");
         let instances: Vec<_> = dbss::paging::items(client.audit_instance_pages(2))
             .try_collect()
             .await?;
@@ -160,7 +182,7 @@ impl Tour {
 
     async fn security_group(&mut self, instance: &str) -> Result<(), CliError> {
         let group = "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd";
-        println!("\n▶ Bind security group {group} (UpdateAuditSecurityGroupNew; DBSS takes exactly one)");
+        say!("\n▶ Bind security group {group} (UpdateAuditSecurityGroupNew; DBSS takes exactly one)");
         let client = self.client.clone();
         let result = self
             .step(
@@ -171,16 +193,16 @@ impl Tour {
         let result = match result {
             Some(result) => result,
             None => {
-                println!("  the same through the older UpdateAuditSecurityGroup:");
+                say!("  the same through the older UpdateAuditSecurityGroup:");
                 client.update_audit_security_group(instance, group).await?.result
             }
         };
-        println!("  result: {}", result.as_deref().unwrap_or("(none)"));
+        say!("  result: {}", result.as_deref().unwrap_or("(none)"));
         Ok(())
     }
 
     async fn database(&mut self, instance: &str) -> Result<Option<String>, CliError> {
-        println!("\n▶ Add a MySQL database to audit (AddAuditDatabaseNew)");
+        say!("\n▶ Add a MySQL database to audit (AddAuditDatabaseNew)");
         let request = decode_body::<dbss::types::CreateDatabaseRequest>(
             "demo database",
             json!({ "database": {
@@ -194,7 +216,7 @@ impl Tour {
             .await?
             .flatten();
         if let Some(id) = &id {
-            println!("  database {id} added; auditing it (SwitchAuditDatabaseNew)");
+            say!("  database {id} added; auditing it (SwitchAuditDatabaseNew)");
             client.databases(instance).switch(id, true).await?;
             let databases: Vec<_> = client.databases(instance).list().try_collect().await?;
             let rows = databases.into_iter().map(to_value).collect::<Result<Vec<_>, _>>()?;
@@ -204,7 +226,7 @@ impl Tour {
     }
 
     async fn agent(&mut self, instance: &str, database: &str) -> Result<(), CliError> {
-        println!("\n▶ Add an agent on the database host (AddAuditAgentNew)");
+        say!("\n▶ Add an agent on the database host (AddAuditAgentNew)");
         let request = decode_body::<dbss::types::AuditAgentRequest>(
             "demo agent",
             json!({ "db_id": database, "mode": 0, "agent_type": "DB", "agent_os": "LINUX64_X86" }),
@@ -223,7 +245,7 @@ impl Tour {
     }
 
     async fn risk_rule(&mut self, instance: &str) -> Result<(), CliError> {
-        println!("\n▶ Enable a risk rule (ListAuditRuleRisksNew, SwitchRiskRuleNew)");
+        say!("\n▶ Enable a risk rule (ListAuditRuleRisksNew, SwitchRiskRuleNew)");
         let client = self.client.clone();
         let rules = client.risk_rules(instance);
         let Some(list) = self
@@ -233,24 +255,24 @@ impl Tour {
             return Ok(());
         };
         let Some(rule) = list.iter().find(|r| r.id.is_some()) else {
-            println!("  the instance has no risk rule");
+            say!("  the instance has no risk rule");
             return Ok(());
         };
         let id = rule.id.clone().unwrap_or_default();
         rules.switch(&[id.as_str()], true).await?;
-        println!("  rule {id} ({}) is ON", rule.name.as_deref().unwrap_or("unnamed"));
+        say!("  rule {id} ({}) is ON", rule.name.as_deref().unwrap_or("unnamed"));
         Ok(())
     }
 
     async fn records(&mut self, instance: &str) -> Result<(), CliError> {
         let window = Window::Named(TimeRange::Hour);
-        println!("\n▶ The last hour of audited SQL (ListAuditSqlsNew, time_range HOUR), newest first");
+        say!("\n▶ The last hour of audited SQL (ListAuditSqlsNew, time_range HOUR), newest first");
         let client = self.client.clone();
         let first = audit::record_pages(&client, Kind::Sql, instance, &window, None, 5)?;
         let Some(page) = self.step("ListAuditSqlsNew", first_page(first)).await? else {
             return Ok(());
         };
-        println!(
+        say!(
             "  {} statements; the newest:",
             page.total.unwrap_or(page.items.len() as u64)
         );
@@ -259,10 +281,10 @@ impl Tour {
             &["start_time", "db_user", "query_type", "risk_level", "sql_statement"],
         )
         .await?;
-        println!("\n▶ The last hour of alarms (ListAuditAlarmLogNew)");
+        say!("\n▶ The last hour of alarms (ListAuditAlarmLogNew)");
         let first = audit::record_pages(&client, Kind::Alarms, instance, &window, None, 5)?;
         if let Some(page) = self.step("ListAuditAlarmLogNew", first_page(first)).await? {
-            println!("  {} alarms", page.total.unwrap_or(page.items.len() as u64));
+            say!("  {} alarms", page.total.unwrap_or(page.items.len() as u64));
             show(&page.items, &["alarm_time", "alarm_type", "alarm_risk", "alarm_status"]).await?;
         }
         Ok(())
@@ -273,9 +295,8 @@ impl Tour {
             return Ok(());
         }
         let window = Window::Named(TimeRange::Hour);
-        let dir = std::env::temp_dir().join(format!("dbss-demo-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| CliError::file(&dir, e))?;
-        println!("\n▶ Export them, page by page in constant memory (dbss sql export / dbss alarms export)");
+        let dir = self.files.path().to_owned();
+        say!("\n▶ Export them, page by page in constant memory (dbss sql export / dbss alarms export)");
         for (kind, format, name, columns) in [
             (Kind::Sql, ExportFormat::Jsonl, "sql.jsonl", audit::SQL_CSV),
             (Kind::Alarms, ExportFormat::Csv, "alarms.csv", audit::ALARM_CSV),
@@ -285,13 +306,13 @@ impl Tour {
             let pages = audit::record_pages(&self.client, kind, instance, &window, None, 100)?;
             let written = audit::export(pages, &mut writer, &indicatif::ProgressBar::hidden()).await?;
             writer.finish()?;
-            println!("  {written} records → {}", path.display());
+            say!("  {written} records → {}", path.display());
         }
         Ok(())
     }
 
     async fn tags(&mut self, instance: &str) -> Result<(), CliError> {
-        println!("\n▶ Tag the instance (BatchAddResourceTag on its resource_id, ListAuditTags)");
+        say!("\n▶ Tag the instance (BatchAddResourceTag on its resource_id, ListAuditTags)");
         let client = self.client.clone();
         let Some(found) = self
             .step("ListAuditInstancesLast", client.instances().get(instance))
@@ -300,7 +321,7 @@ impl Tour {
             return Ok(());
         };
         let Some(resource) = found.and_then(|i| i.resource_id) else {
-            println!("  the instance has no resource_id");
+            say!("  the instance has no resource_id");
             return Ok(());
         };
         let tags = client.tags("auditInstance", &resource);
@@ -321,19 +342,19 @@ impl Tour {
 
     async fn mistakes(&mut self, instance: &str) -> Result<(), CliError> {
         let group = "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd";
-        println!("\n▶ A mistake, on purpose: an instance that does not exist");
+        say!("\n▶ A mistake, on purpose: an instance that does not exist");
         match self.client.update_audit_security_group("no-such-instance", group).await {
-            Err(error) => println!("{}", CliError::Api(error).report()),
-            Ok(_) => println!("unexpected success"),
+            Err(error) => say!("{}", CliError::Api(error).report()),
+            Ok(_) => say!("unexpected success"),
         }
-        println!("\n▶ And one refused before sending: two security groups where DBSS accepts one");
+        say!("\n▶ And one refused before sending: two security groups where DBSS accepts one");
         match self
             .client
             .update_audit_security_group_ids(instance, &["sg-a", "sg-b"])
             .await
         {
-            Err(error) => println!("error: {error}"),
-            Ok(_) => println!("unexpected success"),
+            Err(error) => say!("error: {error}"),
+            Ok(_) => say!("unexpected success"),
         }
         Ok(())
     }
@@ -355,7 +376,7 @@ async fn first_page(mut pages: audit::RecordPages<'_>) -> Result<dbss::Page<Valu
 /// Prints rows as a table of `columns`.
 async fn show(rows: &[Value], columns: &[&str]) -> Result<(), CliError> {
     if rows.is_empty() {
-        println!("  (none)");
+        say!("  (none)");
         return Ok(());
     }
     let printer = Printer::new(Format::Table);

@@ -64,8 +64,12 @@ impl CliError {
     }
 
     /// Whether this is stdout closing early (`dbss ... | head`): not a failure worth reporting.
+    /// The broken pipe may be wrapped (the CSV writer wraps the I/O errors it meets).
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, CliError::Io(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+        match self {
+            CliError::Io(e) => is_broken_pipe(e),
+            _ => false,
+        }
     }
 
     /// The process exit code for this error.
@@ -74,9 +78,14 @@ impl CliError {
             CliError::Usage(_) | CliError::UnknownOperation(_) | CliError::File { .. } => exit::USAGE,
             CliError::Config(_) => exit::CONFIG,
             CliError::NotFound(_) => exit::REFUSED,
-            CliError::Io(_) | CliError::Failed(_) => exit::SERVER,
+            // Writing the output failed: a local file (stdout redirected to one) not written.
+            CliError::Io(_) => exit::USAGE,
+            CliError::Failed(_) => exit::SERVER,
+            CliError::Api(error) if is_credentials_refusal(error) => exit::CONFIG,
             CliError::Api(error) => match error {
                 dbss::Error::Config(_) | dbss::Error::Credentials(_) => exit::CONFIG,
+                // Not a failure: `main` prints the request.
+                dbss::Error::DryRun(_) => exit::OK,
                 dbss::Error::InvalidRequest { .. } | dbss::Error::Io(_) => exit::USAGE,
                 dbss::Error::Transport { .. } | dbss::Error::Timeout { .. } => exit::NETWORK,
                 _ => match error.status() {
@@ -111,6 +120,41 @@ impl CliError {
     }
 }
 
+/// Error codes that mean the credentials were refused, whatever the status: the API
+/// gateway's wrong signature or key (`APIGW.0301`), wrong or missing app credentials
+/// (`APIGW.0303`, `APIGW.0305`), and DBSS's rejected token (`DBSS.10020100`).
+const CREDENTIAL_CODES: &[&str] = &["APIGW.0301", "APIGW.0303", "APIGW.0305", "DBSS.10020100"];
+
+/// Whether the service refused who we are rather than what we asked: HTTP 401, or an error
+/// code that says so. A credentials problem (exit 3), not a refused request (exit 4).
+fn is_credentials_refusal(error: &dbss::Error) -> bool {
+    error.status() == Some(401) || error.error_code().is_some_and(|code| CREDENTIAL_CODES.contains(&code))
+}
+
+/// Whether `error`, or an error it wraps, is a broken pipe.
+fn is_broken_pipe(error: &std::io::Error) -> bool {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        return true;
+    }
+    // `io::Error::source` skips the wrapped error itself, so start from it.
+    let mut next: Option<&(dyn std::error::Error + 'static)> = error.get_ref().map(|e| e as _);
+    while let Some(inner) = next {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            return is_broken_pipe(io);
+        }
+        // The CSV writer's error has no `source`, but keeps the I/O error.
+        if let Some(csv) = inner.downcast_ref::<csv::Error>() {
+            return matches!(csv.kind(), csv::ErrorKind::Io(io) if is_broken_pipe(io));
+        }
+        // serde_json's `source` skips its I/O error, but tells its kind.
+        if let Some(json) = inner.downcast_ref::<serde_json::Error>() {
+            return json.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe);
+        }
+        next = inner.source();
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,9 +187,50 @@ mod tests {
             .exit_code(),
             exit::NETWORK
         );
+        let refused_credentials = |status, code: &str| {
+            CliError::Api(dbss::Error::Service(Box::new(dbss::ServiceError {
+                operation: "Op",
+                status,
+                error_code: Some(code.into()),
+                error_msg: None,
+                request_id: None,
+                body: String::new(),
+            })))
+        };
+        assert_eq!(refused_credentials(401, "APIGW.0301").exit_code(), exit::CONFIG);
+        assert_eq!(refused_credentials(403, "APIGW.0301").exit_code(), exit::CONFIG);
+        assert_eq!(refused_credentials(401, "DBSS.10020100").exit_code(), exit::CONFIG);
+        assert_eq!(refused_credentials(403, "DBSS.10020021").exit_code(), exit::REFUSED);
         let report = service(400).report();
         for part in ["HTTP 400", "DBSS.1", "no", "r-1"] {
             assert!(report.contains(part), "{report}");
+        }
+    }
+
+    #[test]
+    fn a_broken_pipe_is_found_inside_wrapping_errors() {
+        use std::io::{Error, ErrorKind};
+        let pipe = || Error::from(ErrorKind::BrokenPipe);
+        assert!(CliError::Io(pipe()).is_broken_pipe());
+        // As the CSV writer hands it on: its own error, inside an `io::Error`.
+        let wrapped = Error::from(csv::Error::from(pipe()));
+        assert!(CliError::Io(wrapped).is_broken_pipe());
+        // As the JSON lines writer hands it on.
+        let json = serde_json::to_writer(Closed, &1).err().map(Error::other);
+        assert!(json.is_some_and(|wrapped| CliError::Io(wrapped).is_broken_pipe()));
+        assert!(!CliError::Io(Error::other("disk full")).is_broken_pipe());
+        assert!(!CliError::Usage("broken pipe".into()).is_broken_pipe());
+    }
+
+    /// A writer whose reader has gone.
+    struct Closed;
+
+    impl std::io::Write for Closed {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
         }
     }
 }

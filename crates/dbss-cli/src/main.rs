@@ -3,11 +3,15 @@
 mod api_run;
 mod api_support;
 mod auth;
+mod closed_output;
 mod commands;
+mod confirm;
 mod demo;
+mod dry_run;
 mod error;
 mod export;
 mod generated;
+mod logging;
 mod output;
 mod profile;
 mod progress;
@@ -16,7 +20,7 @@ mod settings;
 mod since;
 mod write;
 
-use std::process::ExitCode;
+use std::{io::Write, process::ExitCode};
 
 use clap::{ArgMatches, Args, Command, FromArgMatches, Subcommand};
 
@@ -48,23 +52,31 @@ fn cli() -> Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    closed_output::install();
     let matches = cli().get_matches();
     let global = match Global::from_arg_matches(&matches) {
         Ok(global) => global,
         Err(e) => e.exit(),
     };
-    if global.debug {
-        init_debug_log();
-    }
+    logging::init(global.debug);
     match run(global, &matches).await {
         Ok(()) => ExitCode::from(exit::OK),
-        // `dbss ... | head`: the reader has what it wanted.
-        Err(error) if error.is_broken_pipe() => ExitCode::from(exit::OK),
-        Err(error) => {
-            eprintln!("{}", error.report());
-            ExitCode::from(error.exit_code())
-        }
+        Err(CliError::Api(dbss::Error::DryRun(request))) => match dry_run::print(&request) {
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(error) => report(&error),
+        },
+        Err(error) => report(&error),
     }
+}
+
+/// The exit code of a failure, after its report on stderr.
+fn report(error: &CliError) -> ExitCode {
+    // `dbss ... | head`: the reader has what it wanted.
+    if error.is_broken_pipe() {
+        return ExitCode::from(exit::OK);
+    }
+    eprintln!("{}", error.report());
+    ExitCode::from(error.exit_code())
 }
 
 async fn run(global: Global, matches: &ArgMatches) -> Result<(), CliError> {
@@ -75,7 +87,12 @@ async fn run(global: Global, matches: &ArgMatches) -> Result<(), CliError> {
             let Some(shell) = args.get_one::<clap_complete::Shell>("shell").copied() else {
                 return Err(CliError::Usage("name a shell".into()));
             };
-            clap_complete::generate(shell, &mut cli(), "dbss", &mut std::io::stdout());
+            // Into memory first: clap_complete panics when a write fails (a closed stdout).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cli(), "dbss", &mut script);
+            let mut out = std::io::stdout().lock();
+            out.write_all(&script)?;
+            out.flush()?;
             Ok(())
         }
         _ => {
@@ -84,15 +101,4 @@ async fn run(global: Global, matches: &ArgMatches) -> Result<(), CliError> {
             commands::run(&Ctx { global, printer }, command).await
         }
     }
-}
-
-/// `--debug`: the client's tracing events (one per attempt: operation, status, duration,
-/// request id) at DEBUG on stderr. The client redacts secrets before they reach a span.
-fn init_debug_log() {
-    use std::io::IsTerminal;
-    let _ = tracing_subscriber::fmt()
-        .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .try_init();
 }

@@ -42,9 +42,6 @@ pub struct Global {
     /// Tables show whole values instead of fitting the terminal width.
     #[arg(long, global = true)]
     pub wide: bool,
-    /// Log every request and response (never a secret) to stderr.
-    #[arg(long, global = true)]
-    pub debug: bool,
     /// Named section of the credentials file to use (and for `configure`, to write)
     #[arg(long, global = true, env = profile::PROFILE_VAR, value_name = "NAME")]
     pub profile: Option<String>,
@@ -52,6 +49,16 @@ pub struct Global {
     /// or an IAM user's password ($DBSS_IAM_USER, $DBSS_IAM_DOMAIN, $DBSS_IAM_PASSWORD, or asked for)
     #[arg(long, global = true, env = "DBSS_AUTH", value_enum, value_name = "KIND")]
     pub auth: Option<AuthKind>,
+    /// Log every request attempt (method, URL, status, duration, request id, retry decision;
+    /// never a secret) to stderr; DBSS_LOG or RUST_LOG set the filter.
+    #[arg(long, global = true)]
+    pub debug: bool,
+    /// Print the request that would be sent (credentials redacted) and send nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation before deleting, stopping or rebooting (needed without a terminal).
+    #[arg(long, short = 'y', global = true)]
+    pub yes: bool,
 }
 
 impl Global {
@@ -59,7 +66,7 @@ impl Global {
     /// (or the profile named by `--profile`, whose keys win over the variables), with IAM
     /// credentials when `--auth` or the `DBSS_IAM_*` variables ask for them.
     pub fn client(&self) -> Result<dbss::Client, CliError> {
-        let mut builder = dbss::ClientBuilder::from_env();
+        let mut builder = dbss::ClientBuilder::from_env().dry_run(self.dry_run);
         let section = profile::selected(self.profile.as_deref())?.unwrap_or_default();
         let endpoint = self.endpoint.as_deref().or(section.get("endpoint"));
         if let Some(endpoint) = endpoint {

@@ -121,7 +121,7 @@ async fn service_errors_print_status_code_message_and_request_id_with_exit_4() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn missing_credentials_exit_3_and_bad_secrets_exit_4_without_showing_the_secret() {
+async fn missing_credentials_and_bad_secrets_exit_3_without_showing_the_secret() {
     let sim = sim().await;
     let url = sim.url();
     let args = [
@@ -144,7 +144,7 @@ async fn missing_credentials_exit_3_and_bad_secrets_exit_4_without_showing_the_s
         .env("HUAWEICLOUD_SDK_AK", sim.ak())
         .env("HUAWEICLOUD_SDK_SK", "a-wrong-secret-value");
     let out = run(command);
-    fails(&out, 4);
+    fails(&out, 3);
     let all = format!("{}{}", stdout(&out), stderr(&out));
     assert!(
         all.contains("APIGW.0301") && !all.contains("a-wrong-secret-value"),
@@ -280,7 +280,7 @@ async fn debug_logs_requests_but_never_a_secret() {
         .env("HUAWEICLOUD_SDK_SK", "wrong-secret-for-debug")
         .env("HUAWEICLOUD_SDK_SECURITY_TOKEN", "a-security-token-value");
     let out = run(command);
-    fails(&out, 4);
+    fails(&out, 3);
     let all = format!("{}{}", stdout(&out), stderr(&out));
     for secret in ["wrong-secret-for-debug", "a-security-token-value"] {
         assert!(!all.contains(secret), "{secret} leaked:\n{all}");

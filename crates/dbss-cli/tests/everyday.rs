@@ -147,7 +147,7 @@ async fn instances_create_wait_stop_start_reboot_delete() {
 
     let stopped = json(&dbss(
         &sim,
-        &["instances", "stop", &id, "--wait", "--wait-timeout", "60"],
+        &["instances", "stop", &id, "--yes", "--wait", "--wait-timeout", "60"],
     ));
     assert_eq!(stopped["status"], "SHUTOFF", "{stopped}");
     let started = json(&dbss(
@@ -155,7 +155,7 @@ async fn instances_create_wait_stop_start_reboot_delete() {
         &["instances", "start", &id, "--wait", "--wait-timeout", "60"],
     ));
     assert_eq!(started["status"], "ACTIVE", "{started}");
-    let rebooting = json(&dbss(&sim, &["instances", "reboot", &id]));
+    let rebooting = json(&dbss(&sim, &["instances", "reboot", &id, "--yes"]));
     assert_eq!(rebooting["action"], "reboot", "{rebooting}");
     let settled = json(&dbss(
         &sim,
@@ -182,7 +182,7 @@ async fn instances_create_wait_stop_start_reboot_delete() {
 
     let deleted = json(&dbss(
         &sim,
-        &["instances", "delete", &id, "--wait", "--wait-timeout", "60"],
+        &["instances", "delete", &id, "--yes", "--wait", "--wait-timeout", "60"],
     ));
     assert_eq!(deleted["result"], "DELETED", "{deleted}");
     fails(&dbss(&sim, &["instances", "show", &id]), 4);
@@ -231,7 +231,7 @@ async fn databases_add_list_disable_enable_delete() {
     );
     let on = json(&dbss(&sim, &["databases", "enable", "-i", &instance, &db]));
     assert_eq!(on["audit"], "ON");
-    ok(&dbss(&sim, &["databases", "delete", "-i", &instance, &db]));
+    ok(&dbss(&sim, &["databases", "delete", "-i", &instance, &db, "--yes"]));
     let listed = list(&sim, &["databases", "list", "-i", &instance, "--all"]);
     assert!(!listed.iter().any(|d| d["id"] == db.as_str()), "{listed:?}");
 
@@ -286,7 +286,10 @@ async fn agents_add_list_switch_download_delete() {
         stderr(&out)
     );
 
-    ok(&dbss(&sim, &["agents", "delete", "-i", &instance, &agent, "-d", &db]));
+    ok(&dbss(
+        &sim,
+        &["agents", "delete", "-i", &instance, &agent, "-d", &db, "--yes"],
+    ));
     let agents = list(&sim, &["agents", "list", "-i", &instance, "-d", &db]);
     assert!(!agents.iter().any(|a| a["agent_id"] == agent.as_str()), "{agents:?}");
     let _ = std::fs::remove_dir_all(dir);
@@ -318,7 +321,10 @@ async fn rules_of_every_kind_list_disable_enable_delete() {
     if let Some(custom) = scopes.iter().find(|s| s["all_audit"] != true) {
         let id = text(custom, "id");
         ok(&dbss(&sim, &["rules", "scope", "disable", "-i", &instance, &id]));
-        ok(&dbss(&sim, &["rules", "scope", "delete", "-i", &instance, &id]));
+        ok(&dbss(
+            &sim,
+            &["rules", "scope", "delete", "-i", &instance, &id, "--yes"],
+        ));
         let after = list(&sim, &["rules", "scope", "list", "-i", &instance, "--all"]);
         assert!(!after.iter().any(|s| s["id"] == id.as_str()));
     }
@@ -326,7 +332,7 @@ async fn rules_of_every_kind_list_disable_enable_delete() {
     for kind in ["risk", "sql-injection", "masking"] {
         let rules = list(&sim, &["rules", kind, "list", "-i", &instance, "--all"]);
         let id = text(rules.last().unwrap_or(&Value::Null), "id");
-        let out = dbss(&sim, &["rules", kind, "delete", "-i", &instance, &id]);
+        let out = dbss(&sim, &["rules", kind, "delete", "-i", &instance, &id, "--yes"]);
         if out.status.success() {
             let after = list(&sim, &["rules", kind, "list", "-i", &instance, "--all"]);
             assert!(
@@ -370,7 +376,7 @@ async fn whitelists_add_list_delete() {
         "whitelists-list.table",
         &ok(&dbss(&sim, &["whitelists", "list", "-i", &instance, "-o", "table"])),
     );
-    ok(&dbss(&sim, &["whitelists", "delete", "-i", &instance, &id]));
+    ok(&dbss(&sim, &["whitelists", "delete", "-i", &instance, &id, "--yes"]));
     let entries = list(&sim, &["whitelists", "list", "-i", &instance, "--all"]);
     assert!(!entries.iter().any(|e| e["id"] == id.as_str()), "{entries:?}");
 }
@@ -563,7 +569,7 @@ async fn tags_add_list_remove_and_quotas() {
         "tags-list.table",
         &ok(&dbss(&sim, &["tags", "list", "-i", &instance, "-o", "table"])),
     );
-    ok(&dbss(&sim, &["tags", "remove", "-i", &instance, "team"]));
+    ok(&dbss(&sim, &["tags", "remove", "-i", &instance, "team", "--yes"]));
     let tags = list(&sim, &["tags", "list", "-i", &instance]);
     assert!(!tags.iter().any(|t| t["key"] == "team"), "{tags:?}");
     fails(
@@ -611,12 +617,25 @@ async fn instances_eip_bind_and_unbind_on_an_encryption_instance() {
     assert!(after.to_string().contains("203.0.113.7"), "{after}");
     let unbound = json(&dbss(
         &sim,
-        &["instances", "eip", "unbind", &id, "--product", "encrypt", "-o", "json"],
+        &[
+            "instances",
+            "eip",
+            "unbind",
+            &id,
+            "--product",
+            "encrypt",
+            "-o",
+            "json",
+            "--yes",
+        ],
     ));
     assert_eq!(unbound["result"], "success", "{unbound}");
     // An id outside the documented length is refused before sending, as a usage error.
     fails(
-        &dbss(&sim, &["instances", "eip", "unbind", "nope", "--product", "om"]),
+        &dbss(
+            &sim,
+            &["instances", "eip", "unbind", "nope", "--product", "om", "--yes"],
+        ),
         2,
     );
 }

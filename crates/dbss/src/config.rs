@@ -89,6 +89,8 @@ pub struct Config {
     pub(crate) total_timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: u64,
+    /// Prepare and sign requests, but hand them back instead of sending them.
+    pub(crate) dry_run: bool,
 }
 
 /// Builds a [`Client`].
@@ -116,6 +118,7 @@ pub struct ClientBuilder {
     total_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     max_response_bytes: Option<u64>,
+    dry_run: bool,
     /// Variables to read instead of the process environment.
     environment: Option<HashMap<String, String>>,
 }
@@ -210,6 +213,14 @@ impl ClientBuilder {
     /// is left unread. Downloads (reports, agent packages) are streamed and not limited.
     pub fn max_response_bytes(mut self, bytes: u64) -> Self {
         self.max_response_bytes = Some(bytes);
+        self
+    }
+
+    /// A dry run: every call prepares and signs its request as usual, then fails with
+    /// [`Error::DryRun`] holding that request (credentials redacted) instead of sending it.
+    /// Password credentials are not exchanged at IAM either.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
         self
     }
 
@@ -345,6 +356,7 @@ impl ClientBuilder {
             total_timeout: self.total_timeout,
             retry: self.retry.unwrap_or_default(),
             max_response_bytes: self.max_response_bytes.unwrap_or(crate::DEFAULT_MAX_RESPONSE_BYTES),
+            dry_run: self.dry_run,
         };
         if config.max_response_bytes == 0 {
             return Err(Error::Config("max_response_bytes must be at least 1".into()));

@@ -98,6 +98,10 @@ pub enum Error {
     /// Credentials could not be obtained or refreshed (IAM token exchange, project lookup).
     #[error("credentials: {0}")]
     Credentials(String),
+    /// A dry run (see [`crate::ClientBuilder::dry_run`]): the request that would have been
+    /// sent, signed and with its credentials redacted. Nothing was sent.
+    #[error("{}: not sent (dry run)", .0.operation)]
+    DryRun(Box<crate::DryRunRequest>),
 }
 
 /// Which kind of transport failure ended a call.

@@ -106,6 +106,8 @@ pub(crate) struct CallRecord {
     pub attempts: u32,
     pub transport_kind: Option<TransportKind>,
     pub total_timeout: Option<Duration>,
+    /// The request a dry run kept instead of sending it.
+    pub dry_run: Option<Box<crate::DryRunRequest>>,
 }
 
 tokio::task_local! {
@@ -136,7 +138,11 @@ pub(crate) async fn run<T>(
         let outcome = dispatched.await;
         (outcome, CALL.with(RefCell::take))
     });
-    let (outcome, record) = in_span(call, &span).await;
+    let (outcome, mut record) = in_span(call, &span).await;
+    // Whatever the generated code made of the stand-in answer, the caller gets the request.
+    if let Some(request) = record.dry_run.take() {
+        return Err(Error::DryRun(request));
+    }
     if !span.is_disabled() {
         span.record("status", record.status);
         if let Some(id) = &record.request_id {

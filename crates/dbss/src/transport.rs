@@ -117,6 +117,12 @@ impl dbss_api::Transport for SigningTransport {
     ) -> dbss_api::PrepareFuture<'a> {
         Box::pin(async move {
             if let Credentials::Password(auth) = &self.config.credentials {
+                if self.config.dry_run {
+                    request
+                        .headers_mut()
+                        .insert("x-auth-token", crate::dry_run::placeholder_token());
+                    return Ok(());
+                }
                 let value = self.token(client, auth).await.map_err(|e| match e {
                     Error::Credentials(message) => message,
                     other => other.to_string(),
@@ -173,11 +179,16 @@ impl SigningTransport {
             let mut this_attempt = request;
             *this_attempt.timeout_mut() = Some(attempt_timeout);
             self.authenticate(&mut this_attempt);
+            if self.config.dry_run {
+                return Ok(crate::dry_run::intercept(&this_attempt, operation_id));
+            }
 
             let span = tracing::debug_span!(
                 "dbss.attempt",
                 operation = operation_id,
                 attempt,
+                method = %this_attempt.method(),
+                url = %crate::dry_run::without_credentials(this_attempt.url()),
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
                 duration_ms = tracing::field::Empty
@@ -260,23 +271,26 @@ impl SigningTransport {
                 }
             };
 
-            let retry = match (verdict, replay) {
-                (Verdict::Retry(hint), Some(next)) if attempt < policy.max_attempts && self.spend_retry() => {
+            // Why the call does or does not go on, for `--debug` readers.
+            let (retry, decision) = match (verdict, replay) {
+                (Verdict::Done, _) => (None, "no"),
+                (Verdict::Retry(_), None) => (None, "no: the body cannot be sent again"),
+                (Verdict::Retry(_), Some(_)) if attempt >= policy.max_attempts => (None, "no: no attempts left"),
+                (Verdict::Retry(_), Some(_)) if !self.spend_retry() => (None, "no: retry budget spent"),
+                (Verdict::Retry(hint), Some(next)) => {
                     let delay = hint.unwrap_or_else(|| policy.backoff(attempt));
-                    let fits = self.config.total_timeout.is_none_or(|t| started.elapsed() + delay < t);
-                    fits.then_some((delay, next))
+                    if self.config.total_timeout.is_none_or(|t| started.elapsed() + delay < t) {
+                        (Some((delay, next)), "yes")
+                    } else {
+                        (None, "no: the total timeout would pass")
+                    }
                 }
-                _ => None,
             };
+            let delay_ms = retry.as_ref().map(|(delay, _)| delay.as_millis() as u64);
+            tracing::debug!(parent: &span, retry = decision, delay_ms, "attempt finished");
             let Some((delay, next)) = retry else {
                 return outcome.map(|response| documented_empty_success(response, meta));
             };
-            tracing::debug!(
-                operation = operation_id,
-                attempt,
-                delay_ms = delay.as_millis() as u64,
-                "retrying"
-            );
             tokio::time::sleep(delay).await;
             pending = next;
         }

@@ -173,6 +173,13 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Enable(agent) => switch(ctx, &client, agent, true).await,
         Command::Disable(agent) => switch(ctx, &client, agent, false).await,
         Command::Delete { agent, database } => {
+            crate::confirm::destructive(
+                &ctx.global,
+                &format!(
+                    "delete agent {} of audit instance {}",
+                    agent.id, agent.instance.instance
+                ),
+            )?;
             let result = client
                 .agents(&agent.instance.instance)
                 .delete(&agent.id, &database)

@@ -123,6 +123,10 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
         Command::Enable(r) => switch(ctx, &client, r, true).await,
         Command::Disable(r) => switch(ctx, &client, r, false).await,
         Command::Delete(r) => {
+            crate::confirm::destructive(
+                &ctx.global,
+                &format!("remove database {} from audit instance {}", r.id, r.instance.instance),
+            )?;
             let result = client.databases(&r.instance.instance).delete(&r.id).await?;
             check_result("DeleteAuditDatabaseNew", result.as_deref())?;
             ctx.printer.object(&outcome(

@@ -186,10 +186,12 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             finish(ctx, &client, "start", &l, result, InstanceState::Active).await
         }
         Command::Stop(l) => {
+            crate::confirm::destructive(&ctx.global, &format!("stop audit instance {}", l.id))?;
             let result = instances.stop(&l.id).await?;
             finish(ctx, &client, "stop", &l, result, InstanceState::Stopped).await
         }
         Command::Reboot(l) => {
+            crate::confirm::destructive(&ctx.global, &format!("reboot audit instance {}", l.id))?;
             let result = instances.reboot(&l.id).await?;
             finish(ctx, &client, "reboot", &l, result, InstanceState::Active).await
         }
@@ -198,6 +200,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             delete_public_ip,
             delete_volume,
         } => {
+            crate::confirm::destructive(&ctx.global, &format!("delete audit instance {}", lifecycle.id))?;
             let result = instances.delete(&lifecycle.id, delete_public_ip, delete_volume).await?;
             finish(ctx, &client, "delete", &lifecycle, result, InstanceState::Deleted).await
         }
@@ -306,28 +309,31 @@ async fn eip(ctx: &Ctx, client: &dbss::Client, command: EipCommand) -> Result<()
                 }
             }
         }
-        EipCommand::Unbind { id, product } => match product {
-            EipProduct::Encrypt => {
-                let result = client
-                    .ops()
-                    .unbind_db_encrypt_eip()
-                    .instance_id(id.as_str())
-                    .call()
-                    .await?
-                    .result;
-                (id, result, "UnbindDbEncryptEip")
+        EipCommand::Unbind { id, product } => {
+            crate::confirm::destructive(&ctx.global, &format!("unbind the elastic IP of instance {id}"))?;
+            match product {
+                EipProduct::Encrypt => {
+                    let result = client
+                        .ops()
+                        .unbind_db_encrypt_eip()
+                        .instance_id(id.as_str())
+                        .call()
+                        .await?
+                        .result;
+                    (id, result, "UnbindDbEncryptEip")
+                }
+                EipProduct::Om => {
+                    let result = client
+                        .ops()
+                        .unbind_db_om_eip()
+                        .instance_id(id.as_str())
+                        .call()
+                        .await?
+                        .result;
+                    (id, result, "UnbindDbOmEip")
+                }
             }
-            EipProduct::Om => {
-                let result = client
-                    .ops()
-                    .unbind_db_om_eip()
-                    .instance_id(id.as_str())
-                    .call()
-                    .await?
-                    .result;
-                (id, result, "UnbindDbOmEip")
-            }
-        },
+        }
     };
     check_result(operation, result.as_deref())?;
     ctx.printer.object(&outcome(&[("instance_id", &id)], result))

@@ -170,6 +170,19 @@ async fn switch(ctx: &Ctx, client: &dbss::Client, kind: Kind, rules: RuleIds, on
 
 async fn delete(ctx: &Ctx, client: &dbss::Client, kind: Kind, rules: RuleIds) -> Result<(), CliError> {
     let instance = rules.instance.instance.as_str();
+    let what = match kind {
+        Kind::Risk => "risk",
+        Kind::Scope => "scope",
+        Kind::SqlInjection => "SQL injection",
+        Kind::Masking => "masking",
+    };
+    crate::confirm::destructive(
+        &ctx.global,
+        &format!(
+            "delete {what} rule(s) {} of audit instance {instance}",
+            rules.ids.join(", ")
+        ),
+    )?;
     let ops = client.ops();
     let mut result = None;
     if kind == Kind::Scope && rules.ids.len() > 1 {

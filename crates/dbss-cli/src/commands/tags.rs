@@ -52,6 +52,15 @@ pub struct Target {
 }
 
 impl Target {
+    /// The target as named on the command line.
+    fn described(&self) -> String {
+        match (&self.instance, &self.resource_id) {
+            (Some(id), _) => format!("audit instance {id}"),
+            (None, Some(resource)) => format!("resource {resource}"),
+            (None, None) => "nothing".to_owned(),
+        }
+    }
+
     async fn resource_id(&self, client: &dbss::Client) -> Result<String, CliError> {
         match (&self.resource_id, &self.instance) {
             (Some(resource), _) => Ok(resource.clone()),
@@ -96,6 +105,10 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             ctx.printer.object(&json!({ "resource_id": resource, "added": added }))
         }
         Command::Remove { target, keys } => {
+            crate::confirm::destructive(
+                &ctx.global,
+                &format!("remove tags {} from {}", keys.join(", "), target.described()),
+            )?;
             let resource = target.resource_id(&client).await?;
             let tags = client.tags(RESOURCE_TYPE, &resource);
             // The service answers 204 whether or not a key exists: look first, so a mistyped

@@ -88,6 +88,14 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
                 .object(&json!({ "instance_id": instance.instance, "sql": sql, "result": status }))
         }
         Command::Delete { instance, ids } => {
+            crate::confirm::destructive(
+                &ctx.global,
+                &format!(
+                    "delete whitelist entries {} of audit instance {}",
+                    ids.join(", "),
+                    instance.instance
+                ),
+            )?;
             let body = decode_body::<dbss::types::WhitelistBatchDeleteRequest>(
                 "DeleteAuditWhitelist",
                 json!({ "whitelists": ids }),
