@@ -22,6 +22,7 @@ mod config;
 mod credentials;
 pub mod download;
 mod error;
+pub mod follow;
 mod generated;
 mod iam;
 mod input;
