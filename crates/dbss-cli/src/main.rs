@@ -6,6 +6,7 @@ mod demo;
 mod error;
 mod export;
 mod generated;
+mod ocsf;
 mod output;
 mod progress;
 mod query;
