@@ -257,7 +257,12 @@ async fn sigterm_saves_the_checkpoint_and_exits_quietly() {
     let checkpoint = dir.join("checkpoint.json");
     let out = dir.join("out.jsonl");
     let child = spawn_tail(&sim, &instance, "jsonl", &checkpoint, &out, true);
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // Once it has printed something (bounded wait), plus a moment.
+    let waiting = Instant::now();
+    while std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0) == 0 && waiting.elapsed() < RUN_LIMIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let pid = child.id().to_string();
     let killed = std::process::Command::new("kill").args(["-TERM", &pid]).status();
     assert!(killed.is_ok_and(|s| s.success()), "cannot send SIGTERM");

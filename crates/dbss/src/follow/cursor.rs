@@ -65,6 +65,17 @@ impl Cursor {
         self.from = next;
         self.seen.retain(|_, time| *time >= next);
     }
+
+    /// Moves the start up to `time` while a window is read oldest first and can no longer
+    /// change (its end is more than the overlap in the past): every record before `time` was
+    /// on a page already read. Keeps the remembered ids, and so the checkpoint, small while
+    /// catching up.
+    pub fn settle(&mut self, time: i64) {
+        if time > self.from {
+            self.from = time;
+            self.seen.retain(|_, t| *t >= time);
+        }
+    }
 }
 
 /// Parses the API's `yyyy-MM-dd HH:mm:ss` (UTC) into epoch seconds.
@@ -234,6 +245,24 @@ mod tests {
         assert_eq!(cursor.from, 125);
         assert_eq!(cursor.seen.keys().collect::<Vec<_>>(), ["b"]);
         assert_eq!(cursor.window(124, 60), None, "nothing to read before the cursor");
+    }
+
+    #[test]
+    fn settling_forgets_only_what_was_read_before() {
+        let mut cursor = Cursor::starting_at(100);
+        let window = Window { from: 100, end: 200 };
+        for (id, time) in [("a", 100), ("b", 150), ("c", 150)] {
+            assert!(cursor.admit(Some(id), Some(time), window));
+        }
+        cursor.settle(150);
+        assert_eq!(cursor.from, 150);
+        assert_eq!(
+            cursor.seen.keys().collect::<Vec<_>>(),
+            ["b", "c"],
+            "the last second may go on on the next page"
+        );
+        cursor.settle(120);
+        assert_eq!(cursor.from, 150, "never back");
     }
 
     #[test]

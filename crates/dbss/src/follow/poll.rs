@@ -16,12 +16,14 @@ const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 /// The longest pause after failed polls.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
-/// The window being read: where, from which offset, and whether it reaches the present.
+/// The window being read: where, from which offset, whether it reaches the present, and
+/// whether it is too old to change while it is read.
 #[derive(Clone, Copy, Debug)]
 struct Reading {
     window: Window,
     offset: u64,
     reaches_now: bool,
+    settled: bool,
 }
 
 struct State<F> {
@@ -32,6 +34,8 @@ struct State<F> {
     max_span: i64,
     page_size: u64,
     until: Option<i64>,
+    /// The pages of a window come oldest first.
+    ascending: bool,
     reading: Option<Reading>,
     pause: bool,
     backoff: Duration,
@@ -53,8 +57,12 @@ fn transient(error: &Error) -> bool {
 }
 
 /// Follows the records `fetch` reads: `fetch(window, offset, limit)` answers one page of the
-/// records in `window`, oldest first if the API can, with the total when the API reports one.
-pub(crate) fn follow<T, F, Fut>(options: FollowOptions, fetch: F) -> impl Stream<Item = Result<Followed<T>, Error>>
+/// records in `window` (oldest first when `ascending`), with the total when the API reports one.
+pub(crate) fn follow<T, F, Fut>(
+    options: FollowOptions,
+    ascending: bool,
+    fetch: F,
+) -> impl Stream<Item = Result<Followed<T>, Error>>
 where
     T: FollowRecord,
     F: Fn(Window, u64, u64) -> Fut,
@@ -76,6 +84,7 @@ where
         max_span: seconds(options.max_window).max(overlap.saturating_mul(2)).max(1),
         page_size: options.page_size.max(1),
         until: options.until,
+        ascending,
         reading: None,
         pause: false,
         backoff: FIRST_BACKOFF,
@@ -104,11 +113,20 @@ where
             None => {
                 let now = now_seconds();
                 let horizon = state.until.map_or(now, |until| until.min(now));
-                match state.cursor.window(horizon, state.max_span) {
+                // Read oldest first, the part that can no longer change is read on its own
+                // and settled page by page, so little is remembered while catching up.
+                let settled_horizon = now.saturating_sub(state.overlap).saturating_sub(1).min(horizon);
+                let target = if state.ascending && state.cursor.from < settled_horizon {
+                    settled_horizon
+                } else {
+                    horizon
+                };
+                match state.cursor.window(target, state.max_span) {
                     Some(window) => Reading {
                         window,
                         offset: 0,
                         reaches_now: window.end == horizon,
+                        settled: window.end.saturating_add(state.overlap) < now,
                     },
                     None => {
                         state.pause = true;
@@ -133,6 +151,11 @@ where
         };
         state.backoff = FIRST_BACKOFF;
         let received = items.len() as u64;
+        // The newest time of the page, for settling (pages oldest first: its last record).
+        let newest = items
+            .last()
+            .and_then(|item| item.record_time())
+            .and_then(parse_api_time);
         let out = admit(&mut state.cursor, reading.window, items);
         let last_page = received == 0
             || received < state.page_size
@@ -146,6 +169,9 @@ where
                 state.pause = true;
             }
         } else {
+            if let (true, true, Some(newest)) = (state.ascending, reading.settled, newest) {
+                state.cursor.settle(newest.min(reading.window.end));
+            }
             state.reading = Some(Reading {
                 offset: reading.offset.saturating_add(state.page_size),
                 ..reading

@@ -137,7 +137,7 @@ impl<'a> AuditLogs<'a> {
         options: FollowOptions,
     ) -> impl Stream<Item = Result<Followed<AuditSqlResponseSqls>, Error>> + 'a {
         let (client, instance_id) = (self.client, self.instance_id);
-        follow::follow(options, move |window: Window, offset, limit| {
+        follow::follow(options, true, move |window: Window, offset, limit| {
             let request = AuditSqlRequest {
                 client_ip: None,
                 client_name: None,
@@ -186,7 +186,7 @@ impl<'a> AuditLogs<'a> {
         options: FollowOptions,
     ) -> impl Stream<Item = Result<Followed<AlarmLogResponseNewAlarmLog>, Error>> + 'a {
         let (client, instance_id) = (self.client, self.instance_id);
-        follow::follow(options, move |window: Window, offset, limit| {
+        follow::follow(options, false, move |window: Window, offset, limit| {
             let request = AlarmLogRequest {
                 page: 1,
                 risk: Vec::new(),
