@@ -17,6 +17,18 @@ pub struct Window {
     pub end: i64,
 }
 
+/// A window to read, and what it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Plan {
+    /// The window.
+    pub window: Window,
+    /// It ends more than the overlap in the past: every record in it is visible and stays
+    /// where it is while it is read.
+    pub settled: bool,
+    /// It ends at the horizon it was planned for.
+    pub reaches_horizon: bool,
+}
+
 /// Where a follower stands: the start of the next window, and the records already delivered
 /// whose time is at or after it (those may come back in the next window and must be skipped).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +55,34 @@ impl Cursor {
             from: self.from,
             end: now.min(self.from.saturating_add(max_span.max(1))),
         })
+    }
+
+    /// The next window to read at `now`, reading at most up to `horizon` (`now`, or an end
+    /// time): the part more than `overlap` in the past (which can no longer change) on its
+    /// own, then the recent part. `None` while there is nothing to read.
+    pub fn plan(&self, now: i64, horizon: i64, overlap: i64, max_span: i64) -> Option<Plan> {
+        let horizon = horizon.min(now);
+        let settled_horizon = now.saturating_sub(overlap).saturating_sub(1).min(horizon);
+        let target = if self.from < settled_horizon {
+            settled_horizon
+        } else {
+            horizon
+        };
+        self.window(target, max_span).map(|window| Plan {
+            window,
+            settled: window.end.saturating_add(overlap) < now,
+            reaches_horizon: window.end == horizon,
+        })
+    }
+
+    /// Ends a fully read window: a settled one is done up to its end, a recent one is closed
+    /// with the overlap ([`Cursor::close`]).
+    pub fn finish(&mut self, plan: Plan, overlap: i64) {
+        if plan.settled {
+            self.settle(plan.window.end);
+        } else {
+            self.close(plan.window, overlap);
+        }
     }
 
     /// Whether a record read in `window` is new; remembers it if so. A record without an id
@@ -155,7 +195,8 @@ mod tests {
         for (step, advance) in polls.iter().enumerate() {
             now += advance;
             let killed = restarts.contains(&step);
-            if let Some(window) = cursor.window(now, max_span) {
+            if let Some(plan) = cursor.plan(now, now, overlap, max_span) {
+                let window = plan.window;
                 let answer = answer(records, window, now, shuffle.wrapping_add(step as u64));
                 // A follower killed in the middle of a window delivered only part of it and
                 // never closed it.
@@ -166,7 +207,7 @@ mod tests {
                     }
                 }
                 if !killed {
-                    cursor.close(window, overlap);
+                    cursor.finish(plan, overlap);
                 }
             }
             if killed {
@@ -176,14 +217,14 @@ mod tests {
         }
         // A final catch-up long after everything became visible.
         now += 1_000;
-        while let Some(window) = cursor.window(now, max_span) {
-            for r in answer(records, window, now, shuffle) {
-                if cursor.admit(Some(&r.id.to_string()), Some(r.time), window) {
+        while let Some(plan) = cursor.plan(now, now, overlap, max_span) {
+            for r in answer(records, plan.window, now, shuffle) {
+                if cursor.admit(Some(&r.id.to_string()), Some(r.time), plan.window) {
                     *delivered.entry(r.id).or_insert(0) += 1;
                 }
             }
-            cursor.close(window, overlap);
-            if window.end == now {
+            cursor.finish(plan, overlap);
+            if plan.reaches_horizon {
                 break;
             }
         }
@@ -245,6 +286,38 @@ mod tests {
         assert_eq!(cursor.from, 125);
         assert_eq!(cursor.seen.keys().collect::<Vec<_>>(), ["b"]);
         assert_eq!(cursor.window(124, 60), None, "nothing to read before the cursor");
+    }
+
+    #[test]
+    fn the_settled_past_is_read_once_then_the_recent_part() {
+        let mut cursor = Cursor::starting_at(100);
+        let plan = cursor.plan(200, 200, 10, 1000);
+        let settled = Plan {
+            window: Window { from: 100, end: 189 },
+            settled: true,
+            reaches_horizon: false,
+        };
+        assert_eq!(plan, Some(settled));
+        cursor.finish(settled, 10);
+        assert_eq!(cursor.from, 189, "a settled window is done up to its end");
+        let recent = cursor.plan(200, 200, 10, 1000);
+        assert_eq!(
+            recent,
+            Some(Plan {
+                window: Window { from: 189, end: 200 },
+                settled: false,
+                reaches_horizon: true
+            })
+        );
+        if let Some(recent) = recent {
+            cursor.finish(recent, 10);
+        }
+        assert_eq!(cursor.from, 190);
+        // A second later only the recent part is read again.
+        assert_eq!(
+            cursor.plan(201, 201, 10, 1000).map(|p| p.window),
+            Some(Window { from: 190, end: 201 })
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use futures::{Stream, StreamExt, stream};
 
 use super::{
     Checkpoint, FollowOptions, FollowRecord, Followed, Start,
-    cursor::{Cursor, Window, parse_api_time},
+    cursor::{Cursor, Plan, Window, parse_api_time},
 };
 use crate::Error;
 
@@ -16,14 +16,11 @@ const FIRST_BACKOFF: Duration = Duration::from_secs(1);
 /// The longest pause after failed polls.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
-/// The window being read: where, from which offset, whether it reaches the present, and
-/// whether it is too old to change while it is read.
+/// The window being read and from which offset.
 #[derive(Clone, Copy, Debug)]
 struct Reading {
-    window: Window,
+    plan: Plan,
     offset: u64,
-    reaches_now: bool,
-    settled: bool,
 }
 
 struct State<F> {
@@ -112,22 +109,9 @@ where
             Some(reading) => reading,
             None => {
                 let now = now_seconds();
-                let horizon = state.until.map_or(now, |until| until.min(now));
-                // Read oldest first, the part that can no longer change is read on its own
-                // and settled page by page, so little is remembered while catching up.
-                let settled_horizon = now.saturating_sub(state.overlap).saturating_sub(1).min(horizon);
-                let target = if state.ascending && state.cursor.from < settled_horizon {
-                    settled_horizon
-                } else {
-                    horizon
-                };
-                match state.cursor.window(target, state.max_span) {
-                    Some(window) => Reading {
-                        window,
-                        offset: 0,
-                        reaches_now: window.end == horizon,
-                        settled: window.end.saturating_add(state.overlap) < now,
-                    },
+                let horizon = state.until.unwrap_or(now);
+                match state.cursor.plan(now, horizon, state.overlap, state.max_span) {
+                    Some(plan) => Reading { plan, offset: 0 },
                     None => {
                         state.pause = true;
                         continue;
@@ -136,7 +120,8 @@ where
             }
         };
         state.reading = Some(reading);
-        let (items, total) = match (state.fetch)(reading.window, reading.offset, state.page_size).await {
+        let window = reading.plan.window;
+        let (items, total) = match (state.fetch)(window, reading.offset, state.page_size).await {
             Ok(page) => page,
             Err(error) if transient(&error) => {
                 tracing::warn!(%error, wait = ?state.backoff, "following audit records: will read again");
@@ -156,21 +141,21 @@ where
             .last()
             .and_then(|item| item.record_time())
             .and_then(parse_api_time);
-        let out = admit(&mut state.cursor, reading.window, items);
+        let out = admit(&mut state.cursor, window, items);
         let last_page = received == 0
             || received < state.page_size
             || total.is_some_and(|total| reading.offset.saturating_add(received) >= total);
         if last_page {
-            state.cursor.close(reading.window, state.overlap);
+            state.cursor.finish(reading.plan, state.overlap);
             state.reading = None;
-            if state.until.is_some_and(|until| reading.window.end >= until) {
+            if state.until.is_some_and(|until| window.end >= until) {
                 state.done = true;
-            } else if reading.reaches_now {
+            } else if reading.plan.reaches_horizon {
                 state.pause = true;
             }
         } else {
-            if let (true, true, Some(newest)) = (state.ascending, reading.settled, newest) {
-                state.cursor.settle(newest.min(reading.window.end));
+            if let (true, true, Some(newest)) = (state.ascending, reading.plan.settled, newest) {
+                state.cursor.settle(newest.min(window.end));
             }
             state.reading = Some(Reading {
                 offset: reading.offset.saturating_add(state.page_size),
