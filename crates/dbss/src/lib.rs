@@ -23,6 +23,7 @@ mod credentials;
 pub mod download;
 mod dry_run;
 mod error;
+pub mod follow;
 mod generated;
 mod iam;
 mod input;

@@ -11,6 +11,7 @@ pub mod regions;
 pub mod reports;
 pub mod rules;
 pub mod tags;
+pub mod tail;
 pub mod whitelists;
 
 use std::cell::Cell;
@@ -39,10 +40,10 @@ pub enum Everyday {
     /// SQL statements the audit rules ignore
     #[command(subcommand)]
     Whitelists(whitelists::Command),
-    /// Audited SQL statements: list or export a time window
+    /// Audited SQL statements: list, export or tail (follow) them
     #[command(subcommand)]
     Sql(audit::Command),
-    /// Alarms raised by an instance: list or export a time window
+    /// Alarms raised by an instance: list, export or tail (follow) them
     #[command(subcommand)]
     Alarms(audit::Command),
     /// Audit reports: list, download
