@@ -1,0 +1,83 @@
+//! Reading a policy from YAML (JSON is YAML too), strictly: unknown keys, wrong types and
+//! duplicate names are refused with the line and the field, before anything is sent.
+
+use std::collections::BTreeSet;
+
+use super::{
+    Policy,
+    document::{Named, RuleSet},
+    error::PolicyError,
+};
+
+impl Policy {
+    /// Parses and checks a policy document.
+    ///
+    /// ```
+    /// let policy = dbss::policy::Policy::from_yaml("tags: {env: prod}\n")?;
+    /// assert_eq!(policy.tags.map(|t| t.len()), Some(1));
+    /// # Ok::<(), dbss::policy::PolicyError>(())
+    /// ```
+    pub fn from_yaml(text: &str) -> Result<Policy, PolicyError> {
+        let deserializer = serde_yaml::Deserializer::from_str(text);
+        let policy: Policy = serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let field = e.path().to_string();
+            let inner = e.into_inner();
+            let location = inner.location();
+            PolicyError::Document {
+                line: location.as_ref().map(|l| l.line()),
+                column: location.as_ref().map(|l| l.column()),
+                field: if field == "." { "(document)".into() } else { field },
+                message: inner.to_string(),
+            }
+        })?;
+        policy.check()?;
+        Ok(policy)
+    }
+
+    /// The document as YAML, in the stable order of its types.
+    pub fn to_yaml(&self) -> Result<String, PolicyError> {
+        serde_yaml::to_string(self).map_err(|e| PolicyError::field("(document)", e.to_string()))
+    }
+
+    /// Checks what types alone cannot: names present and unique.
+    pub(crate) fn check(&self) -> Result<(), PolicyError> {
+        if let Some(rules) = &self.risk_rules {
+            check_set("risk_rules", rules)?;
+        }
+        if let Some(rules) = &self.sql_injection_rules {
+            check_set("sql_injection_rules", rules)?;
+        }
+        if let Some(rules) = &self.masking_rules {
+            check_set("masking_rules", rules)?;
+        }
+        if let Some(tags) = &self.tags {
+            if let Some(key) = tags.keys().find(|k| k.trim().is_empty()) {
+                return Err(PolicyError::field(format!("tags.{key:?}"), "a tag key cannot be empty"));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_set<C: Named>(part: &str, rules: &RuleSet<C>) -> Result<(), PolicyError> {
+    let mut seen = BTreeSet::new();
+    for (i, rule) in rules.custom.iter().enumerate() {
+        let field = format!("{part}.custom[{i}].name");
+        if rule.name().trim().is_empty() {
+            return Err(PolicyError::field(field, "a rule needs a name"));
+        }
+        if !seen.insert(rule.name()) {
+            return Err(PolicyError::field(
+                field,
+                format!("a second rule named {:?}", rule.name()),
+            ));
+        }
+        if rules.builtin.contains_key(rule.name()) {
+            return Err(PolicyError::field(
+                field,
+                format!("{:?} is also listed as a built-in rule", rule.name()),
+            ));
+        }
+    }
+    Ok(())
+}
