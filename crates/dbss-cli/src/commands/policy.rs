@@ -259,13 +259,11 @@ fn cli_error(error: PolicyError) -> CliError {
 /// Writes `bytes` to `path` through a new temp file beside it (never a half-written file;
 /// never over a device, FIFO or socket).
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    if let Ok(meta) = std::fs::symlink_metadata(path) {
-        if !meta.is_file() {
-            return Err(CliError::file(
-                path,
-                std::io::Error::other("exists and is not a regular file; not replaced"),
-            ));
-        }
+    if std::fs::symlink_metadata(path).is_ok_and(|meta| !meta.is_file()) {
+        return Err(CliError::file(
+            path,
+            std::io::Error::other("exists and is not a regular file; not replaced"),
+        ));
     }
     let dir = path
         .parent()

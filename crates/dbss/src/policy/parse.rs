@@ -50,10 +50,8 @@ impl Policy {
         if let Some(rules) = &self.masking_rules {
             check_set("masking_rules", rules)?;
         }
-        if let Some(tags) = &self.tags {
-            if let Some(key) = tags.keys().find(|k| k.trim().is_empty()) {
-                return Err(PolicyError::field(format!("tags.{key:?}"), "a tag key cannot be empty"));
-            }
+        if let Some(key) = self.tags.iter().flat_map(|t| t.keys()).find(|k| k.trim().is_empty()) {
+            return Err(PolicyError::field(format!("tags.{key:?}"), "a tag key cannot be empty"));
         }
         Ok(())
     }
