@@ -56,6 +56,16 @@ masking_rules:
       status: "OFF"
       regex: '[A-Z]\d{8}'
       mask_value: '#########'
+masking_switch: "ON"
+log_retention_days: 365
+alarm_notification:
+  switch: "ON"
+  topic_urn: urn:smn:cn-north-4:0123456789abcdef0123456789abcdef:dbss-alarms
+  risk_levels: [high, medium]
+  cpu_percent: 90
+  memory_percent: 85
+  disk_percent: 75
+  alarms_per_day: 20
 tags:
   env: prod
   team: dba
@@ -360,6 +370,12 @@ async fn bad_documents_are_refused_before_any_call() {
             "masking_rules:\n  custom:\n    - {name: x, status: \"ON\", regex: a, mask_value: b}\n    - {name: x, status: \"ON\", regex: a, mask_value: b}\n",
             "a second rule",
             "masking_rules.custom[1].name",
+        ),
+        (
+            "percentage out of range",
+            "alarm_notification:\n  switch: \"OFF\"\n  cpu_percent: 150\n  memory_percent: 80\n  disk_percent: 80\n  alarms_per_day: 1\n",
+            "from 1 to 100",
+            "alarm_notification.cpu_percent",
         ),
     ];
     for (what, text, location, field) in cases {

@@ -11,6 +11,7 @@ use super::{
     error::PolicyError,
     export::RESOURCE_TYPE,
     plan::{Action, Plan},
+    settings,
 };
 use crate::{Client, Operation};
 
@@ -158,6 +159,18 @@ async fn run(client: &Client, instance: &str, resource_id: &str, action: &Action
                 .await?;
             answered("DeleteSensitiveRules", answer.status)
         }
+        Action::SetMaskingSwitch(to) => answered(
+            "SetSensitiveSwitch",
+            settings::set_masking_switch(client, instance, *to).await?,
+        ),
+        Action::SetRetention(days) => answered(
+            "UpdateLogRetentionCommonSettings",
+            settings::set_retention(client, instance, *days).await?,
+        ),
+        Action::SetAlarm(alarm) => answered(
+            "SetAlarmTopicConfigInfoNew",
+            settings::set_alarm(client, instance, alarm).await?,
+        ),
         Action::SetTag { key, value } => Ok(client
             .tags(RESOURCE_TYPE, resource_id)
             .add(&[(key.as_str(), value.as_str())])

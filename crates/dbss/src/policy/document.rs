@@ -1,7 +1,7 @@
 //! The policy document: the parts of an instance's audit configuration the API can both
 //! read and write, keyed by names so that one file fits every instance of a fleet.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +20,15 @@ pub struct Policy {
     /// Privacy masking rules applied to audited statements.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub masking_rules: Option<RuleSet<MaskingRule>>,
+    /// Whether masking rules are applied at all (the masking master switch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masking_switch: Option<Switch>,
+    /// Days audit logs are kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_retention_days: Option<u32>,
+    /// Alarm notifications through SMN.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alarm_notification: Option<AlarmNotification>,
     /// Tags of the instance, key to value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
@@ -213,6 +222,53 @@ pub struct MaskingRule {
     pub regex: String,
     /// What the sensitive text is replaced with.
     pub mask_value: String,
+}
+
+/// Alarm notification settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "policy-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AlarmNotification {
+    /// Whether alarms are sent.
+    pub switch: Switch,
+    /// URN of the SMN topic alarms go to (required when `switch` is `ON`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub topic_urn: String,
+    /// Risk levels that send an alarm.
+    #[serde(default)]
+    pub risk_levels: BTreeSet<AlarmRisk>,
+    /// CPU use, in percent, above which an alarm is sent.
+    pub cpu_percent: u8,
+    /// Memory use, in percent, above which an alarm is sent.
+    pub memory_percent: u8,
+    /// Disk use, in percent, above which an alarm is sent.
+    pub disk_percent: u8,
+    /// Most alarms sent a day.
+    pub alarms_per_day: u32,
+}
+
+/// A risk level that can send an alarm.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "policy-schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum AlarmRisk {
+    /// High-risk hits.
+    High,
+    /// Medium-risk hits.
+    Medium,
+    /// Low-risk hits.
+    Low,
+}
+
+impl AlarmRisk {
+    /// The API's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlarmRisk::High => "high",
+            AlarmRisk::Medium => "medium",
+            AlarmRisk::Low => "low",
+        }
+    }
 }
 
 /// What a custom rule has in common with the others, for diffing and checks.

@@ -57,6 +57,7 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
     let (risk_rules, risk_ids) = risk(client, instance).await?;
     let (sql_rules, sql_ids) = sql(client, instance).await?;
     let (masking_rules, mask_ids) = masking(client, instance).await?;
+    let settings = super::settings::read(client, instance).await?;
     let tags = client
         .tags(RESOURCE_TYPE, &resource_id)
         .list()
@@ -70,6 +71,9 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
             risk_rules: Some(risk_rules),
             sql_injection_rules: Some(sql_rules),
             masking_rules: Some(masking_rules),
+            masking_switch: Some(settings.masking_switch),
+            log_retention_days: Some(settings.log_retention_days),
+            alarm_notification: Some(settings.alarm_notification),
             tags: Some(tags),
         },
         risk_ids,

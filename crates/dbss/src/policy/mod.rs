@@ -18,6 +18,9 @@
 //! | `risk_rules` | `ListAuditRuleRisksNew`, `ShowAuditRuleRiskNew` | `SwitchRiskRuleNew`, `CreateAuditRiskRule`, `SetRiskOperationPolicy`, `DeleteAuditRuleRisk` |
 //! | `sql_injection_rules` | `ListSqlInjectionRulesNew` | `SetAuditSqlRuleSwitch`, `CreateAuditSqlRule`, `UpdateAuditSqlRule`, `DeleteAuditRuleSql` |
 //! | `masking_rules` | `ListAuditSensitiveMasksNew` | `SetSensitiveMaskRuleSwitch`, `CreateSensitiveMaskRule`, `UpdateSensitiveMaskRule`, `DeleteSensitiveRules` |
+//! | `masking_switch` | `ShowSensitiveMaskSwitch` | `SetSensitiveSwitch` |
+//! | `log_retention_days` | `ShowLogRetentionCommonSettings` | `UpdateLogRetentionCommonSettings` |
+//! | `alarm_notification` | `ListAlarmTopicConfigInfoNew` | `SetAlarmTopicConfigInfoNew` |
 //! | `tags` | `ListAuditTags` | `BatchAddResourceTag`, `BatchDeleteResourceTag` |
 
 mod apply;
@@ -26,10 +29,12 @@ mod error;
 mod export;
 mod parse;
 mod plan;
+mod settings;
 
 pub use apply::Applied;
 pub use document::{
-    Comparison, MaskingRule, Policy, RiskLevel, RiskRule, RuleSet, SchemaObject, SqlInjectionRule, Switch,
+    AlarmNotification, AlarmRisk, Comparison, MaskingRule, Policy, RiskLevel, RiskRule, RuleSet, SchemaObject,
+    SqlInjectionRule, Switch,
 };
 pub use error::PolicyError;
 pub use plan::{Change, ChangeKind, Part, Plan, PlanOptions};

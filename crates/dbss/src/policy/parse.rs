@@ -50,6 +50,31 @@ impl Policy {
         if let Some(rules) = &self.masking_rules {
             check_set("masking_rules", rules)?;
         }
+        if self.log_retention_days == Some(0) {
+            return Err(PolicyError::field(
+                "log_retention_days",
+                "audit logs are kept at least 1 day",
+            ));
+        }
+        if let Some(alarm) = &self.alarm_notification {
+            let percents = [
+                ("cpu_percent", alarm.cpu_percent),
+                ("memory_percent", alarm.memory_percent),
+                ("disk_percent", alarm.disk_percent),
+            ];
+            if let Some((name, value)) = percents.iter().find(|(_, v)| !(1..=100).contains(v)) {
+                return Err(PolicyError::field(
+                    format!("alarm_notification.{name}"),
+                    format!("a percentage from 1 to 100, not {value}"),
+                ));
+            }
+            if alarm.switch == super::Switch::On && alarm.topic_urn.is_empty() {
+                return Err(PolicyError::field(
+                    "alarm_notification.topic_urn",
+                    "alarms switched ON need the SMN topic to send them to",
+                ));
+            }
+        }
         if let Some(key) = self.tags.iter().flat_map(|t| t.keys()).find(|k| k.trim().is_empty()) {
             return Err(PolicyError::field(format!("tags.{key:?}"), "a tag key cannot be empty"));
         }

@@ -28,6 +28,8 @@ pub enum Part {
     SqlInjectionRules,
     /// Masking rules.
     MaskingRules,
+    /// Instance-wide settings.
+    Settings,
     /// Tags.
     Tags,
 }
@@ -39,6 +41,7 @@ impl Part {
             Part::RiskRules => "risk rules",
             Part::SqlInjectionRules => "SQL-injection rules",
             Part::MaskingRules => "masking rules",
+            Part::Settings => "settings",
             Part::Tags => "tags",
         }
     }
@@ -84,6 +87,9 @@ pub(crate) enum Action {
     CreateMask(MaskingRule),
     UpdateMask { id: String, rule: MaskingRule },
     DeleteMask { id: String },
+    SetMaskingSwitch(Switch),
+    SetRetention(u32),
+    SetAlarm(Box<super::document::AlarmNotification>),
     SetTag { key: String, value: String },
     DeleteTag { key: String },
 }
@@ -236,6 +242,7 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
         };
         rules(&mut changes, &kinds, want, have, &observed.mask_ids, options)?;
     }
+    super::settings::diff(&mut changes, wanted, have);
     if let (Some(want), Some(have)) = (&wanted.tags, &have.tags) {
         tags(&mut changes, want, have, options);
     }
@@ -324,7 +331,7 @@ fn rules<C: Named + PartialEq + Serialize>(
 }
 
 /// The fields that differ, `field old → new`, from the items' serialized forms.
-fn differences<C: Serialize>(old: &C, new: &C) -> String {
+pub(crate) fn differences<C: Serialize>(old: &C, new: &C) -> String {
     let (Ok(serde_json::Value::Object(old)), Ok(serde_json::Value::Object(new))) =
         (serde_json::to_value(old), serde_json::to_value(new))
     else {
