@@ -40,6 +40,14 @@ risk_rules:
       execution_time: 0
       affect_symbol: NO_MATCH
       affect_rows: 0
+audit_scopes:
+  builtin:
+    full audit rule: "ON"
+  custom:
+    - name: shop traffic
+      status: "OFF"
+      db_names: shop
+      source_ips: 10.1.0.0/16
 sql_injection_rules:
   builtin:
     Tautology injection: "OFF"

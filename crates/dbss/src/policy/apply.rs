@@ -11,7 +11,7 @@ use super::{
     error::PolicyError,
     export::RESOURCE_TYPE,
     plan::{Action, Plan},
-    settings,
+    scopes, settings,
 };
 use crate::{Client, Operation};
 
@@ -89,6 +89,16 @@ async fn run(client: &Client, instance: &str, resource_id: &str, action: &Action
             answered("SetRiskOperationPolicy", answer.status)
         }
         Action::DeleteRisk { id } => answered("DeleteAuditRuleRisk", client.risk_rules(instance).delete(id).await?),
+        Action::SwitchScope { id, to } => answered(
+            "SetAuditScopeRuleSwitch",
+            scopes::switch(client, instance, id, *to).await?,
+        ),
+        Action::CreateScope(scope) => answered("CreateAuditScopeRule", scopes::create(client, instance, scope).await?),
+        Action::UpdateScope { id, scope } => answered(
+            "UpdateAuditScopeRule",
+            scopes::update(client, instance, id, scope).await?,
+        ),
+        Action::DeleteScope { id } => answered("DeleteAuditScope", scopes::delete(client, instance, id).await?),
         Action::SwitchSql { id, to } => {
             let body = api::RuleSqlIdRequest {
                 id: id.clone(),

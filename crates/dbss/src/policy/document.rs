@@ -14,6 +14,9 @@ pub struct Policy {
     /// Risk rules: statements that raise alarms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_rules: Option<RuleSet<RiskRule>>,
+    /// Audit scopes: which traffic is audited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_scopes: Option<RuleSet<AuditScope>>,
     /// SQL-injection detection rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sql_injection_rules: Option<RuleSet<SqlInjectionRule>>,
@@ -209,6 +212,38 @@ pub struct SqlInjectionRule {
     pub regex: String,
 }
 
+/// An audit scope: traffic matching it is audited (empty fields match all).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "policy-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AuditScope {
+    /// Unique name of the scope on the instance.
+    pub name: String,
+    /// Whether the scope is in force.
+    pub status: Switch,
+    /// Operations audited, comma-separated.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub action: String,
+    /// Database ids, comma-separated.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub db_ids: String,
+    /// Database names, comma-separated.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub db_names: String,
+    /// Database users, comma-separated.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub db_users: String,
+    /// Client addresses audited, comma-separated.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source_ips: String,
+    /// Client ports audited, comma-separated.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source_ports: String,
+    /// Client addresses never audited, comma-separated.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub exception_ips: String,
+}
+
 /// A custom masking rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "policy-schema", derive(schemars::JsonSchema))]
@@ -283,6 +318,12 @@ impl Named for RiskRule {
 }
 
 impl Named for SqlInjectionRule {
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl Named for AuditScope {
     fn name(&self) -> &str {
         &self.name
     }

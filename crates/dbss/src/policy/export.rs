@@ -22,6 +22,7 @@ pub(crate) struct Observed {
     pub resource_id: String,
     pub policy: Policy,
     pub risk_ids: BTreeMap<String, String>,
+    pub scope_ids: BTreeMap<String, String>,
     pub sql_ids: BTreeMap<String, String>,
     pub mask_ids: BTreeMap<String, String>,
 }
@@ -55,6 +56,7 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
         .filter(|r| !r.is_empty())
         .unwrap_or_else(|| instance.to_owned());
     let (risk_rules, risk_ids) = risk(client, instance).await?;
+    let (audit_scopes, scope_ids) = super::scopes::read(client, instance).await?;
     let (sql_rules, sql_ids) = sql(client, instance).await?;
     let (masking_rules, mask_ids) = masking(client, instance).await?;
     let settings = super::settings::read(client, instance).await?;
@@ -69,6 +71,7 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
         resource_id,
         policy: Policy {
             risk_rules: Some(risk_rules),
+            audit_scopes: Some(audit_scopes),
             sql_injection_rules: Some(sql_rules),
             masking_rules: Some(masking_rules),
             masking_switch: Some(settings.masking_switch),
@@ -77,6 +80,7 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
             tags: Some(tags),
         },
         risk_ids,
+        scope_ids,
         sql_ids,
         mask_ids,
     })

@@ -16,6 +16,7 @@
 //! | part | read | written by |
 //! |---|---|---|
 //! | `risk_rules` | `ListAuditRuleRisksNew`, `ShowAuditRuleRiskNew` | `SwitchRiskRuleNew`, `CreateAuditRiskRule`, `SetRiskOperationPolicy`, `DeleteAuditRuleRisk` |
+//! | `audit_scopes` | `ListAuditRuleScopesNew` | `SetAuditScopeRuleSwitch`, `CreateAuditScopeRule`, `UpdateAuditScopeRule`, `DeleteAuditScope` |
 //! | `sql_injection_rules` | `ListSqlInjectionRulesNew` | `SetAuditSqlRuleSwitch`, `CreateAuditSqlRule`, `UpdateAuditSqlRule`, `DeleteAuditRuleSql` |
 //! | `masking_rules` | `ListAuditSensitiveMasksNew` | `SetSensitiveMaskRuleSwitch`, `CreateSensitiveMaskRule`, `UpdateSensitiveMaskRule`, `DeleteSensitiveRules` |
 //! | `masking_switch` | `ShowSensitiveMaskSwitch` | `SetSensitiveSwitch` |
@@ -29,12 +30,13 @@ mod error;
 mod export;
 mod parse;
 mod plan;
+mod scopes;
 mod settings;
 
 pub use apply::Applied;
 pub use document::{
-    AlarmNotification, AlarmRisk, Comparison, MaskingRule, Policy, RiskLevel, RiskRule, RuleSet, SchemaObject,
-    SqlInjectionRule, Switch,
+    AlarmNotification, AlarmRisk, AuditScope, Comparison, MaskingRule, Policy, RiskLevel, RiskRule, RuleSet,
+    SchemaObject, SqlInjectionRule, Switch,
 };
 pub use error::PolicyError;
 pub use plan::{Change, ChangeKind, Part, Plan, PlanOptions};

@@ -44,6 +44,9 @@ impl Policy {
         if let Some(rules) = &self.risk_rules {
             check_set("risk_rules", rules)?;
         }
+        if let Some(rules) = &self.audit_scopes {
+            check_set("audit_scopes", rules)?;
+        }
         if let Some(rules) = &self.sql_injection_rules {
             check_set("sql_injection_rules", rules)?;
         }

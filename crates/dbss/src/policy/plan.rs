@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::{
     Policy,
-    document::{MaskingRule, Named, RiskRule, RuleSet, SqlInjectionRule, Switch},
+    document::{AuditScope, MaskingRule, Named, RiskRule, RuleSet, SqlInjectionRule, Switch},
     error::PolicyError,
     export::{Observed, observe},
 };
@@ -24,6 +24,8 @@ pub struct PlanOptions {
 pub enum Part {
     /// Risk rules.
     RiskRules,
+    /// Audit scopes.
+    AuditScopes,
     /// SQL-injection rules.
     SqlInjectionRules,
     /// Masking rules.
@@ -39,6 +41,7 @@ impl Part {
     pub fn title(self) -> &'static str {
         match self {
             Part::RiskRules => "risk rules",
+            Part::AuditScopes => "audit scopes",
             Part::SqlInjectionRules => "SQL-injection rules",
             Part::MaskingRules => "masking rules",
             Part::Settings => "settings",
@@ -79,6 +82,10 @@ pub(crate) enum Action {
     CreateRisk(Box<RiskRule>),
     UpdateRisk { id: String, rule: Box<RiskRule> },
     DeleteRisk { id: String },
+    SwitchScope { id: String, to: Switch },
+    CreateScope(Box<AuditScope>),
+    UpdateScope { id: String, scope: Box<AuditScope> },
+    DeleteScope { id: String },
     SwitchSql { id: String, to: Switch },
     CreateSql(SqlInjectionRule),
     UpdateSql { id: String, rule: SqlInjectionRule },
@@ -210,6 +217,21 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
             describe: describe_risk,
         };
         rules(&mut changes, &kinds, want, have, &observed.risk_ids, options)?;
+    }
+    if let (Some(want), Some(have)) = (&wanted.audit_scopes, &have.audit_scopes) {
+        let kinds = Kinds {
+            part: Part::AuditScopes,
+            field: "audit_scopes",
+            switch: |id, to| Action::SwitchScope { id, to },
+            create: |r: &AuditScope| Action::CreateScope(Box::new(r.clone())),
+            update: |id, r: &AuditScope| Action::UpdateScope {
+                id,
+                scope: Box::new(r.clone()),
+            },
+            delete: |id| Action::DeleteScope { id },
+            describe: |r| format!("{}, databases {:?}", r.status.as_str(), r.db_names),
+        };
+        rules(&mut changes, &kinds, want, have, &observed.scope_ids, options)?;
     }
     if let (Some(want), Some(have)) = (&wanted.sql_injection_rules, &have.sql_injection_rules) {
         let kinds = Kinds {
