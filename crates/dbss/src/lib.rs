@@ -30,6 +30,7 @@ mod input;
 mod instances;
 mod operation;
 pub mod paging;
+pub mod policy;
 mod provider;
 mod region;
 pub mod resources;
