@@ -12,8 +12,11 @@ use std::{
 use dbss_signing::{SignableRequest, parse_date, sign, verify};
 use serde_json::Value;
 
+/// How our signature gives one stage.
+type Stage = fn(&dbss_signing::Signature) -> &str;
+
 /// A stage file and how our signature gives that stage.
-const STAGES: &[(&str, fn(&dbss_signing::Signature) -> &str)] = &[
+const STAGES: &[(&str, Stage)] = &[
     ("canonical-request.txt", |s| &s.canonical_request),
     ("string-to-sign.txt", |s| &s.string_to_sign),
     ("signature.txt", |s| &s.signature),
