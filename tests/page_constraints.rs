@@ -18,7 +18,7 @@ use dbss_sim::{
     Simulator,
     spec::{Location, Spec},
 };
-use dbss_tests::{AK, HandSigned, INSTANCE, PROJECT, SK};
+use dbss_tests::{AK, INSTANCE, PROJECT, SK};
 use httpmock::{Method, MockServer};
 use serde_json::{Value, json};
 
@@ -62,27 +62,20 @@ async fn send_raw(
     body: Option<&Value>,
 ) -> (u16, ServiceError) {
     let spec = Spec::embedded().unwrap_or_else(|e| panic!("{e}"));
-    let op = spec
+    let example = spec
         .operation(operation)
-        .unwrap_or_else(|| panic!("{operation} is not in the spec"));
-    let mut path = op.path.replace("{project_id}", sim.project_id());
-    for (name, value) in params {
-        path = path.replace(&format!("{{{name}}}"), value);
-    }
-    let content_type = op
-        .body
-        .as_ref()
-        .map_or("application/json".to_owned(), |b| b.content_type.clone());
-    let body = body
-        .cloned()
-        .or_else(|| op.body.as_ref().and_then(|b| b.example.clone()))
-        .map_or(String::new(), |b| b.to_string());
-    let response = HandSigned::new(op.method.as_str(), &path, &content_type, &body)
-        .send(&reqwest::Client::new(), sim)
-        .await
-        .unwrap_or_else(|e| panic!("{operation}: the simulator did not answer: {e}"));
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.unwrap_or_default();
+        .and_then(|op| op.body.as_ref())
+        .and_then(|b| b.example.clone());
+    let body = body.cloned().or(example).map_or(String::new(), |b| b.to_string());
+    let (status, bytes) = dbss_tests::send_operation(
+        &reqwest::Client::new(),
+        sim,
+        &spec,
+        operation,
+        params.iter().copied(),
+        &body,
+    )
+    .await;
     (status, ServiceError::from_body(operation, status, None, &bytes))
 }
 

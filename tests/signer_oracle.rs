@@ -32,7 +32,7 @@ const INSTANCES_PATH: &str = "/v1/0123456789abcdef0123456789abcdef/dbss/audit/in
 #[derive(Debug, Deserialize)]
 struct Vector {
     name: String,
-    input: Input,
+    input: dbss_tests::SigningInput,
     canonical_request: String,
     string_to_sign: String,
     signature: String,
@@ -40,20 +40,6 @@ struct Vector {
     signed_headers: String,
     final_headers: Vec<(String, String)>,
     canonical_query: String,
-}
-
-/// The request a vector was made from. The body is also stored as byte values so that no
-/// base64 decoder is needed here.
-#[derive(Debug, Deserialize)]
-struct Input {
-    method: String,
-    host: String,
-    path: String,
-    query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
-    body_bytes: Vec<u8>,
-    ak: String,
-    sk: String,
 }
 
 fn oracle_dir() -> PathBuf {
@@ -77,14 +63,7 @@ fn committed_vectors_match_our_signer_stage_by_stage() {
     let mut mismatches = Vec::new();
     for vector in &vectors {
         let input = &vector.input;
-        let mut request = dbss_tests::signable(
-            &input.method,
-            &input.host,
-            &input.path,
-            &input.query,
-            &input.headers,
-            &input.body_bytes,
-        );
+        let mut request = input.signable();
         let ours = match signing::sign(&mut request, &input.ak, &input.sk, now) {
             Ok(signature) => signature,
             Err(error) => {

@@ -14,7 +14,7 @@ Usage (with the venv python made by ``cargo xtask oracle``):
         {"index", "canonical_request", "string_to_sign", "signature", "signed_headers",
          "authorization", "canonical_query", "final_headers"}, or {"index", "error"} when the
         official signer raises (e.g. an X-Sdk-Date it cannot parse). Used by
-        tests/signer_properties.rs.
+        tests/signer_properties/ (official.rs).
 
     batch_sign.py --bench [INPUTS.json] [--number N] [--repeat R]
         Times the official Signer.sign on each input of INPUTS.json (default:

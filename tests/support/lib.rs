@@ -71,25 +71,46 @@ pub fn oracle_python(skipped: &str) -> Option<std::path::PathBuf> {
     }
 }
 
-/// A view, for signing, of a request held as owned strings (the form test inputs are read in).
-pub fn signable<'a>(
-    method: &'a str,
-    host: &'a str,
-    path: &'a str,
-    query: &'a [(String, String)],
-    headers: &'a [(String, String)],
-    body: &'a [u8],
-) -> dbss_signing::SignableRequest<'a> {
-    let borrowed =
-        |pairs: &'a [(String, String)]| dbss_signing::pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    dbss_signing::SignableRequest {
-        method: method.into(),
-        host: host.into(),
-        path: path.into(),
-        query: borrowed(query),
-        headers: borrowed(headers),
-        body: body.into(),
+/// A request to sign and the keys to sign it with, held as owned values: the form the signing
+/// tests draw their cases in and read the committed vectors in.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct SigningInput {
+    /// HTTP method.
+    pub method: String,
+    /// `Host`, as signed.
+    pub host: String,
+    /// The path, not yet escaped.
+    pub path: String,
+    /// Query pairs, not yet escaped.
+    pub query: Vec<(String, String)>,
+    /// Header lines, in the order given.
+    pub headers: Vec<(String, String)>,
+    /// The body (`body_bytes` in the vectors: byte values, so that no base64 decoder is needed).
+    #[serde(rename = "body_bytes")]
+    pub body: Vec<u8>,
+    /// Access key.
+    pub ak: String,
+    /// Secret key.
+    pub sk: String,
+}
+
+impl SigningInput {
+    /// A view of the request for the signer.
+    pub fn signable(&self) -> dbss_signing::SignableRequest<'_> {
+        dbss_signing::SignableRequest {
+            method: self.method.as_str().into(),
+            host: self.host.as_str().into(),
+            path: self.path.as_str().into(),
+            query: borrowed(&self.query),
+            headers: borrowed(&self.headers),
+            body: self.body.as_slice().into(),
+        }
     }
+}
+
+/// Owned pairs, borrowed for the signer.
+fn borrowed(pairs: &[(String, String)]) -> Vec<(std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)> {
+    dbss_signing::pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// A request signed by hand with the simulator's keys, outside the client: for what the client
@@ -155,4 +176,35 @@ impl<'a> HandSigned<'a> {
         }
         outgoing.header("Authorization", signature.authorization).send().await
     }
+}
+
+/// Sends `operation` of `spec` raw to `sim`, signed by hand like the official SDK signs it:
+/// `{name}` placeholders of its path filled from `params` (the project id from `sim`), the
+/// `Content-Type` its spec declares, and `body` as it is. The answer's status and body.
+pub async fn send_operation<K: AsRef<str>, V: AsRef<str>>(
+    http: &reqwest::Client,
+    sim: &dbss_sim::Simulator,
+    spec: &dbss_sim::spec::Spec,
+    operation: &str,
+    params: impl IntoIterator<Item = (K, V)>,
+    body: &str,
+) -> (u16, Vec<u8>) {
+    let op = spec
+        .operation(operation)
+        .unwrap_or_else(|| panic!("{operation} is not in the spec"));
+    let mut path = op.path.replace("{project_id}", sim.project_id());
+    for (name, value) in params {
+        path = path.replace(&format!("{{{}}}", name.as_ref()), value.as_ref());
+    }
+    let content_type = op
+        .body
+        .as_ref()
+        .map_or("application/json".to_owned(), |b| b.content_type.clone());
+    let response = HandSigned::new(op.method.as_str(), &path, &content_type, body)
+        .send(http, sim)
+        .await
+        .unwrap_or_else(|e| panic!("{operation}: the simulator did not answer: {e}"));
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.unwrap_or_default();
+    (status, bytes.to_vec())
 }
