@@ -156,19 +156,23 @@ async fn missing_credentials_and_bad_secrets_exit_3_without_showing_the_secret()
 async fn server_failures_and_garbage_exit_5_unreachable_exits_6() {
     let sim = sim().await;
     let id = first_instance(&sim);
+    // The same setting, sent to a server that answers badly.
+    let set_group_at = |endpoint: &str| {
+        dbss(
+            &sim,
+            &[
+                "instances",
+                "security-group",
+                "set",
+                &id,
+                "sg-1",
+                "--endpoint",
+                endpoint,
+            ],
+        )
+    };
     let failing = canned(500, "<html>internal error</html>").await;
-    let out = dbss(
-        &sim,
-        &[
-            "instances",
-            "security-group",
-            "set",
-            &id,
-            "sg-1",
-            "--endpoint",
-            &failing,
-        ],
-    );
+    let out = set_group_at(&failing);
     let err = fails(&out, 5);
     assert!(
         err.contains("HTTP 500") && err.contains("internal error") && err.contains("canned-1"),
@@ -177,18 +181,7 @@ async fn server_failures_and_garbage_exit_5_unreachable_exits_6() {
     golden("server-error.stderr", &err);
 
     let garbage = canned(200, "this is not json").await;
-    let out = dbss(
-        &sim,
-        &[
-            "instances",
-            "security-group",
-            "set",
-            &id,
-            "sg-1",
-            "--endpoint",
-            &garbage,
-        ],
-    );
+    let out = set_group_at(&garbage);
     let err = fails(&out, 5);
     assert!(err.contains("could not decode"), "{err}");
 

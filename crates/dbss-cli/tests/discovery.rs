@@ -5,26 +5,8 @@
 
 mod support;
 
-use dbss_sim::Simulator;
 use serde_json::Value;
-use support::{bare, dbss, fails, golden, json, ok, run, sim, stderr};
-
-/// The list printed by `dbss <args> -o json`.
-fn list(sim: &Simulator, args: &[&str]) -> Vec<Value> {
-    let mut args = args.to_vec();
-    args.extend(["-o", "json"]);
-    match json(&dbss(sim, &args)) {
-        Value::Array(items) => items,
-        other => panic!("not a list: {other}"),
-    }
-}
-
-fn text(value: &Value, field: &str) -> String {
-    value[field]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| panic!("no {field} in {value}"))
-}
+use support::{SEEDED_ORDER_FLAGS, bare, dbss, fails, golden, json, list, ok, run, sim, stderr, text};
 
 /// `dbss <args>` without a simulator (commands that call nothing).
 fn local(args: &[&str]) -> std::process::Output {
@@ -137,53 +119,38 @@ async fn enum_values_are_accepted_in_any_case_and_a_bad_one_names_its_flag() {
 
     let err = fails(&dbss(&sim, &["sql", "list", "-i", &instance, "--risk", "extreme"]), 2);
     assert!(err.contains("--risk"), "{err}");
-    let err = fails(
-        &dbss(
-            &sim,
-            &[
-                "databases",
-                "add",
-                "-i",
-                &instance,
-                "--name",
-                "n",
-                "--type",
-                "nosuchdb",
-                "--version",
-                "8",
-                "--ip",
-                "10.0.0.9",
-                "--port",
-                "3306",
-            ],
-        ),
-        2,
-    );
-    assert!(err.contains("--type") && !err.contains("--body"), "{err}");
-
-    let added = json(&dbss(
-        &sim,
-        &[
+    // `databases add` on the same host and port; each call names what it is about.
+    let add_database = |flags: &[&str]| {
+        let common = [
             "databases",
             "add",
             "-i",
-            &instance,
-            "--name",
-            "lower",
-            "--type",
-            "mysql",
-            "--version",
-            "8.0",
+            instance.as_str(),
             "--ip",
             "10.0.0.9",
             "--port",
             "3306",
-            "--os",
-            "linux64",
-            "--charset",
-            "utf8",
-        ],
-    ));
+        ];
+        dbss(&sim, &[&common[..], flags].concat())
+    };
+    let err = fails(
+        &add_database(&["--name", "n", "--type", "nosuchdb", "--version", "8"]),
+        2,
+    );
+    assert!(err.contains("--type") && !err.contains("--body"), "{err}");
+
+    let added = json(&add_database(&[
+        "--name",
+        "lower",
+        "--type",
+        "mysql",
+        "--version",
+        "8.0",
+        "--os",
+        "linux64",
+        "--charset",
+        "utf8",
+    ]));
     let id = text(&added, "id");
     let databases = list(&sim, &["databases", "list", "-i", &instance, "--all"]);
     let made = databases
@@ -271,32 +238,12 @@ async fn a_name_works_where_an_id_is_asked_and_an_ambiguous_one_lists_the_candid
 
     let mut made = Vec::new();
     for _ in 0..2 {
-        let created = json(&dbss(
-            &sim,
-            &[
-                "instances",
-                "create",
-                "--name",
-                "twin",
-                "--flavor",
-                "c6.xlarge.2",
-                "--vpc",
-                "b26086b0-8257-21c4-6b34-3c2486e643b7",
-                "--subnet",
-                "fe866fcb-2725-fcd8-0b02-4a7957795b65",
-                "--security-group",
-                "b80bb774-0288-fda1-f201-890375a60c8f",
-                "--zone",
-                "cn-north-4a",
-                "--product-id",
-                "9bea82de-f865-d4d0-e499-eb252805f127",
-                "--region",
-                "cn-north-4",
-                "--wait",
-                "--wait-timeout",
-                "60",
-            ],
-        ));
+        let order = [
+            &["instances", "create", "--name", "twin"],
+            SEEDED_ORDER_FLAGS,
+            &["--wait", "--wait-timeout", "60"],
+        ];
+        let created = json(&dbss(&sim, &order.concat()));
         made.push(text(&created, "id"));
     }
     let err = fails(&dbss(&sim, &["instances", "show", "twin"]), 2);

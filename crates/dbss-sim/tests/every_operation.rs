@@ -26,7 +26,7 @@ use dbss_sim::{
     state::ProductLine,
 };
 use serde_json::{Value, json};
-use support::{Answer, Request, send_with};
+use support::{Answer, Request, client_for, send_with};
 
 /// Real ids standing for each kind of resource.
 #[derive(Clone, Debug, Default)]
@@ -395,11 +395,8 @@ async fn the_dbss_client_calls_every_operation_through_its_typed_builders() {
     for operation in spec().operations() {
         let (sim, ids) = prepared(&http, operation).await;
         *CURRENT_IDS.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(ids);
-        let client = dbss::Client::builder()
+        let client = client_for(&sim)
             .environment([])
-            .endpoint(sim.url())
-            .project_id(sim.project_id())
-            .credentials(dbss::Credentials::ak_sk(sim.ak(), sim.sk()))
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
         match generated::invoke(&client, &operation.id).await {

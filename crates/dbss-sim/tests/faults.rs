@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use dbss_sim::{Fault, Simulator};
 use serde_json::json;
-use support::{Request, first_instance, path, send, try_send_with};
+use support::{Request, client_for, first_instance, path, send, try_send_with};
 
 async fn statuses(seed: u64) -> Vec<u16> {
     let fault = "op=ListAuditInstancesNew,status=503,rate=0.5,retry-after=1"
@@ -153,10 +153,7 @@ async fn the_client_retries_through_transient_faults() {
         .start()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let client = dbss::Client::builder()
-        .endpoint(sim.url())
-        .project_id(sim.project_id())
-        .credentials(dbss::Credentials::ak_sk(sim.ak(), sim.sk()))
+    let client = client_for(&sim)
         .retry(dbss::RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(5),

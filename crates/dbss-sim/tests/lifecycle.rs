@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use dbss_sim::{Simulator, state::ProductLine};
 use serde_json::{Value, json};
-use support::{Request, first_instance, path, send};
+use support::{Request, client_for, first_instance, path, send};
 
 /// Long enough that a task is always seen in progress; tests complete tasks themselves.
 const DELAY: Duration = Duration::from_secs(3600);
@@ -280,12 +280,7 @@ async fn elastic_ips_and_security_groups_of_encryption_and_om_instances_persist(
 async fn the_typed_client_pages_through_instances_and_sees_changes() {
     use futures::TryStreamExt;
     let sim = sim().await;
-    let client = dbss::Client::builder()
-        .endpoint(sim.url())
-        .project_id(sim.project_id())
-        .credentials(dbss::Credentials::ak_sk(sim.ak(), sim.sk()))
-        .build()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let client = client_for(&sim).build().unwrap_or_else(|e| panic!("{e}"));
     let instances: Vec<_> = client
         .audit_instances()
         .try_collect()

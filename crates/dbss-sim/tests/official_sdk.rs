@@ -3,7 +3,8 @@
 //! simulator through a realistic scenario that touches every resource group and calls every
 //! operation of the SDK.
 //!
-//! `official_sdk/scenario.py` orders an audit instance and waits for it to become ACTIVE,
+//! `official_sdk/scenario.py` (its parts in `official_sdk/story/`, one module per group of
+//! resources) orders an audit instance and waits for it to become ACTIVE,
 //! attaches databases and agents, works through rules, whitelists, settings, audit data,
 //! statistics, reports, backups, tags, quotas, jobs, upgrades, the encryption and O&M product
 //! lines and the resource-manager operations, then calls whatever operation the story did not
@@ -67,6 +68,8 @@ fn run_scenario(python: &Path, url: &str, ak: &str, sk: &str, project_id: &str, 
     let started = Instant::now();
     let mut child = Command::new(python)
         .arg("-u")
+        // The story's modules are imported; no `__pycache__` is left in the source tree.
+        .arg("-B")
         .arg(&script)
         .args(["--endpoint", url, "--ak", ak, "--sk", sk, "--project-id", project_id])
         .args(["--region", region])

@@ -120,6 +120,43 @@ pub fn json(out: &Output) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
 }
 
+/// The list printed by `dbss <args> -o json`.
+pub fn list(sim: &Simulator, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = args.to_vec();
+    args.extend(["-o", "json"]);
+    match json(&dbss(sim, &args)) {
+        serde_json::Value::Array(items) => items,
+        other => panic!("not a list: {other}"),
+    }
+}
+
+/// The string `field` of `value`; the test stops, naming the field, when there is none.
+pub fn text(value: &serde_json::Value, field: &str) -> String {
+    value[field]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no {field} in {value}"))
+}
+
+/// The flags of `dbss instances create` that name what the seeded scenario offers: flavor,
+/// network, zone, product and region (a test adds `--name` and what it is about).
+pub const SEEDED_ORDER_FLAGS: &[&str] = &[
+    "--flavor",
+    "c6.xlarge.2",
+    "--vpc",
+    "b26086b0-8257-21c4-6b34-3c2486e643b7",
+    "--subnet",
+    "fe866fcb-2725-fcd8-0b02-4a7957795b65",
+    "--security-group",
+    "b80bb774-0288-fda1-f201-890375a60c8f",
+    "--zone",
+    "cn-north-4a",
+    "--product-id",
+    "9bea82de-f865-d4d0-e499-eb252805f127",
+    "--region",
+    "cn-north-4",
+];
+
 /// Whether the simulator serves the everyday operations (the stateful simulator does; the
 /// first one served only ListAuditInstances and UpdateAuditSecurityGroup). Tests of
 /// everyday commands skip, saying so, when it does not, unless `DBSS_CLI_REQUIRE_FULL_SIM=1`

@@ -127,6 +127,15 @@ pub fn first_instance(sim: &Simulator) -> String {
         .unwrap_or_default()
 }
 
+/// A builder of our client aimed at `sim` and signing with its keys; a test adds what it is
+/// about (a retry policy, an environment) and builds it.
+pub fn client_for(sim: &Simulator) -> dbss::ClientBuilder {
+    dbss::Client::builder()
+        .endpoint(sim.url())
+        .project_id(sim.project_id())
+        .credentials(dbss::Credentials::ak_sk(sim.ak(), sim.sk()))
+}
+
 /// The official SDK's python (`DBSS_ORACLE_PYTHON`, which `cargo xtask test` sets), or `None`
 /// with a notice naming what `skipped` describes, when this run has no oracle.
 pub fn oracle_python(skipped: &str) -> Option<std::path::PathBuf> {
