@@ -70,7 +70,7 @@ async fn send_raw(
     let (status, bytes) = dbss_tests::send_operation(
         &reqwest::Client::new(),
         sim,
-        &spec,
+        spec,
         operation,
         params.iter().copied(),
         &body,

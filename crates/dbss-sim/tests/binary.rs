@@ -7,6 +7,8 @@ use std::{
     process::{Child, Command, Stdio},
 };
 
+use support::instances_total;
+
 struct Running(Child);
 
 impl Drop for Running {
@@ -39,11 +41,7 @@ async fn the_binary_prints_its_url_and_serves_signed_calls() {
             .credentials(credentials)
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
-        let page = client
-            .list_audit_instances(0, 10)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(page.total, Some(3));
+        assert_eq!(instances_total(&client).await, Some(3));
     }
     let intruder = dbss::Client::builder()
         .endpoint(&url)

@@ -22,7 +22,7 @@ use std::{collections::BTreeMap, time::Duration};
 
 use dbss_sim::{
     Simulator,
-    spec::{Location, Operation, Spec, SuccessBody},
+    spec::{Operation, Spec, SuccessBody},
     state::ProductLine,
 };
 use serde_json::{Value, json};
@@ -141,31 +141,14 @@ fn rewrite(op: &Operation, value: &mut Value, ids: &Ids) {
 }
 
 fn request_for<'a>(op: &'a Operation, ids: &Ids) -> Request<'a> {
-    let mut path = op.path.clone();
-    let mut query = Vec::new();
-    for param in op.params.iter().filter(|p| !p.credential) {
-        let example = match &param.example {
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => other.to_string(),
-            None => continue,
-        };
-        let value = param_value(op, &param.name, &example, ids);
-        match param.location {
-            Location::Path => path = path.replace(&format!("{{{}}}", param.name), &value),
-            Location::Query => query.push((param.name.clone(), value)),
-            Location::Header => {}
-        }
-    }
     let body = example_json(op).map(|mut body| {
         rewrite(op, &mut body, ids);
         body.to_string()
     });
     Request {
-        method: op.method.as_str(),
-        path,
-        query,
         content_type: op.body.as_ref().map_or("application/json", |b| b.content_type.as_str()),
         body,
+        ..Request::from_examples(op, |name, example| param_value(op, name, &example, ids))
     }
 }
 

@@ -6,7 +6,7 @@ mod support;
 
 use dbss_sim::{
     Simulator,
-    spec::{Location, Operation, Spec},
+    spec::{Operation, Spec},
 };
 use serde_json::{Value, json};
 use support::{Request, first_instance};
@@ -28,33 +28,13 @@ fn wrong_values() -> Vec<Value> {
 }
 
 fn request<'a>(op: &'a Operation, instance: &str, odd: Option<&str>, body: Option<String>) -> Request<'a> {
-    let mut path = op.path.clone();
-    let mut query = Vec::new();
-    for param in op.params.iter().filter(|p| !p.credential) {
-        let example = match &param.example {
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => other.to_string(),
-            None => continue,
-        };
-        let value = match (param.name.as_str(), odd) {
-            ("project_id", _) => dbss_sim::defaults::PROJECT_ID.to_owned(),
-            (_, Some(odd)) => odd.to_owned(),
-            ("instance_id", None) => instance.to_owned(),
-            _ => example,
-        };
-        match param.location {
-            Location::Path => path = path.replace(&format!("{{{}}}", param.name), &value),
-            Location::Query => query.push((param.name.clone(), value)),
-            Location::Header => {}
-        }
-    }
-    Request {
-        method: op.method.as_str(),
-        path,
-        query,
-        content_type: "application/json",
-        body,
-    }
+    let request = Request::from_examples(op, |name, example| match (name, odd) {
+        ("project_id", _) => dbss_sim::defaults::PROJECT_ID.to_owned(),
+        (_, Some(odd)) => odd.to_owned(),
+        ("instance_id", None) => instance.to_owned(),
+        _ => example,
+    });
+    Request { body, ..request }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -76,22 +76,23 @@ async fn sql_and_alarms_export_every_record_in_jsonl_and_csv() {
     );
     assert!(every.len() > 100, "enough rows to need several pages: {}", every.len());
 
-    let jsonl = dir.join("sql.jsonl");
-    let out = dbss(
-        &sim,
-        &[
+    // The month of SQL records, exported to a file; each export names its format and paging.
+    let export_sql = |out: &std::path::Path, flags: &[&str]| {
+        let out = out.display().to_string();
+        let common = [
             "sql",
             "export",
             "-i",
-            &instance,
+            instance.as_str(),
             "--since",
             "30d",
             "--out",
-            &jsonl.display().to_string(),
-            "--page-size",
-            "37",
-        ],
-    );
+            out.as_str(),
+        ];
+        dbss(&sim, &[&common[..], flags].concat())
+    };
+    let jsonl = dir.join("sql.jsonl");
+    let out = export_sql(&jsonl, &["--page-size", "37"]);
     ok(&out);
     assert_eq!(stdout(&out), "", "records go to the file");
     assert!(
@@ -107,21 +108,7 @@ async fn sql_and_alarms_export_every_record_in_jsonl_and_csv() {
     }
 
     let csv = dir.join("sql.csv");
-    ok(&dbss(
-        &sim,
-        &[
-            "sql",
-            "export",
-            "-i",
-            &instance,
-            "--since",
-            "30d",
-            "--format",
-            "csv",
-            "--out",
-            &csv.display().to_string(),
-        ],
-    ));
+    ok(&export_sql(&csv, &["--format", "csv"]));
     let text = std::fs::read_to_string(&csv).unwrap_or_default();
     assert!(
         text.starts_with("id,start_time,sql_statement,"),

@@ -39,6 +39,31 @@ pub struct Request<'a> {
 }
 
 impl<'a> Request<'a> {
+    /// `op` with every parameter that has an example (credentials aside) set to
+    /// `value(name, example)`: in its path or its query. No body, `application/json`.
+    pub fn from_examples(
+        op: &'a dbss_sim::spec::Operation,
+        mut value: impl FnMut(&str, String) -> String,
+    ) -> Request<'a> {
+        let mut request = Request::new(op.method.as_str(), op.path.clone());
+        for param in op.params.iter().filter(|p| !p.credential) {
+            let example = match &param.example {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => continue,
+            };
+            let value = value(&param.name, example);
+            match param.location {
+                dbss_sim::spec::Location::Path => {
+                    request.path = request.path.replace(&format!("{{{}}}", param.name), &value);
+                }
+                dbss_sim::spec::Location::Query => request.query.push((param.name.clone(), value)),
+                dbss_sim::spec::Location::Header => {}
+            }
+        }
+        request
+    }
+
     pub fn new(method: &'a str, path: impl Into<String>) -> Request<'a> {
         Request {
             method,
@@ -134,6 +159,16 @@ pub fn client_for(sim: &Simulator) -> dbss::ClientBuilder {
         .endpoint(sim.url())
         .project_id(sim.project_id())
         .credentials(dbss::Credentials::ak_sk(sim.ak(), sim.sk()))
+}
+
+/// The total of audit instances `client` reads on the first page (three in the seeded
+/// scenario); an error stops the test.
+pub async fn instances_total(client: &dbss::Client) -> Option<u64> {
+    client
+        .list_audit_instances(0, 10)
+        .await
+        .unwrap_or_else(|e| panic!("listing instances: {e}"))
+        .total
 }
 
 /// The official SDK's python (`DBSS_ORACLE_PYTHON`, which `cargo xtask test` sets), or `None`
