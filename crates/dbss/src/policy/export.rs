@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::{
     Policy,
-    document::{MaskingRule, RiskRule, RuleSet, SchemaObject, SqlInjectionRule},
+    document::{MaskingRule, Named, RiskRule, RuleSet, SchemaObject, SqlInjectionRule, Switch},
     error::PolicyError,
 };
 use crate::{Client, DEFAULT_PAGE_SIZE, Operation, paging::Paged};
@@ -25,6 +25,7 @@ pub(crate) struct Observed {
     pub scope_ids: BTreeMap<String, String>,
     pub sql_ids: BTreeMap<String, String>,
     pub mask_ids: BTreeMap<String, String>,
+    pub whitelist_ids: super::whitelists::WhitelistIds,
 }
 
 impl Policy {
@@ -60,6 +61,7 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
     let (sql_rules, sql_ids) = sql(client, instance).await?;
     let (masking_rules, mask_ids) = masking(client, instance).await?;
     let settings = super::settings::read(client, instance).await?;
+    let (whitelists, whitelist_ids) = super::whitelists::read(client, instance).await?;
     let tags = client
         .tags(RESOURCE_TYPE, &resource_id)
         .list()
@@ -78,11 +80,13 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
             log_retention_days: Some(settings.log_retention_days),
             alarm_notification: Some(settings.alarm_notification),
             tags: Some(tags),
+            whitelists: Some(whitelists),
         },
         risk_ids,
         scope_ids,
         sql_ids,
         mask_ids,
+        whitelist_ids,
     })
 }
 
@@ -95,21 +99,53 @@ fn from_wire<T: DeserializeOwned>(instance: &str, what: &str, value: Option<&str
     })
 }
 
-fn switch(instance: &str, status: Option<&str>) -> Result<super::Switch, PolicyError> {
+fn switch(instance: &str, status: Option<&str>) -> Result<Switch, PolicyError> {
     from_wire(instance, "status", status)
 }
 
-async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, BTreeMap<String, String>), PolicyError> {
-    let listed: Vec<_> = client.risk_rules(instance).list().try_collect().await?;
+/// One rule of a list, as the readers sort it: built in (only its switch is managed) or custom.
+pub(crate) enum Listed<C> {
+    Builtin { id: String, name: String, status: Switch },
+    Custom { id: String, rule: C },
+}
+
+/// The listed rules of one kind as a document part (custom rules sorted by name), and the
+/// id of every rule by name.
+pub(crate) fn gather<C: Named>(listed: Vec<Listed<C>>) -> (RuleSet<C>, BTreeMap<String, String>) {
     let mut set = RuleSet::default();
     let mut ids = BTreeMap::new();
+    for item in listed {
+        match item {
+            Listed::Builtin { id, name, status } => {
+                ids.insert(name.clone(), id);
+                set.builtin.insert(name, status);
+            }
+            Listed::Custom { id, rule } => {
+                ids.insert(rule.name().to_owned(), id);
+                set.custom.push(rule);
+            }
+        }
+    }
+    set.custom.sort_by(|a, b| a.name().cmp(b.name()));
+    (set, ids)
+}
+
+async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, BTreeMap<String, String>), PolicyError> {
+    let listed: Vec<_> = client
+        .ops()
+        .list_audit_rule_risks_new()
+        .instance_id(instance)
+        .items(DEFAULT_PAGE_SIZE)
+        .try_collect()
+        .await?;
+    let mut found = Vec::new();
     for rule in listed {
         let (Some(id), Some(name)) = (rule.id, rule.name) else {
             continue;
         };
-        ids.insert(name.clone(), id.clone());
+        let status = switch(instance, rule.status.as_deref())?;
         if rule.rule_type.as_deref() != Some("CUSTOMIZE") {
-            set.builtin.insert(name, switch(instance, rule.status.as_deref())?);
+            found.push(Listed::Builtin { id, name, status });
             continue;
         }
         // The list shows a summary; the criteria come with the rule itself.
@@ -120,7 +156,7 @@ async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, BTr
             .id(id.as_str())
             .call()
             .await?;
-        set.custom.push(RiskRule {
+        let rule = RiskRule {
             name,
             risk_level: from_wire(instance, "risk level", shown.risk_level.as_deref())?,
             status: switch(instance, shown.status.as_deref())?,
@@ -141,10 +177,10 @@ async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, BTr
                     column: s.column.unwrap_or_default(),
                 })
                 .collect(),
-        });
+        };
+        found.push(Listed::Custom { id, rule });
     }
-    set.custom.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok((set, ids))
+    Ok(gather(found))
 }
 
 async fn sql(
@@ -159,30 +195,30 @@ async fn sql(
         .items(DEFAULT_PAGE_SIZE)
         .try_collect()
         .await?;
-    let mut set = RuleSet::default();
-    let mut ids = BTreeMap::new();
+    let mut found = Vec::new();
     for rule in listed {
         let (Some(id), Some(name)) = (rule.id, rule.name) else {
             continue;
         };
-        ids.insert(name.clone(), id);
         let status = switch(instance, rule.status.as_deref())?;
-        if rule.type_.as_deref() != Some("CUSTOMIZE") {
-            set.builtin.insert(name, status);
-            continue;
-        }
-        set.custom.push(SqlInjectionRule {
-            name,
-            risk_level: from_wire(instance, "risk level", rule.risk_level.as_deref())?,
-            status,
-            regex: rule.regex.unwrap_or_default(),
+        found.push(if rule.type_.as_deref() == Some("CUSTOMIZE") {
+            let risk_level = from_wire(instance, "risk level", rule.risk_level.as_deref())?;
+            let regex = rule.regex.unwrap_or_default();
+            let rule = SqlInjectionRule {
+                name,
+                risk_level,
+                status,
+                regex,
+            };
+            Listed::Custom { id, rule }
+        } else {
+            Listed::Builtin { id, name, status }
         });
     }
-    set.custom.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok((set, ids))
+    Ok(gather(found))
 }
 
-async fn masking(
+pub(crate) async fn masking(
     client: &Client,
     instance: &str,
 ) -> Result<(RuleSet<MaskingRule>, BTreeMap<String, String>), PolicyError> {
@@ -193,25 +229,25 @@ async fn masking(
         .items(DEFAULT_PAGE_SIZE)
         .try_collect()
         .await?;
-    let mut set = RuleSet::default();
-    let mut ids = BTreeMap::new();
+    let mut found = Vec::new();
     for rule in listed {
         let (Some(id), Some(name)) = (rule.id, rule.name) else {
             continue;
         };
-        ids.insert(name.clone(), id);
         let status = switch(instance, rule.status.as_deref())?;
-        if rule.type_.as_deref() != Some("USER_DEFINE") {
-            set.builtin.insert(name, status);
-            continue;
-        }
-        set.custom.push(MaskingRule {
-            name,
-            status,
-            regex: rule.regex.unwrap_or_default(),
-            mask_value: rule.mask_value.unwrap_or_default(),
+        found.push(if rule.type_.as_deref() == Some("USER_DEFINE") {
+            let regex = rule.regex.unwrap_or_default();
+            let mask_value = rule.mask_value.unwrap_or_default();
+            let rule = MaskingRule {
+                name,
+                status,
+                regex,
+                mask_value,
+            };
+            Listed::Custom { id, rule }
+        } else {
+            Listed::Builtin { id, name, status }
         });
     }
-    set.custom.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok((set, ids))
+    Ok(gather(found))
 }

@@ -78,6 +78,9 @@ impl Policy {
                 ));
             }
         }
+        if let Some(entries) = &self.whitelists {
+            super::whitelists::check(entries)?;
+        }
         if let Some(key) = self.tags.iter().flat_map(|t| t.keys()).find(|k| k.trim().is_empty()) {
             return Err(PolicyError::field(format!("tags.{key:?}"), "a tag key cannot be empty"));
         }

@@ -1,4 +1,5 @@
-//! Audit scopes: read, and written like masking rules (the status is a separate switch).
+//! Audit scopes: read, and written like masking rules (the status is a separate switch;
+//! switching and deleting are [`super::rule_calls`]).
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,8 @@ use futures::TryStreamExt;
 use super::{
     document::{AuditScope, RuleSet, Switch},
     error::PolicyError,
+    export::{Listed, gather},
+    rule_calls::{RuleKind, answered, switch_rules},
 };
 use crate::{Client, DEFAULT_PAGE_SIZE, Operation, paging::Paged};
 
@@ -23,36 +26,35 @@ pub(crate) async fn read(
         .items(DEFAULT_PAGE_SIZE)
         .try_collect()
         .await?;
-    let mut set = RuleSet::default();
-    let mut ids = BTreeMap::new();
+    let mut found = Vec::new();
     for scope in listed {
         let (Some(id), Some(name)) = (scope.id, scope.name) else {
             continue;
         };
-        ids.insert(name.clone(), id);
+        // This list spells an unknown status however it likes: anything but ON is off.
         let status = if scope.status.as_deref() == Some("ON") {
             Switch::On
         } else {
             Switch::Off
         };
-        if scope.all_audit == Some(true) {
-            set.builtin.insert(name, status);
-            continue;
-        }
-        set.custom.push(AuditScope {
-            name,
-            status,
-            action: scope.action.unwrap_or_default(),
-            db_ids: scope.db_ids.unwrap_or_default(),
-            db_names: scope.db_names.unwrap_or_default(),
-            db_users: scope.db_users.unwrap_or_default(),
-            source_ips: scope.source_ips.unwrap_or_default(),
-            source_ports: scope.source_ports.unwrap_or_default(),
-            exception_ips: scope.exception_ips.unwrap_or_default(),
+        found.push(if scope.all_audit == Some(true) {
+            Listed::Builtin { id, name, status }
+        } else {
+            let rule = AuditScope {
+                name,
+                status,
+                action: scope.action.unwrap_or_default(),
+                db_ids: scope.db_ids.unwrap_or_default(),
+                db_names: scope.db_names.unwrap_or_default(),
+                db_users: scope.db_users.unwrap_or_default(),
+                source_ips: scope.source_ips.unwrap_or_default(),
+                source_ports: scope.source_ports.unwrap_or_default(),
+                exception_ips: scope.exception_ips.unwrap_or_default(),
+            };
+            Listed::Custom { id, rule }
         });
     }
-    set.custom.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok((set, ids))
+    Ok(gather(found))
 }
 
 fn request(scope: &AuditScope) -> api::RuleScopeRequest {
@@ -69,29 +71,10 @@ fn request(scope: &AuditScope) -> api::RuleScopeRequest {
     }
 }
 
-pub(crate) async fn switch(
-    client: &Client,
-    instance: &str,
-    id: &str,
-    to: Switch,
-) -> Result<Option<String>, PolicyError> {
-    let status = to.as_str().parse().map_err(|_| {
-        PolicyError::Api(crate::Error::InvalidRequest {
-            operation: "SetAuditScopeRuleSwitch",
-            reason: format!("{:?} is not accepted", to.as_str()),
-        })
-    })?;
-    let body = api::AuditScopeSwitchRequestNew {
-        ids: vec![id.to_owned()],
-        status,
-    };
-    let call = client.ops().set_audit_scope_rule_switch().instance_id(instance);
-    Ok(call.body(body).call().await?.status.map(|s| s.to_string()))
-}
-
 pub(crate) async fn create(client: &Client, instance: &str, scope: &AuditScope) -> Result<Option<String>, PolicyError> {
     let call = client.ops().create_audit_scope_rule().instance_id(instance);
     let answer = call.body(request(scope)).call().await?.status.map(|s| s.to_string());
+    let answer = answered("CreateAuditScopeRule", answer)?;
     // A new scope starts switched on.
     if scope.status == Switch::Off {
         let (_, ids) = read(client, instance).await?;
@@ -99,7 +82,7 @@ pub(crate) async fn create(client: &Client, instance: &str, scope: &AuditScope) 
             instance: instance.to_owned(),
             message: format!("the audit scope {:?} just created is not listed", scope.name),
         })?;
-        return switch(client, instance, id, Switch::Off).await;
+        return switch_rules(client, instance, RuleKind::Scope, &[id.as_str()], Switch::Off).await;
     }
     Ok(answer)
 }
@@ -112,13 +95,6 @@ pub(crate) async fn update(
 ) -> Result<Option<String>, PolicyError> {
     let call = client.ops().update_audit_scope_rule().instance_id(instance).id(id);
     let answer = call.body(request(scope)).call().await?.status.map(|s| s.to_string());
-    if answer.as_deref().is_some_and(|a| a.eq_ignore_ascii_case("failed")) {
-        return Ok(answer);
-    }
-    switch(client, instance, id, scope.status).await
-}
-
-pub(crate) async fn delete(client: &Client, instance: &str, id: &str) -> Result<Option<String>, PolicyError> {
-    let call = client.ops().delete_audit_scope().instance_id(instance).id(id);
-    Ok(call.call().await?.status.map(|s| s.to_string()))
+    answered("UpdateAuditScopeRule", answer)?;
+    switch_rules(client, instance, RuleKind::Scope, &[id], scope.status).await
 }
