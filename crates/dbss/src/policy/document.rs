@@ -343,32 +343,15 @@ pub(crate) trait Named {
     fn name(&self) -> &str;
 }
 
-impl Named for RiskRule {
-    fn name(&self) -> &str {
-        &self.name
-    }
+/// Rules whose key is their `name` field.
+macro_rules! named_by_name {
+    ($($rule:ty),+) => {$(
+        impl Named for $rule {
+            fn name(&self) -> &str {
+                &self.name
+            }
+        }
+    )+};
 }
 
-impl Named for SqlInjectionRule {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl Named for AuditScope {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl Named for MaskingRule {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl Named for WhitelistEntry {
-    fn name(&self) -> &str {
-        &self.sql
-    }
-}
+named_by_name!(RiskRule, SqlInjectionRule, AuditScope, MaskingRule);

@@ -1,15 +1,13 @@
 //! Reading an instance's configuration into a [`Policy`], with the ids the service gave each
 //! named item (the document has names; changes need ids).
 
-use std::collections::BTreeMap;
-
 use futures::TryStreamExt;
-use serde::de::DeserializeOwned;
 
 use super::{
     Policy,
-    document::{MaskingRule, Named, RiskRule, RuleSet, SchemaObject, SqlInjectionRule, Switch},
+    document::{MaskingRule, RiskRule, RuleSet, SchemaObject, SqlInjectionRule},
     error::PolicyError,
+    listed::{Ids, Listed, from_wire, gather, read_listed, switch},
 };
 use crate::{Client, DEFAULT_PAGE_SIZE, Operation, paging::Paged};
 
@@ -21,10 +19,10 @@ pub(crate) struct Observed {
     /// The id the tag operations know the instance by.
     pub resource_id: String,
     pub policy: Policy,
-    pub risk_ids: BTreeMap<String, String>,
-    pub scope_ids: BTreeMap<String, String>,
-    pub sql_ids: BTreeMap<String, String>,
-    pub mask_ids: BTreeMap<String, String>,
+    pub risk_ids: Ids,
+    pub scope_ids: Ids,
+    pub sql_ids: Ids,
+    pub mask_ids: Ids,
     pub whitelist_ids: super::whitelists::WhitelistIds,
 }
 
@@ -90,47 +88,7 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
     })
 }
 
-/// A value of one of the document's enums from the service's spelling.
-fn from_wire<T: DeserializeOwned>(instance: &str, what: &str, value: Option<&str>) -> Result<T, PolicyError> {
-    let text = value.unwrap_or_default();
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| PolicyError::Unexpected {
-        instance: instance.to_owned(),
-        message: format!("{what} {text:?} is not one the policy document knows"),
-    })
-}
-
-fn switch(instance: &str, status: Option<&str>) -> Result<Switch, PolicyError> {
-    from_wire(instance, "status", status)
-}
-
-/// One rule of a list, as the readers sort it: built in (only its switch is managed) or custom.
-pub(crate) enum Listed<C> {
-    Builtin { id: String, name: String, status: Switch },
-    Custom { id: String, rule: C },
-}
-
-/// The listed rules of one kind as a document part (custom rules sorted by name), and the
-/// id of every rule by name.
-pub(crate) fn gather<C: Named>(listed: Vec<Listed<C>>) -> (RuleSet<C>, BTreeMap<String, String>) {
-    let mut set = RuleSet::default();
-    let mut ids = BTreeMap::new();
-    for item in listed {
-        match item {
-            Listed::Builtin { id, name, status } => {
-                ids.insert(name.clone(), id);
-                set.builtin.insert(name, status);
-            }
-            Listed::Custom { id, rule } => {
-                ids.insert(rule.name().to_owned(), id);
-                set.custom.push(rule);
-            }
-        }
-    }
-    set.custom.sort_by(|a, b| a.name().cmp(b.name()));
-    (set, ids)
-}
-
-async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, BTreeMap<String, String>), PolicyError> {
+async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, Ids), PolicyError> {
     let listed: Vec<_> = client
         .ops()
         .list_audit_rule_risks_new()
@@ -183,10 +141,7 @@ async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, BTr
     Ok(gather(found))
 }
 
-async fn sql(
-    client: &Client,
-    instance: &str,
-) -> Result<(RuleSet<SqlInjectionRule>, BTreeMap<String, String>), PolicyError> {
+async fn sql(client: &Client, instance: &str) -> Result<(RuleSet<SqlInjectionRule>, Ids), PolicyError> {
     let listed: Vec<_> = client
         .ops()
         .list_sql_injection_rules_new()
@@ -195,33 +150,10 @@ async fn sql(
         .items(DEFAULT_PAGE_SIZE)
         .try_collect()
         .await?;
-    let mut found = Vec::new();
-    for rule in listed {
-        let (Some(id), Some(name)) = (rule.id, rule.name) else {
-            continue;
-        };
-        let status = switch(instance, rule.status.as_deref())?;
-        found.push(if rule.type_.as_deref() == Some("CUSTOMIZE") {
-            let risk_level = from_wire(instance, "risk level", rule.risk_level.as_deref())?;
-            let regex = rule.regex.unwrap_or_default();
-            let rule = SqlInjectionRule {
-                name,
-                risk_level,
-                status,
-                regex,
-            };
-            Listed::Custom { id, rule }
-        } else {
-            Listed::Builtin { id, name, status }
-        });
-    }
-    Ok(gather(found))
+    read_listed(instance, listed)
 }
 
-pub(crate) async fn masking(
-    client: &Client,
-    instance: &str,
-) -> Result<(RuleSet<MaskingRule>, BTreeMap<String, String>), PolicyError> {
+pub(crate) async fn masking(client: &Client, instance: &str) -> Result<(RuleSet<MaskingRule>, Ids), PolicyError> {
     let listed: Vec<_> = client
         .ops()
         .list_audit_sensitive_masks_new()
@@ -229,25 +161,5 @@ pub(crate) async fn masking(
         .items(DEFAULT_PAGE_SIZE)
         .try_collect()
         .await?;
-    let mut found = Vec::new();
-    for rule in listed {
-        let (Some(id), Some(name)) = (rule.id, rule.name) else {
-            continue;
-        };
-        let status = switch(instance, rule.status.as_deref())?;
-        found.push(if rule.type_.as_deref() == Some("USER_DEFINE") {
-            let regex = rule.regex.unwrap_or_default();
-            let mask_value = rule.mask_value.unwrap_or_default();
-            let rule = MaskingRule {
-                name,
-                status,
-                regex,
-                mask_value,
-            };
-            Listed::Custom { id, rule }
-        } else {
-            Listed::Builtin { id, name, status }
-        });
-    }
-    Ok(gather(found))
+    read_listed(instance, listed)
 }

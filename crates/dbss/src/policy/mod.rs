@@ -29,6 +29,7 @@ mod apply;
 mod document;
 mod error;
 mod export;
+mod listed;
 mod parse;
 mod plan;
 mod rule_calls;

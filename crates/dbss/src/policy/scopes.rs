@@ -1,24 +1,19 @@
 //! Audit scopes: read, and written like masking rules (the status is a separate switch;
 //! switching and deleting are [`super::rule_calls`]).
 
-use std::collections::BTreeMap;
-
 use dbss_api::types as api;
 use futures::TryStreamExt;
 
 use super::{
     document::{AuditScope, RuleSet, Switch},
     error::PolicyError,
-    export::{Listed, gather},
+    listed::{Ids, read_listed},
     rule_calls::{RuleKind, answered, switch_rules},
 };
 use crate::{Client, DEFAULT_PAGE_SIZE, Operation, paging::Paged};
 
 /// The instance's scopes (the built-in one is the scope marked `all_audit`), ids by name.
-pub(crate) async fn read(
-    client: &Client,
-    instance: &str,
-) -> Result<(RuleSet<AuditScope>, BTreeMap<String, String>), PolicyError> {
+pub(crate) async fn read(client: &Client, instance: &str) -> Result<(RuleSet<AuditScope>, Ids), PolicyError> {
     let listed: Vec<_> = client
         .ops()
         .list_audit_rule_scopes_new()
@@ -26,35 +21,7 @@ pub(crate) async fn read(
         .items(DEFAULT_PAGE_SIZE)
         .try_collect()
         .await?;
-    let mut found = Vec::new();
-    for scope in listed {
-        let (Some(id), Some(name)) = (scope.id, scope.name) else {
-            continue;
-        };
-        // This list spells an unknown status however it likes: anything but ON is off.
-        let status = if scope.status.as_deref() == Some("ON") {
-            Switch::On
-        } else {
-            Switch::Off
-        };
-        found.push(if scope.all_audit == Some(true) {
-            Listed::Builtin { id, name, status }
-        } else {
-            let rule = AuditScope {
-                name,
-                status,
-                action: scope.action.unwrap_or_default(),
-                db_ids: scope.db_ids.unwrap_or_default(),
-                db_names: scope.db_names.unwrap_or_default(),
-                db_users: scope.db_users.unwrap_or_default(),
-                source_ips: scope.source_ips.unwrap_or_default(),
-                source_ports: scope.source_ports.unwrap_or_default(),
-                exception_ips: scope.exception_ips.unwrap_or_default(),
-            };
-            Listed::Custom { id, rule }
-        });
-    }
-    Ok(gather(found))
+    read_listed(instance, listed)
 }
 
 fn request(scope: &AuditScope) -> api::RuleScopeRequest {
