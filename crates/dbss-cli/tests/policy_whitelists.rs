@@ -202,6 +202,8 @@ async fn bad_whitelist_entries_are_refused_before_any_call_with_line_and_field()
         let out = dbss(&sim, &["policy", "apply", "-f", &file, "-i", A, "--yes"]);
         let err = fails(&out, 3);
         assert!(err.contains(location) && err.contains(field), "{what}:\n{err}");
+        // The position is said once, not again by the parser's own message.
+        assert_eq!(err.matches("line ").count(), 1, "{what}:\n{err}");
     }
 
     // A policy built in code is checked too, before the plan reads anything.
