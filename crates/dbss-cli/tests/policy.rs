@@ -4,15 +4,12 @@
 
 mod support;
 
-use std::path::PathBuf;
-
 use dbss::policy::{PlanOptions, Policy, PolicyError};
-use dbss_sim::{Fault, Simulator, State};
-use support::{dbss, fails, golden, ok, stderr, stdout, temp_dir};
-
-const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-const C: &str = "cccccccccccccccccccccccccccccccc";
+use support::{
+    dbss, fails, golden, ok,
+    policy::{A, B, C, client, start, write},
+    stderr, stdout, temp_dir,
+};
 
 /// A policy touching every part: built-in switches, custom rules of each kind, tags.
 const POLICY: &str = r#"
@@ -77,43 +74,14 @@ alarm_notification:
 tags:
   env: prod
   team: dba
+whitelists:
+  - sql: SELECT 1
+    status: "ON"
+    description: load balancer health check
+  - sql: SELECT now()
+    status: "OFF"
+    db_ids: [db-2, db-1]
 "#;
-
-fn scenario() -> State {
-    let instance = |id: &str, name: &str| {
-        format!(r#"{{"id": "{id}", "name": "{name}", "status": "ACTIVE", "resource_id": "{name:0>32}"}}"#)
-    };
-    let json = format!(
-        r#"{{"instances": [{}, {}, {}]}}"#,
-        instance(A, "alpha"),
-        instance(B, "bravo"),
-        instance(C, "charlie")
-    );
-    State::from_scenario_json(&json).unwrap_or_else(|e| panic!("scenario: {e}"))
-}
-
-async fn start(faults: &[&str]) -> Simulator {
-    let mut builder = Simulator::builder().state(scenario());
-    for fault in faults {
-        builder = builder.fault(fault.parse::<Fault>().unwrap_or_else(|e| panic!("{fault}: {e}")));
-    }
-    builder.start().await.unwrap_or_else(|e| panic!("simulator: {e}"))
-}
-
-fn client(sim: &Simulator) -> dbss::Client {
-    dbss::Client::builder()
-        .endpoint(sim.url())
-        .project_id(sim.project_id())
-        .credentials(dbss::Credentials::ak_sk(sim.ak(), sim.sk()))
-        .build()
-        .unwrap_or_else(|e| panic!("client: {e}"))
-}
-
-fn write(dir: &std::path::Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    path
-}
 
 fn policy() -> Policy {
     Policy::from_yaml(POLICY).unwrap_or_else(|e| panic!("{e}"))
@@ -180,32 +148,28 @@ async fn items_absent_from_the_file_are_deleted_only_with_prune() {
     let first = policy().plan(&client, A).await.unwrap_or_else(|e| panic!("{e}"));
     first.apply(&client).await.unwrap_or_else(|e| panic!("{e}"));
 
-    // A smaller file: one custom risk rule, no SQL rule, one tag.
-    let smaller = r#"
-risk_rules:
-  custom:
-    - name: bulk export
-      risk_level: HIGH
-      status: "ON"
-      action: SELECT
-      client_ips: 10.0.0.0/8
-      execution_symbol: GREATER
-      execution_time: 5
-      affect_symbol: GREATER_EQUAL
-      affect_rows: 10000
-      schemas:
-        - schema: shop
-          table: customers
-sql_injection_rules: {}
-tags:
-  env: prod
-"#;
-    let small = Policy::from_yaml(smaller).unwrap_or_else(|e| panic!("{e}"));
+    // A smaller file: one custom risk rule, no SQL rule, one tag, one whitelist entry.
+    let full = policy();
+    let small = Policy {
+        risk_rules: full.risk_rules.map(|mut rules| {
+            rules.builtin.clear();
+            rules.custom.retain(|r| r.name == "bulk export");
+            rules
+        }),
+        sql_injection_rules: Some(Default::default()),
+        tags: Some([("env".to_owned(), "prod".to_owned())].into()),
+        whitelists: full.whitelists.map(|mut entries| {
+            entries.retain(|e| e.sql == "SELECT 1");
+            entries
+        }),
+        ..Policy::default()
+    };
+    let smaller = small.to_yaml().unwrap_or_else(|e| panic!("{e}"));
     let plan = small.plan(&client, A).await.unwrap_or_else(|e| panic!("{e}"));
     assert!(plan.is_empty(), "without --prune nothing is deleted:\n{plan}");
 
     let dir = temp_dir("policy-prune");
-    let file = write(&dir, "small.yaml", smaller);
+    let file = write(&dir, "small.yaml", &smaller);
     let file = file.to_string_lossy();
     let out = dbss(&sim, &["policy", "plan", "-f", &file, "-i", A, "--prune"]);
     let text = stdout(&out);
@@ -214,6 +178,7 @@ tags:
         "\u{2212} \"night logins\"",
         "\u{2212} \"sleep probe\"",
         "\u{2212} \"team\"",
+        "\u{2212} \"SELECT now()\"",
     ] {
         assert!(text.contains(deleted), "{deleted} missing:\n{text}");
     }
@@ -238,6 +203,10 @@ tags:
         after.tags.map(|t| t.into_keys().collect::<Vec<_>>()),
         Some(vec!["env".to_owned()])
     );
+    let statements = after
+        .whitelists
+        .map(|w| w.into_iter().map(|e| e.sql).collect::<Vec<_>>());
+    assert_eq!(statements, Some(vec!["SELECT 1".to_owned()]));
     let pruned = small
         .plan_with(&client, A, PlanOptions { prune: true })
         .await

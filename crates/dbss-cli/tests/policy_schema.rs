@@ -23,8 +23,23 @@ fn published_policy_schema_matches_the_types() {
 fn the_schema_names_every_part_and_refuses_unknown_keys() {
     let schema = dbss::policy::json_schema();
     let properties = &schema["properties"];
-    for part in ["risk_rules", "sql_injection_rules", "masking_rules", "tags"] {
+    let parts = [
+        "risk_rules",
+        "audit_scopes",
+        "sql_injection_rules",
+        "masking_rules",
+        "masking_switch",
+        "log_retention_days",
+        "alarm_notification",
+        "tags",
+        "whitelists",
+    ];
+    for part in parts {
         assert!(properties.get(part).is_some(), "{part} missing from {schema}");
     }
     assert_eq!(schema["additionalProperties"], false);
+    // A whitelist entry is keyed by its statement and refuses unknown keys too.
+    let entry = &schema["definitions"]["WhitelistEntry"];
+    assert_eq!(entry["required"], serde_json::json!(["sql", "status"]), "{entry}");
+    assert_eq!(entry["additionalProperties"], false, "{entry}");
 }

@@ -56,7 +56,8 @@ pub struct PlanArgs {
     file: PathBuf,
     #[command(flatten)]
     targets: Targets,
-    /// Also delete custom rules and tags the file does not list (in the parts it has)
+    /// Also delete custom rules, tags and whitelist entries the file does not list (in the
+    /// parts it has)
     #[arg(long)]
     prune: bool,
 }
@@ -104,9 +105,9 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             let client = ctx.client()?;
             let text = Policy::export(&client, &instance)
                 .await
-                .map_err(cli_error)?
+                .map_err(policy_error)?
                 .to_yaml()
-                .map_err(cli_error)?;
+                .map_err(policy_error)?;
             match out {
                 Some(path) => write_atomically(&path, text.as_bytes()),
                 None => write_stdout(text.trim_end()),
@@ -141,7 +142,7 @@ async fn plan(policy: &Policy, client: &dbss::Client, id: &str, prune: bool) -> 
     policy
         .plan_with(client, id, PlanOptions { prune })
         .await
-        .map_err(cli_error)
+        .map_err(policy_error)
 }
 
 /// Applies to each instance in turn, stopping at the first failure; ends with one line per
@@ -213,9 +214,9 @@ async fn apply_one(
             }
             eprintln!("  failed {failed}");
             eprintln!("running the same apply again continues from here");
-            Err(cli_error(*source))
+            Err(policy_error(*source))
         }
-        Err(other) => Err(cli_error(other)),
+        Err(other) => Err(policy_error(other)),
     }
 }
 
@@ -246,12 +247,13 @@ fn read_policy(path: &Path) -> Result<Policy, CliError> {
     Policy::from_yaml(&text).map_err(|e| CliError::Config(format!("{}: {e}", path.display())))
 }
 
-fn cli_error(error: PolicyError) -> CliError {
+/// The CLI error (and exit code) of a library policy error; also used by `dbss rules`.
+pub(crate) fn policy_error(error: PolicyError) -> CliError {
     match error {
         PolicyError::Api(e) => CliError::Api(e),
         PolicyError::Document { .. } => CliError::Config(error.to_string()),
         PolicyError::Unexpected { .. } | PolicyError::Refused { .. } => CliError::Failed(error.to_string()),
-        PolicyError::Apply { source, .. } => cli_error(*source),
+        PolicyError::Apply { source, .. } => policy_error(*source),
         other => CliError::Failed(other.to_string()),
     }
 }

@@ -5,7 +5,9 @@ use clap::{Args, Subcommand};
 use dbss::{Operation, paging::Paged};
 use serde_json::json;
 
-use super::{Ctx, InstanceArg, ListArgs, check_result, print_list};
+use dbss::policy::{RuleKind, Switch, delete_rule, switch_rules};
+
+use super::{Ctx, InstanceArg, ListArgs, check_result, policy::policy_error, print_list};
 use crate::{api_support::decode_body, error::CliError};
 
 /// `dbss rules`.
@@ -53,14 +55,6 @@ pub struct RuleIds {
     ids: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    Risk,
-    Scope,
-    SqlInjection,
-    Masking,
-}
-
 const RISK_COLUMNS: &[&str] = &["id", "name", "type", "risk_level", "status", "rank", "rule_type"];
 const SCOPE_COLUMNS: &[&str] = &["id", "name", "action", "status", "all_audit", "db_names"];
 const SQL_COLUMNS: &[&str] = &["id", "name", "risk_level", "status", "type", "rank"];
@@ -69,10 +63,10 @@ const MASK_COLUMNS: &[&str] = &["id", "name", "type", "mask_value", "status"];
 /// Runs `dbss rules ...`.
 pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let (kind, verb) = match command {
-        Command::Risk(v) => (Kind::Risk, v),
-        Command::Scope(v) => (Kind::Scope, v),
-        Command::SqlInjection(v) => (Kind::SqlInjection, v),
-        Command::Masking(v) => (Kind::Masking, v),
+        Command::Risk(v) => (RuleKind::Risk, v),
+        Command::Scope(v) => (RuleKind::Scope, v),
+        Command::SqlInjection(v) => (RuleKind::SqlInjection, v),
+        Command::Masking(v) => (RuleKind::Masking, v),
     };
     let client = ctx.client()?;
     match verb {
@@ -81,12 +75,12 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             let ops = client.ops();
             let size = list.page_size();
             match kind {
-                Kind::Risk => print_list(ctx, &list, client.risk_rules(id).list(), RISK_COLUMNS).await,
-                Kind::Scope => {
+                RuleKind::Risk => print_list(ctx, &list, client.risk_rules(id).list(), RISK_COLUMNS).await,
+                RuleKind::Scope => {
                     let items = ops.list_audit_rule_scopes_new().instance_id(id).items(size);
                     print_list(ctx, &list, items, SCOPE_COLUMNS).await
                 }
-                Kind::SqlInjection => {
+                RuleKind::SqlInjection => {
                     let body = decode_body::<dbss::types::SqlRuleRequest>(
                         "ListSqlInjectionRulesNew",
                         json!({ "page": 1, "size": size }),
@@ -98,7 +92,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
                         .items(size);
                     print_list(ctx, &list, items, SQL_COLUMNS).await
                 }
-                Kind::Masking => {
+                RuleKind::Masking => {
                     let items = ops.list_audit_sensitive_masks_new().instance_id(id).items(size);
                     print_list(ctx, &list, items, MASK_COLUMNS).await
                 }
@@ -110,71 +104,24 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     }
 }
 
-async fn switch(ctx: &Ctx, client: &dbss::Client, kind: Kind, rules: RuleIds, on: bool) -> Result<(), CliError> {
+async fn switch(ctx: &Ctx, client: &dbss::Client, kind: RuleKind, rules: RuleIds, on: bool) -> Result<(), CliError> {
     let instance = rules.instance.instance.as_str();
-    let status = if on { "ON" } else { "OFF" };
-    let ops = client.ops();
+    let to = if on { Switch::On } else { Switch::Off };
     let ids: Vec<&str> = rules.ids.iter().map(String::as_str).collect();
-    let (operation, result) = match kind {
-        Kind::Risk => ("SwitchRiskRuleNew", client.risk_rules(instance).switch(&ids, on).await?),
-        Kind::Scope => {
-            let body = decode_body::<dbss::types::AuditScopeSwitchRequestNew>(
-                "SetAuditScopeRuleSwitch",
-                json!({ "ids": ids, "status": status }),
-            )?;
-            let answer = ops
-                .set_audit_scope_rule_switch()
-                .instance_id(instance)
-                .body(body)
-                .call()
-                .await?;
-            ("SetAuditScopeRuleSwitch", answer.status.map(|s| s.to_string()))
-        }
-        Kind::SqlInjection => {
-            // This operation switches one rule per call.
-            let mut last = None;
-            for id in &ids {
-                let body = decode_body::<dbss::types::RuleSqlIdRequest>(
-                    "SetAuditSqlRuleSwitch",
-                    json!({ "id": id, "status": status }),
-                )?;
-                let answer = ops
-                    .set_audit_sql_rule_switch()
-                    .instance_id(instance)
-                    .body(body)
-                    .call()
-                    .await?;
-                last = answer.status.map(|s| s.to_string());
-                check_result("SetAuditSqlRuleSwitch", last.as_deref())?;
-            }
-            ("SetAuditSqlRuleSwitch", last)
-        }
-        Kind::Masking => {
-            let body = decode_body::<dbss::types::BatchSwitchesRequestNew>(
-                "SetSensitiveMaskRuleSwitch",
-                json!({ "ids": ids, "status": status }),
-            )?;
-            let answer = ops
-                .set_sensitive_mask_rule_switch()
-                .instance_id(instance)
-                .body(body)
-                .call()
-                .await?;
-            ("SetSensitiveMaskRuleSwitch", answer.status.map(|s| s.to_string()))
-        }
-    };
-    check_result(operation, result.as_deref())?;
+    let result = switch_rules(client, instance, kind, &ids, to)
+        .await
+        .map_err(policy_error)?;
     ctx.printer
-        .object(&json!({ "instance_id": instance, "ids": ids, "status": status, "result": result }))
+        .object(&json!({ "instance_id": instance, "ids": ids, "status": to.as_str(), "result": result }))
 }
 
-async fn delete(ctx: &Ctx, client: &dbss::Client, kind: Kind, rules: RuleIds) -> Result<(), CliError> {
+async fn delete(ctx: &Ctx, client: &dbss::Client, kind: RuleKind, rules: RuleIds) -> Result<(), CliError> {
     let instance = rules.instance.instance.as_str();
     let what = match kind {
-        Kind::Risk => "risk",
-        Kind::Scope => "scope",
-        Kind::SqlInjection => "SQL injection",
-        Kind::Masking => "masking",
+        RuleKind::Risk => "risk",
+        RuleKind::Scope => "scope",
+        RuleKind::SqlInjection => "SQL injection",
+        RuleKind::Masking => "masking",
     };
     crate::confirm::destructive(
         &ctx.global,
@@ -185,7 +132,7 @@ async fn delete(ctx: &Ctx, client: &dbss::Client, kind: Kind, rules: RuleIds) ->
     )?;
     let ops = client.ops();
     let mut result = None;
-    if kind == Kind::Scope && rules.ids.len() > 1 {
+    if kind == RuleKind::Scope && rules.ids.len() > 1 {
         // Scopes have a batch operation: one call for any number.
         let body =
             decode_body::<dbss::types::AuditScopeRequestNew>("BatchDeleteAuditScope", json!({ "ids": rules.ids }))?;
@@ -199,24 +146,7 @@ async fn delete(ctx: &Ctx, client: &dbss::Client, kind: Kind, rules: RuleIds) ->
         check_result("BatchDeleteAuditScope", result.as_deref())?;
     } else {
         for id in &rules.ids {
-            let id = id.as_str();
-            let (operation, answer) = match kind {
-                Kind::Risk => ("DeleteAuditRuleRisk", client.risk_rules(instance).delete(id).await?),
-                Kind::Scope => {
-                    let answer = ops.delete_audit_scope().instance_id(instance).id(id).call().await?;
-                    ("DeleteAuditScope", answer.status.map(|s| s.to_string()))
-                }
-                Kind::SqlInjection => {
-                    let answer = ops.delete_audit_rule_sql().instance_id(instance).id(id).call().await?;
-                    ("DeleteAuditRuleSql", answer.status.map(|s| s.to_string()))
-                }
-                Kind::Masking => {
-                    let answer = ops.delete_sensitive_rules().instance_id(instance).id(id).call().await?;
-                    ("DeleteSensitiveRules", answer.status.map(|s| s.to_string()))
-                }
-            };
-            check_result(operation, answer.as_deref())?;
-            result = answer;
+            result = delete_rule(client, instance, kind, id).await.map_err(policy_error)?;
         }
     }
     ctx.printer

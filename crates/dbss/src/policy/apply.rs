@@ -2,8 +2,6 @@
 //! and says what was done; since a plan is recomputed from the instance each time, running
 //! the same apply again picks up where it stopped.
 
-use std::str::FromStr;
-
 use dbss_api::types as api;
 
 use super::{
@@ -11,7 +9,8 @@ use super::{
     error::PolicyError,
     export::RESOURCE_TYPE,
     plan::{Action, Plan},
-    scopes, settings,
+    rule_calls::{RuleKind, answered, delete_rule, switch_rules, wire},
+    scopes, settings, whitelists,
 };
 use crate::{Client, Operation};
 
@@ -51,67 +50,31 @@ impl Plan {
     }
 }
 
-/// A value of a generated enum from the API spelling of one of the document's.
-fn wire<T: FromStr>(operation: &'static str, text: &str) -> Result<T, PolicyError> {
-    text.parse().map_err(|_| {
-        PolicyError::Api(crate::Error::InvalidRequest {
-            operation,
-            reason: format!("{text:?} is not accepted by this operation"),
-        })
-    })
-}
-
-/// Fails on a `FAILED` answer (the service's way of refusing with a 200).
-fn answered(operation: &'static str, answer: Option<String>) -> Result<(), PolicyError> {
-    match answer {
-        Some(a) if a.eq_ignore_ascii_case("failed") => Err(PolicyError::Refused { operation, answer: a }),
-        _ => Ok(()),
-    }
-}
-
-async fn run(client: &Client, instance: &str, resource_id: &str, action: &Action) -> Result<(), PolicyError> {
+/// Makes one change; the service's answer, for nobody but the compiler (a `FAILED` one is an error).
+async fn run(
+    client: &Client,
+    instance: &str,
+    resource_id: &str,
+    action: &Action,
+) -> Result<Option<String>, PolicyError> {
     let ops = client.ops();
     match action {
-        Action::SwitchRisk { id, to } => {
-            let answer = client
-                .risk_rules(instance)
-                .switch(&[id.as_str()], *to == Switch::On)
-                .await?;
-            answered("SwitchRiskRuleNew", answer)
-        }
+        Action::SwitchRule { kind, id, to } => switch_rules(client, instance, *kind, &[id.as_str()], *to).await,
+        Action::DeleteRule { kind, id } => delete_rule(client, instance, *kind, id).await,
         Action::CreateRisk(rule) => {
-            let answer = client.risk_rules(instance).create(risk_request(rule)?).await?;
-            answered("CreateAuditRiskRule", answer)
+            let call = ops.create_audit_risk_rule().instance_id(instance);
+            answered(
+                "CreateAuditRiskRule",
+                call.body(risk_request(rule)?).call().await?.status,
+            )
         }
         Action::UpdateRisk { id, rule } => {
             let call = ops.set_risk_operation_policy().instance_id(instance).id(id.as_str());
             let answer = call.body(risk_request(rule)?).call().await?;
             answered("SetRiskOperationPolicy", answer.status)
         }
-        Action::DeleteRisk { id } => answered("DeleteAuditRuleRisk", client.risk_rules(instance).delete(id).await?),
-        Action::SwitchScope { id, to } => answered(
-            "SetAuditScopeRuleSwitch",
-            scopes::switch(client, instance, id, *to).await?,
-        ),
-        Action::CreateScope(scope) => answered("CreateAuditScopeRule", scopes::create(client, instance, scope).await?),
-        Action::UpdateScope { id, scope } => answered(
-            "UpdateAuditScopeRule",
-            scopes::update(client, instance, id, scope).await?,
-        ),
-        Action::DeleteScope { id } => answered("DeleteAuditScope", scopes::delete(client, instance, id).await?),
-        Action::SwitchSql { id, to } => {
-            let body = api::RuleSqlIdRequest {
-                id: id.clone(),
-                status: wire("SetAuditSqlRuleSwitch", to.as_str())?,
-            };
-            let answer = ops
-                .set_audit_sql_rule_switch()
-                .instance_id(instance)
-                .body(body)
-                .call()
-                .await?;
-            answered("SetAuditSqlRuleSwitch", answer.status)
-        }
+        Action::CreateScope(scope) => scopes::create(client, instance, scope).await,
+        Action::UpdateScope { id, scope } => scopes::update(client, instance, id, scope).await,
         Action::CreateSql(rule) => {
             let body = sql_request("CreateAuditSqlRule", rule)?;
             let answer = ops
@@ -127,16 +90,6 @@ async fn run(client: &Client, instance: &str, resource_id: &str, action: &Action
             let call = ops.update_audit_sql_rule().instance_id(instance).id(id.as_str());
             answered("UpdateAuditSqlRule", call.body(body).call().await?.status)
         }
-        Action::DeleteSql { id } => {
-            let answer = ops
-                .delete_audit_rule_sql()
-                .instance_id(instance)
-                .id(id.as_str())
-                .call()
-                .await?;
-            answered("DeleteAuditRuleSql", answer.status)
-        }
-        Action::SwitchMask { id, to } => switch_mask(client, instance, id, *to).await,
         Action::CreateMask(rule) => {
             let answer = ops
                 .create_sensitive_mask_rule()
@@ -148,9 +101,9 @@ async fn run(client: &Client, instance: &str, resource_id: &str, action: &Action
             // A new masking rule starts switched on; its status is a separate call.
             if rule.status == Switch::Off {
                 let id = mask_id(client, instance, &rule.name).await?;
-                switch_mask(client, instance, &id, Switch::Off).await?;
+                return switch_rules(client, instance, RuleKind::Masking, &[id.as_str()], Switch::Off).await;
             }
-            Ok(())
+            Ok(None)
         }
         Action::UpdateMask { id, rule } => {
             let call = ops.update_sensitive_mask_rule().instance_id(instance).id(id.as_str());
@@ -158,16 +111,7 @@ async fn run(client: &Client, instance: &str, resource_id: &str, action: &Action
                 "UpdateSensitiveMaskRule",
                 call.body(mask_request(rule)).call().await?.status,
             )?;
-            switch_mask(client, instance, id, rule.status).await
-        }
-        Action::DeleteMask { id } => {
-            let answer = ops
-                .delete_sensitive_rules()
-                .instance_id(instance)
-                .id(id.as_str())
-                .call()
-                .await?;
-            answered("DeleteSensitiveRules", answer.status)
+            switch_rules(client, instance, RuleKind::Masking, &[id.as_str()], rule.status).await
         }
         Action::SetMaskingSwitch(to) => answered(
             "SetSensitiveSwitch",
@@ -181,11 +125,26 @@ async fn run(client: &Client, instance: &str, resource_id: &str, action: &Action
             "SetAlarmTopicConfigInfoNew",
             settings::set_alarm(client, instance, alarm).await?,
         ),
-        Action::SetTag { key, value } => Ok(client
-            .tags(RESOURCE_TYPE, resource_id)
-            .add(&[(key.as_str(), value.as_str())])
-            .await?),
-        Action::DeleteTag { key } => Ok(client.tags(RESOURCE_TYPE, resource_id).remove(&[key.as_str()]).await?),
+        Action::SetTag { key, value } => {
+            let tags = client.tags(RESOURCE_TYPE, resource_id);
+            tags.add(&[(key.as_str(), value.as_str())]).await?;
+            Ok(None)
+        }
+        Action::DeleteTag { key } => {
+            client.tags(RESOURCE_TYPE, resource_id).remove(&[key.as_str()]).await?;
+            Ok(None)
+        }
+        Action::CreateWhitelist(entry) => answered(
+            "BatchAddAuditWhitelist",
+            whitelists::create(client, instance, entry).await?,
+        ),
+        Action::UpdateWhitelist { id, entry } => answered(
+            "UpdateAuditWhitelist",
+            whitelists::update(client, instance, id, entry).await?,
+        ),
+        Action::DeleteWhitelist { ids } => {
+            answered("DeleteAuditWhitelist", whitelists::delete(client, instance, ids).await?)
+        }
     }
 }
 
@@ -234,25 +193,11 @@ fn mask_request(rule: &MaskingRule) -> api::MaskRuleRequest {
     }
 }
 
-async fn switch_mask(client: &Client, instance: &str, id: &str, to: Switch) -> Result<(), PolicyError> {
-    const OP: &str = "SetSensitiveMaskRuleSwitch";
-    let body = api::BatchSwitchesRequestNew {
-        ids: vec![id.to_owned()],
-        status: wire(OP, to.as_str())?,
-    };
-    let call = client.ops().set_sensitive_mask_rule_switch().instance_id(instance);
-    answered(OP, call.body(body).call().await?.status)
-}
-
 /// The id the service gave the masking rule `name` (creating one does not return it).
 async fn mask_id(client: &Client, instance: &str, name: &str) -> Result<String, PolicyError> {
-    let observed = super::export::observe(client, instance).await?;
-    observed
-        .mask_ids
-        .get(name)
-        .cloned()
-        .ok_or_else(|| PolicyError::Unexpected {
-            instance: instance.to_owned(),
-            message: format!("the masking rule {name:?} just created is not listed"),
-        })
+    let (_, ids) = super::export::masking(client, instance).await?;
+    ids.get(name).cloned().ok_or_else(|| PolicyError::Unexpected {
+        instance: instance.to_owned(),
+        message: format!("the masking rule {name:?} just created is not listed"),
+    })
 }

@@ -35,6 +35,14 @@ pub struct Policy {
     /// Tags of the instance, key to value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
+    /// SQL statements that never raise alarms, identified by the statement itself.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::whitelists::deserialize"
+    )]
+    #[cfg_attr(feature = "policy-schema", schemars(with = "Option<Vec<WhitelistEntry>>"))]
+    pub whitelists: Option<Vec<WhitelistEntry>>,
 }
 
 /// The rules of one kind: built-in rules (which can only be switched) by name, and the
@@ -144,6 +152,11 @@ impl Comparison {
         }
     }
 }
+
+// The four custom rule types each open with `name` and `status` (and some `risk_level`). The
+// fields are not moved into a shared struct: serde cannot `flatten` one into a type that also
+// denies unknown fields, and the strict document (unknown keys refused with their line) needs
+// the latter. What they share in behaviour is the `Named` trait below.
 
 /// A custom risk rule and its criteria.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -306,31 +319,39 @@ impl AlarmRisk {
     }
 }
 
+/// A whitelisted SQL statement. The statement is the entry's key: the API cannot change it,
+/// so a different statement is a different entry.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "policy-schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct WhitelistEntry {
+    /// The SQL statement (unique in the document, not blank).
+    #[serde(deserialize_with = "super::whitelists::statement")]
+    pub sql: String,
+    /// Whether the entry is in force.
+    pub status: Switch,
+    /// What the entry is for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Database ids the entry applies to (none: all), kept sorted so order never reads as a change.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub db_ids: BTreeSet<String>,
+}
+
 /// What a custom rule has in common with the others, for diffing and checks.
 pub(crate) trait Named {
     fn name(&self) -> &str;
 }
 
-impl Named for RiskRule {
-    fn name(&self) -> &str {
-        &self.name
-    }
+/// Rules whose key is their `name` field.
+macro_rules! named_by_name {
+    ($($rule:ty),+) => {$(
+        impl Named for $rule {
+            fn name(&self) -> &str {
+                &self.name
+            }
+        }
+    )+};
 }
 
-impl Named for SqlInjectionRule {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl Named for AuditScope {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
-
-impl Named for MaskingRule {
-    fn name(&self) -> &str {
-        &self.name
-    }
-}
+named_by_name!(RiskRule, SqlInjectionRule, AuditScope, MaskingRule);

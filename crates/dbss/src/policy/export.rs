@@ -1,15 +1,13 @@
 //! Reading an instance's configuration into a [`Policy`], with the ids the service gave each
 //! named item (the document has names; changes need ids).
 
-use std::collections::BTreeMap;
-
 use futures::TryStreamExt;
-use serde::de::DeserializeOwned;
 
 use super::{
     Policy,
     document::{MaskingRule, RiskRule, RuleSet, SchemaObject, SqlInjectionRule},
     error::PolicyError,
+    listed::{Ids, Listed, from_wire, gather, read_listed, switch},
 };
 use crate::{Client, DEFAULT_PAGE_SIZE, Operation, paging::Paged};
 
@@ -21,10 +19,11 @@ pub(crate) struct Observed {
     /// The id the tag operations know the instance by.
     pub resource_id: String,
     pub policy: Policy,
-    pub risk_ids: BTreeMap<String, String>,
-    pub scope_ids: BTreeMap<String, String>,
-    pub sql_ids: BTreeMap<String, String>,
-    pub mask_ids: BTreeMap<String, String>,
+    pub risk_ids: Ids,
+    pub scope_ids: Ids,
+    pub sql_ids: Ids,
+    pub mask_ids: Ids,
+    pub whitelist_ids: super::whitelists::WhitelistIds,
 }
 
 impl Policy {
@@ -60,6 +59,7 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
     let (sql_rules, sql_ids) = sql(client, instance).await?;
     let (masking_rules, mask_ids) = masking(client, instance).await?;
     let settings = super::settings::read(client, instance).await?;
+    let (whitelists, whitelist_ids) = super::whitelists::read(client, instance).await?;
     let tags = client
         .tags(RESOURCE_TYPE, &resource_id)
         .list()
@@ -78,38 +78,32 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
             log_retention_days: Some(settings.log_retention_days),
             alarm_notification: Some(settings.alarm_notification),
             tags: Some(tags),
+            whitelists: Some(whitelists),
         },
         risk_ids,
         scope_ids,
         sql_ids,
         mask_ids,
+        whitelist_ids,
     })
 }
 
-/// A value of one of the document's enums from the service's spelling.
-fn from_wire<T: DeserializeOwned>(instance: &str, what: &str, value: Option<&str>) -> Result<T, PolicyError> {
-    let text = value.unwrap_or_default();
-    serde_json::from_value(serde_json::Value::String(text.to_owned())).map_err(|_| PolicyError::Unexpected {
-        instance: instance.to_owned(),
-        message: format!("{what} {text:?} is not one the policy document knows"),
-    })
-}
-
-fn switch(instance: &str, status: Option<&str>) -> Result<super::Switch, PolicyError> {
-    from_wire(instance, "status", status)
-}
-
-async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, BTreeMap<String, String>), PolicyError> {
-    let listed: Vec<_> = client.risk_rules(instance).list().try_collect().await?;
-    let mut set = RuleSet::default();
-    let mut ids = BTreeMap::new();
+async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, Ids), PolicyError> {
+    let listed: Vec<_> = client
+        .ops()
+        .list_audit_rule_risks_new()
+        .instance_id(instance)
+        .items(DEFAULT_PAGE_SIZE)
+        .try_collect()
+        .await?;
+    let mut found = Vec::new();
     for rule in listed {
         let (Some(id), Some(name)) = (rule.id, rule.name) else {
             continue;
         };
-        ids.insert(name.clone(), id.clone());
+        let status = switch(instance, rule.status.as_deref())?;
         if rule.rule_type.as_deref() != Some("CUSTOMIZE") {
-            set.builtin.insert(name, switch(instance, rule.status.as_deref())?);
+            found.push(Listed::Builtin { id, name, status });
             continue;
         }
         // The list shows a summary; the criteria come with the rule itself.
@@ -120,7 +114,7 @@ async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, BTr
             .id(id.as_str())
             .call()
             .await?;
-        set.custom.push(RiskRule {
+        let rule = RiskRule {
             name,
             risk_level: from_wire(instance, "risk level", shown.risk_level.as_deref())?,
             status: switch(instance, shown.status.as_deref())?,
@@ -141,16 +135,13 @@ async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, BTr
                     column: s.column.unwrap_or_default(),
                 })
                 .collect(),
-        });
+        };
+        found.push(Listed::Custom { id, rule });
     }
-    set.custom.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok((set, ids))
+    Ok(gather(found))
 }
 
-async fn sql(
-    client: &Client,
-    instance: &str,
-) -> Result<(RuleSet<SqlInjectionRule>, BTreeMap<String, String>), PolicyError> {
+async fn sql(client: &Client, instance: &str) -> Result<(RuleSet<SqlInjectionRule>, Ids), PolicyError> {
     let listed: Vec<_> = client
         .ops()
         .list_sql_injection_rules_new()
@@ -159,33 +150,10 @@ async fn sql(
         .items(DEFAULT_PAGE_SIZE)
         .try_collect()
         .await?;
-    let mut set = RuleSet::default();
-    let mut ids = BTreeMap::new();
-    for rule in listed {
-        let (Some(id), Some(name)) = (rule.id, rule.name) else {
-            continue;
-        };
-        ids.insert(name.clone(), id);
-        let status = switch(instance, rule.status.as_deref())?;
-        if rule.type_.as_deref() != Some("CUSTOMIZE") {
-            set.builtin.insert(name, status);
-            continue;
-        }
-        set.custom.push(SqlInjectionRule {
-            name,
-            risk_level: from_wire(instance, "risk level", rule.risk_level.as_deref())?,
-            status,
-            regex: rule.regex.unwrap_or_default(),
-        });
-    }
-    set.custom.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok((set, ids))
+    read_listed(instance, listed)
 }
 
-async fn masking(
-    client: &Client,
-    instance: &str,
-) -> Result<(RuleSet<MaskingRule>, BTreeMap<String, String>), PolicyError> {
+pub(crate) async fn masking(client: &Client, instance: &str) -> Result<(RuleSet<MaskingRule>, Ids), PolicyError> {
     let listed: Vec<_> = client
         .ops()
         .list_audit_sensitive_masks_new()
@@ -193,25 +161,5 @@ async fn masking(
         .items(DEFAULT_PAGE_SIZE)
         .try_collect()
         .await?;
-    let mut set = RuleSet::default();
-    let mut ids = BTreeMap::new();
-    for rule in listed {
-        let (Some(id), Some(name)) = (rule.id, rule.name) else {
-            continue;
-        };
-        ids.insert(name.clone(), id);
-        let status = switch(instance, rule.status.as_deref())?;
-        if rule.type_.as_deref() != Some("USER_DEFINE") {
-            set.builtin.insert(name, status);
-            continue;
-        }
-        set.custom.push(MaskingRule {
-            name,
-            status,
-            regex: rule.regex.unwrap_or_default(),
-            mask_value: rule.mask_value.unwrap_or_default(),
-        });
-    }
-    set.custom.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok((set, ids))
+    read_listed(instance, listed)
 }

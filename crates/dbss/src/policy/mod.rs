@@ -23,23 +23,28 @@
 //! | `log_retention_days` | `ShowLogRetentionCommonSettings` | `UpdateLogRetentionCommonSettings` |
 //! | `alarm_notification` | `ListAlarmTopicConfigInfoNew` | `SetAlarmTopicConfigInfoNew` |
 //! | `tags` | `ListAuditTags` | `BatchAddResourceTag`, `BatchDeleteResourceTag` |
+//! | `whitelists` | `ListWhitelists` | `BatchAddAuditWhitelist`, `UpdateAuditWhitelist`, `DeleteAuditWhitelist` |
 
 mod apply;
 mod document;
 mod error;
 mod export;
+mod listed;
 mod parse;
 mod plan;
+mod rule_calls;
 mod scopes;
 mod settings;
+mod whitelists;
 
 pub use apply::Applied;
 pub use document::{
     AlarmNotification, AlarmRisk, AuditScope, Comparison, MaskingRule, Policy, RiskLevel, RiskRule, RuleSet,
-    SchemaObject, SqlInjectionRule, Switch,
+    SchemaObject, SqlInjectionRule, Switch, WhitelistEntry,
 };
 pub use error::PolicyError;
 pub use plan::{Change, ChangeKind, Part, Plan, PlanOptions};
+pub use rule_calls::{RuleKind, delete_rule, switch_rules};
 
 /// The JSON Schema of the policy document, derived from its types (published as
 /// `openapi/policy.schema.json` so that editors complete and check policy files).

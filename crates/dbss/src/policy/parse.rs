@@ -27,7 +27,7 @@ impl Policy {
                 line: location.as_ref().map(|l| l.line()),
                 column: location.as_ref().map(|l| l.column()),
                 field: if field == "." { "(document)".into() } else { field },
-                message: inner.to_string(),
+                message: bare_message(&inner.to_string(), location.as_ref()),
             }
         })?;
         policy.check()?;
@@ -78,11 +78,32 @@ impl Policy {
                 ));
             }
         }
+        if let Some(entries) = &self.whitelists {
+            super::whitelists::check(entries)?;
+        }
         if let Some(key) = self.tags.iter().flat_map(|t| t.keys()).find(|k| k.trim().is_empty()) {
             return Err(PolicyError::field(format!("tags.{key:?}"), "a tag key cannot be empty"));
         }
         Ok(())
     }
+}
+
+/// The parser's message without the path and position it appends itself: the error shows
+/// the line, column and field already, and the parser's own path is less precise.
+fn bare_message(text: &str, location: Option<&serde_yaml::Location>) -> String {
+    let mut text = text;
+    if let Some(at) = location {
+        let suffix = format!(" at line {} column {}", at.line(), at.column());
+        text = text.strip_suffix(suffix.as_str()).unwrap_or(text);
+    }
+    // A path (`whitelists[0]: ...`) has no spaces; a message head (`invalid type: ...`) has.
+    if let Some((head, rest)) = text.split_once(": ")
+        && !head.is_empty()
+        && !head.contains(char::is_whitespace)
+    {
+        text = rest;
+    }
+    text.to_owned()
 }
 
 fn check_set<C: Named>(part: &str, rules: &RuleSet<C>) -> Result<(), PolicyError> {

@@ -9,13 +9,15 @@ use super::{
     document::{AuditScope, MaskingRule, Named, RiskRule, RuleSet, SqlInjectionRule, Switch},
     error::PolicyError,
     export::{Observed, observe},
+    rule_calls::RuleKind,
 };
 use crate::Client;
 
 /// How a plan treats items the instance has and the document does not name.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PlanOptions {
-    /// Delete custom rules and tags absent from the document (in the parts it manages).
+    /// Delete custom rules, tags and whitelist entries absent from the document (in the
+    /// parts it manages).
     pub prune: bool,
 }
 
@@ -34,6 +36,8 @@ pub enum Part {
     Settings,
     /// Tags.
     Tags,
+    /// Whitelisted SQL statements.
+    Whitelists,
 }
 
 impl Part {
@@ -46,6 +50,7 @@ impl Part {
             Part::MaskingRules => "masking rules",
             Part::Settings => "settings",
             Part::Tags => "tags",
+            Part::Whitelists => "whitelists",
         }
     }
 }
@@ -78,27 +83,53 @@ impl ChangeKind {
 /// The call a change makes.
 #[derive(Clone, Debug)]
 pub(crate) enum Action {
-    SwitchRisk { id: String, to: Switch },
+    SwitchRule {
+        kind: RuleKind,
+        id: String,
+        to: Switch,
+    },
+    DeleteRule {
+        kind: RuleKind,
+        id: String,
+    },
     CreateRisk(Box<RiskRule>),
-    UpdateRisk { id: String, rule: Box<RiskRule> },
-    DeleteRisk { id: String },
-    SwitchScope { id: String, to: Switch },
+    UpdateRisk {
+        id: String,
+        rule: Box<RiskRule>,
+    },
     CreateScope(Box<AuditScope>),
-    UpdateScope { id: String, scope: Box<AuditScope> },
-    DeleteScope { id: String },
-    SwitchSql { id: String, to: Switch },
+    UpdateScope {
+        id: String,
+        scope: Box<AuditScope>,
+    },
     CreateSql(SqlInjectionRule),
-    UpdateSql { id: String, rule: SqlInjectionRule },
-    DeleteSql { id: String },
-    SwitchMask { id: String, to: Switch },
+    UpdateSql {
+        id: String,
+        rule: SqlInjectionRule,
+    },
     CreateMask(MaskingRule),
-    UpdateMask { id: String, rule: MaskingRule },
-    DeleteMask { id: String },
+    UpdateMask {
+        id: String,
+        rule: MaskingRule,
+    },
     SetMaskingSwitch(Switch),
     SetRetention(u32),
     SetAlarm(Box<super::document::AlarmNotification>),
-    SetTag { key: String, value: String },
-    DeleteTag { key: String },
+    SetTag {
+        key: String,
+        value: String,
+    },
+    DeleteTag {
+        key: String,
+    },
+    CreateWhitelist(super::document::WhitelistEntry),
+    UpdateWhitelist {
+        id: String,
+        entry: super::document::WhitelistEntry,
+    },
+    DeleteWhitelist {
+        ids: Vec<String>,
+    },
 }
 
 /// One change of a plan.
@@ -207,13 +238,12 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
         let kinds = Kinds {
             part: Part::RiskRules,
             field: "risk_rules",
-            switch: |id, to| Action::SwitchRisk { id, to },
+            kind: RuleKind::Risk,
             create: |r: &RiskRule| Action::CreateRisk(Box::new(r.clone())),
             update: |id, r: &RiskRule| Action::UpdateRisk {
                 id,
                 rule: Box::new(r.clone()),
             },
-            delete: |id| Action::DeleteRisk { id },
             describe: describe_risk,
         };
         rules(&mut changes, &kinds, want, have, &observed.risk_ids, options)?;
@@ -222,13 +252,12 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
         let kinds = Kinds {
             part: Part::AuditScopes,
             field: "audit_scopes",
-            switch: |id, to| Action::SwitchScope { id, to },
+            kind: RuleKind::Scope,
             create: |r: &AuditScope| Action::CreateScope(Box::new(r.clone())),
             update: |id, r: &AuditScope| Action::UpdateScope {
                 id,
                 scope: Box::new(r.clone()),
             },
-            delete: |id| Action::DeleteScope { id },
             describe: |r| format!("{}, databases {:?}", r.status.as_str(), r.db_names),
         };
         rules(&mut changes, &kinds, want, have, &observed.scope_ids, options)?;
@@ -237,10 +266,9 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
         let kinds = Kinds {
             part: Part::SqlInjectionRules,
             field: "sql_injection_rules",
-            switch: |id, to| Action::SwitchSql { id, to },
+            kind: RuleKind::SqlInjection,
             create: |r: &SqlInjectionRule| Action::CreateSql(r.clone()),
             update: |id, r: &SqlInjectionRule| Action::UpdateSql { id, rule: r.clone() },
-            delete: |id| Action::DeleteSql { id },
             describe: |r| format!("{} {}, regex {:?}", r.risk_level.as_str(), r.status.as_str(), r.regex),
         };
         rules(&mut changes, &kinds, want, have, &observed.sql_ids, options)?;
@@ -249,10 +277,9 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
         let kinds = Kinds {
             part: Part::MaskingRules,
             field: "masking_rules",
-            switch: |id, to| Action::SwitchMask { id, to },
+            kind: RuleKind::Masking,
             create: |r: &MaskingRule| Action::CreateMask(r.clone()),
             update: |id, r: &MaskingRule| Action::UpdateMask { id, rule: r.clone() },
-            delete: |id| Action::DeleteMask { id },
             describe: |r| {
                 format!(
                     "{}, regex {:?} masked as {:?}",
@@ -268,6 +295,9 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
     if let (Some(want), Some(have)) = (&wanted.tags, &have.tags) {
         tags(&mut changes, want, have, options);
     }
+    if let (Some(want), Some(have)) = (&wanted.whitelists, &have.whitelists) {
+        super::whitelists::diff(&mut changes, want, have, &observed.whitelist_ids, options);
+    }
     Ok(changes)
 }
 
@@ -275,10 +305,9 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
 struct Kinds<C> {
     part: Part,
     field: &'static str,
-    switch: fn(String, Switch) -> Action,
+    kind: RuleKind,
     create: fn(&C) -> Action,
     update: fn(String, &C) -> Action,
-    delete: fn(String) -> Action,
     describe: fn(&C) -> String,
 }
 
@@ -313,7 +342,10 @@ fn rules<C: Named + PartialEq + Serialize>(
             .iter()
             .filter(|h| !want.custom.iter().any(|w| w.name() == h.name()))
         {
-            let action = (kinds.delete)(id_of(rule.name()));
+            let action = Action::DeleteRule {
+                kind: kinds.kind,
+                id: id_of(rule.name()),
+            };
             changes.push(change(ChangeKind::Delete, rule.name(), String::new(), action));
         }
     }
@@ -345,7 +377,11 @@ fn rules<C: Named + PartialEq + Serialize>(
                 ChangeKind::Switch,
                 name,
                 detail,
-                (kinds.switch)(id_of(name), *to),
+                Action::SwitchRule {
+                    kind: kinds.kind,
+                    id: id_of(name),
+                    to: *to,
+                },
             ));
         }
     }

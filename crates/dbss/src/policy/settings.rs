@@ -10,6 +10,7 @@ use super::{
     document::{AlarmNotification, AlarmRisk, Switch},
     error::PolicyError,
     plan::{Action, Change, ChangeKind, Part},
+    rule_calls::wire,
 };
 use crate::{Client, Operation};
 
@@ -122,15 +123,6 @@ pub(crate) fn diff(changes: &mut Vec<Change>, wanted: &Policy, have: &Policy) {
         let action = Action::SetAlarm(Box::new(want.clone()));
         changes.push(change(ChangeKind::Update, "alarm_notification", detail, action));
     }
-}
-
-fn wire<T: FromStr>(operation: &'static str, text: &str) -> Result<T, PolicyError> {
-    text.parse().map_err(|_| {
-        PolicyError::Api(crate::Error::InvalidRequest {
-            operation,
-            reason: format!("{text:?} is not accepted by this operation"),
-        })
-    })
 }
 
 pub(crate) async fn set_masking_switch(
