@@ -58,4 +58,6 @@ fn project_root() -> PathBuf {
 }
 
 #[cfg(test)]
+mod doc_paths;
+#[cfg(test)]
 mod tests;

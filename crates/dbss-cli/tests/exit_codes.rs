@@ -100,6 +100,16 @@ async fn exit_3_on_missing_or_refused_credentials() {
     let err = fails(&out, 3);
     assert!(err.contains("APIGW.0301"), "{err}");
     assert!(!format!("{}{err}", stdout(&out)).contains("a-wrong-secret-value"));
+
+    // Credentials in the endpoint's URL are refused before any request: they would travel
+    // in every URL and be replaced by the signature anyway.
+    let with_userinfo = sim.url().replacen("http://", "http://user:hunter2@", 1);
+    let mut userinfo = command(&sim, &["instances", "list"]);
+    userinfo.env("DBSS_ENDPOINT", &with_userinfo);
+    let out = run(userinfo);
+    let err = fails(&out, 3);
+    assert!(err.contains("endpoint"), "{err}");
+    assert!(!format!("{}{err}", stdout(&out)).contains("hunter2"), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -119,3 +119,76 @@ async fn an_empty_list_shows_the_header_and_says_so() {
     let shown = in_terminal(&sim, &["tags", "list", "-i", &instance, "--query", query], 80);
     assert!(shown.contains("no tags"), "{shown}");
 }
+
+/// An instance the simulator audits: one with databases, so it has SQL records.
+fn audited_instance(sim: &Simulator) -> String {
+    let (instances, _) = sim.state().list(0, 1000);
+    instances
+        .into_iter()
+        .map(|i| i.id)
+        .find(|id| !sim.state().databases(id).is_empty())
+        .unwrap_or_else(|| panic!("no audited instance in the seeded scenario"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_at_a_terminal_shows_its_progress_and_clears_it() {
+    // Each page takes 300 ms, so the counter is drawn several times before the export ends.
+    let sim = Simulator::builder()
+        .fault(dbss_sim::Fault::latency(
+            "ListAuditSqlsNew",
+            std::time::Duration::from_millis(300),
+        ))
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("cannot start the simulator: {e}"));
+    require_full_sim!(sim);
+    let instance = audited_instance(&sim);
+    let dir = support::temp_dir("terminal-progress");
+    let file = dir.join("sql.jsonl").display().to_string();
+    let args = [
+        "sql",
+        "export",
+        "-i",
+        &instance,
+        "--since",
+        "30d",
+        "--page-size",
+        "20",
+        "--out",
+        &file,
+    ];
+    let shown = in_terminal(&sim, &args, 80);
+
+    let written = std::fs::read_to_string(&file).unwrap_or_default().lines().count();
+    assert!(written > 60, "several pages were exported: {written}");
+    assert!(shown.contains(" records ("), "a record counter was drawn:\n{shown:?}");
+    assert!(
+        shown.contains("\u{1b}["),
+        "the counter redraws itself in place:\n{shown:?}"
+    );
+    let last_line = shown.trim_end().rsplit('\n').next().unwrap_or_default();
+    assert!(
+        last_line.ends_with(&format!("{written} records written to {file}")),
+        "the counter is cleared and the summary stays:\n{shown:?}"
+    );
+
+    // Piped, the same export draws nothing.
+    let piped = dbss(&sim, &args);
+    assert_eq!(
+        support::stderr(&piped).trim(),
+        format!("{written} records written to {file}")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn waiting_at_a_terminal_shows_a_spinner() {
+    let sim = sim().await;
+    require_full_sim!(sim);
+    let instance = audited_instance(&sim);
+    let shown = in_terminal(&sim, &["instances", "stop", &instance, "--yes", "--wait"], 80);
+    assert!(
+        shown.contains(&format!("waiting for instance {instance}")),
+        "a spinner names what is awaited:\n{shown:?}"
+    );
+}
