@@ -5,6 +5,7 @@
 //! timestamps and temporary paths are normalised. `DBSS_UPDATE_GOLDEN=1` rewrites them.
 #![allow(dead_code, reason = "each test binary uses its own part of the helpers")]
 
+#[cfg(unix)]
 pub mod pty;
 
 use std::{
