@@ -39,19 +39,37 @@ async fn every_command_group_takes_a_name_for_an_instance() {
     ] {
         assert_eq!(with(&sim, args, &name), with(&sim, args, &id), "{args:?}");
     }
-    ok(&dbss(&sim, &["sql", "list", "-i", &name, "--since", "1h", "-o", "json"]));
-    ok(&dbss(&sim, &["alarms", "list", "-i", &name, "--since", "1d", "-o", "json"]));
+    ok(&dbss(
+        &sim,
+        &["sql", "list", "-i", &name, "--since", "1h", "-o", "json"],
+    ));
+    ok(&dbss(
+        &sim,
+        &["alarms", "list", "-i", &name, "--since", "1d", "-o", "json"],
+    ));
     let plan = dbss(&sim, &["policy", "export", "-i", &name]);
     let dir = support::temp_dir("names-policy");
     let file = dir.join("policy.yaml");
     std::fs::write(&file, ok(&plan)).unwrap_or_else(|e| panic!("{e}"));
     let file = file.to_string_lossy().into_owned();
-    ok(&dbss(&sim, &["policy", "plan", "-f", &file, "--instances", &format!("{name},{id}")]));
+    ok(&dbss(
+        &sim,
+        &["policy", "plan", "-f", &file, "--instances", &format!("{name},{id}")],
+    ));
 
     // A change made by name lands on the instance of that name.
     let added = json(&dbss(
         &sim,
-        &["whitelists", "add", "-i", &name, "--sql", "select 'by name'", "-o", "json"],
+        &[
+            "whitelists",
+            "add",
+            "-i",
+            &name,
+            "--sql",
+            "select 'by name'",
+            "-o",
+            "json",
+        ],
     ));
     assert_eq!(added["instance_id"], id.as_str(), "{added}");
     let listed = with(&sim, &["whitelists", "list", "-i", "{}", "-o", "json"], &id);
@@ -75,7 +93,10 @@ async fn an_unknown_name_is_not_found_and_bad_input_is_refused_before_any_lookup
     }
     // Usage errors that need no request come first, whatever the instance is called.
     let err = fails(
-        &dbss(&sim, &["sql", "list", "-i", "nobody-has-this-name", "--since", "yesterday"]),
+        &dbss(
+            &sim,
+            &["sql", "list", "-i", "nobody-has-this-name", "--since", "yesterday"],
+        ),
         2,
     );
     assert!(err.contains("yesterday"), "{err}");
@@ -144,10 +165,7 @@ async fn a_dry_run_by_name_looks_the_name_up_and_shows_the_request_with_the_id()
         .and_then(|e| e["id"].as_str())
         .unwrap_or_else(|| panic!("no entry: {entries}"))
         .to_owned();
-    let printed = ok(&dbss(
-        &sim,
-        &["--dry-run", "whitelists", "delete", "-i", &name, &entry],
-    ));
+    let printed = ok(&dbss(&sim, &["--dry-run", "whitelists", "delete", "-i", &name, &entry]));
     let request_line = printed.lines().next().unwrap_or_default();
     assert!(
         request_line.starts_with("POST ") && request_line.contains(&id) && !request_line.contains(&name),

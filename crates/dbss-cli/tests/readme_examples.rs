@@ -44,15 +44,24 @@ const PLANS: &[(&str, Plan)] = &[
     ),
     (
         "dbss --region cn-north-4 instances list",
-        Plan::Run { codes: &[0], shows: "\"id\"" },
+        Plan::Run {
+            codes: &[0],
+            shows: "\"id\"",
+        },
     ),
     (
         "dbss instances create --name audit-1 --flavor c6.xlarge.2 --vpc V --subnet S --security-group G --zone cn-north-4a --product-id P --region cn-north-4 --wait",
-        Plan::Run { codes: &[0], shows: "audit-1" },
+        Plan::Run {
+            codes: &[0],
+            shows: "audit-1",
+        },
     ),
     (
         "dbss sql export --instance I --since 24h --format csv --out sql.csv",
-        Plan::Writes { file: "sql.csv", holds: "sql_statement" },
+        Plan::Writes {
+            file: "sql.csv",
+            holds: "sql_statement",
+        },
     ),
     ("dbss demo", Plan::Run { codes: &[0], shows: "" }),
     (
@@ -64,23 +73,38 @@ const PLANS: &[(&str, Plan)] = &[
     ),
     (
         "dbss databases list --instance 062212d8-... -o yaml",
-        Plan::Run { codes: &[0], shows: "  id: " },
+        Plan::Run {
+            codes: &[0],
+            shows: "  id: ",
+        },
     ),
     (
         "dbss sql export --instance 062212d8-... --since 24h --format csv --out sqls.csv",
-        Plan::Writes { file: "sqls.csv", holds: "sql_statement" },
+        Plan::Writes {
+            file: "sqls.csv",
+            holds: "sql_statement",
+        },
     ),
     (
         "dbss instances list --query '[?status==`ACTIVE`].[id,name]'",
-        Plan::Run { codes: &[0], shows: "[" },
+        Plan::Run {
+            codes: &[0],
+            shows: "[",
+        },
     ),
     (
         "dbss instances list -o text --query '[].[id,name]' | while read id name; do echo \"$name $id\"; done",
-        Plan::Run { codes: &[0], shows: "{name} {id}" },
+        Plan::Run {
+            codes: &[0],
+            shows: "{name} {id}",
+        },
     ),
     (
         "dbss api list-audit-instances-last --limit 10 --query 'instances[].[id,status]'",
-        Plan::Run { codes: &[0], shows: "{id}" },
+        Plan::Run {
+            codes: &[0],
+            shows: "{id}",
+        },
     ),
     (
         "dbss --endpoint http://127.0.0.1:8080 api update-audit-security-group --body '{\"instance_id\":\"…\",\"securitygroup_ids\":[\"…\"]}'",
@@ -88,20 +112,37 @@ const PLANS: &[(&str, Plan)] = &[
     ),
     (
         "dbss api update-audit-security-group --body-template",
-        Plan::Run { codes: &[0], shows: "securitygroup_ids" },
+        Plan::Run {
+            codes: &[0],
+            shows: "securitygroup_ids",
+        },
     ),
     (
         "dbss --profile lab instances list",
-        Plan::Run { codes: &[0], shows: "{id}" },
+        Plan::Run {
+            codes: &[0],
+            shows: "{id}",
+        },
     ),
-    ("dbss completions bash", Plan::Run { codes: &[0], shows: "complete" }),
+    (
+        "dbss completions bash",
+        Plan::Run {
+            codes: &[0],
+            shows: "complete",
+        },
+    ),
     (
         "dbss sql tail --instance 062212d8-... --follow --since 1h --format ocsf --checkpoint /var/lib/dbss/sql.checkpoint --out /var/log/dbss/sql.ocsf.jsonl",
-        Plan::Follows { file: "var/log/dbss/sql.ocsf.jsonl" },
+        Plan::Follows {
+            file: "var/log/dbss/sql.ocsf.jsonl",
+        },
     ),
     (
         "dbss policy export --instance I --out policy.yaml",
-        Plan::Writes { file: "policy.yaml", holds: "risk_rules" },
+        Plan::Writes {
+            file: "policy.yaml",
+            holds: "risk_rules",
+        },
     ),
     (
         "dbss policy plan -f policy.yaml --instance I",
@@ -119,7 +160,10 @@ const PLANS: &[(&str, Plan)] = &[
     (
         "dbss policy plan -f policy.yaml --instances I1,I2",
         // 2: the second instance's policy differs from the first one's (changes to review).
-        Plan::Run { codes: &[0, 2], shows: "instance" },
+        Plan::Run {
+            codes: &[0, 2],
+            shows: "instance",
+        },
     ),
 ];
 
@@ -154,9 +198,11 @@ fn examples(markdown: &str) -> Vec<String> {
             continue;
         }
         let logical = std::mem::take(&mut pending);
-        for command in logical.split("; dbss ").enumerate().map(|(i, c)| {
-            if i == 0 { c.to_owned() } else { format!("dbss {c}") }
-        }) {
+        for command in logical
+            .split("; dbss ")
+            .enumerate()
+            .map(|(i, c)| if i == 0 { c.to_owned() } else { format!("dbss {c}") })
+        {
             let command = without_comment(&command);
             if command.starts_with("dbss ") || command == "dbss" {
                 found.push(command);
@@ -239,9 +285,7 @@ fn shell(sim: &dbss_sim::Simulator, line: &str, dir: &Path) -> Command {
 /// Runs `command` with its output in files of `dir`, killing it past two minutes (an example
 /// that hangs fails; it does not stop the suite).
 fn run(mut command: Command, dir: &Path) -> Output {
-    let capture = |name: &str| {
-        std::fs::File::create(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-    };
+    let capture = |name: &str| std::fs::File::create(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
     command
         .stdout(capture(".example.stdout"))
         .stderr(capture(".example.stderr"));

@@ -11,10 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use dbss::{
-    paging::Paged,
-    types::AuditSqlRequest,
-};
+use dbss::{paging::Paged, types::AuditSqlRequest};
 use dbss_sim::Simulator;
 use futures::TryStreamExt;
 use support::{command, temp_dir};

@@ -81,9 +81,7 @@ pub async fn save_to_file(
         Err(TargetError::Refused(why)) => Err(Error::Io(format!("{operation}: {why}"))),
         Err(TargetError::Io { path, source }) => Err(io(&path, source)),
     });
-    let (file, replace) = prepared
-        .await
-        .map_err(|e| Error::Io(format!("{operation}: {e}")))??;
+    let (file, replace) = prepared.await.map_err(|e| Error::Io(format!("{operation}: {e}")))??;
     let mut file = tokio::fs::File::from_std(file);
     let written = save(operation, stream, &mut file, progress).await?;
     drop(file);

@@ -8,7 +8,7 @@ use std::{
 };
 
 use super::{
-    target::{Target, directory_of},
+    target::{self, Target, directory_of},
     temp::TempFile,
 };
 use crate::error::CliError;
@@ -36,12 +36,12 @@ impl OutFile {
     /// Opens `path` (`-` for stdout). Refuses a directory or a dangling symlink before
     /// creating anything.
     pub fn open(path: &Path) -> Result<OutFile, CliError> {
-        let sink = match Target::resolve(path)? {
-            Target::Stdout => Sink::Stdout(std::io::stdout()),
-            Target::Special { path: node, socket } => {
+        let sink = match target::resolve(path)? {
+            None => Sink::Stdout(std::io::stdout()),
+            Some(Target::Special { path: node, socket }) => {
                 Sink::Direct(dbss::atomic_file::open_special(&node, socket).map_err(|e| CliError::file(path, e))?)
             }
-            Target::File { path: target, mode } => {
+            Some(Target::File { path: target, mode }) => {
                 let dir = directory_of(&target);
                 let name = target
                     .file_name()

@@ -119,7 +119,10 @@ mod tests {
         let target = dir.join("out.txt");
         let mut temp = TempFile::beside(&target, 0o600, true).unwrap_or_else(|e| panic!("{e}"));
         let name = temp.path().file_name().map(|n| n.to_string_lossy().into_owned());
-        assert!(TempFile::is_name_for("out.txt", name.as_deref().unwrap_or_default()), "{name:?}");
+        assert!(
+            TempFile::is_name_for("out.txt", name.as_deref().unwrap_or_default()),
+            "{name:?}"
+        );
         temp.file().write_all(b"done").unwrap_or_else(|e| panic!("{e}"));
         temp.commit(&target).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(std::fs::read(&target).ok().as_deref(), Some(&b"done"[..]));
@@ -132,7 +135,12 @@ mod tests {
             .map(|d| d.flatten().map(|e| e.file_name()).collect())
             .unwrap_or_default();
         assert_eq!(names, ["out.txt"]);
-        for other in ["out.txt.part", ".out.txt.part", ".out.txt.abc.part", ".other.abcdefghijkl.part"] {
+        for other in [
+            "out.txt.part",
+            ".out.txt.part",
+            ".out.txt.abc.part",
+            ".other.abcdefghijkl.part",
+        ] {
             assert!(!TempFile::is_name_for("out.txt", other), "{other}");
         }
         let _ = std::fs::remove_dir_all(&dir);
