@@ -11,10 +11,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use dbss::{
-    paging::Paged,
-    types::{AuditSqlRequest, AuditSqlRequestTime, AuditSqlRequestTimeOrder},
-};
+use dbss::{paging::Paged, types::AuditSqlRequest};
 use dbss_sim::Simulator;
 use futures::TryStreamExt;
 use support::{command, temp_dir};
@@ -131,25 +128,17 @@ async fn records_until(sim: &Simulator, instance: &str, end: i64) -> BTreeSet<St
         .credentials(dbss::Credentials::ak_sk(sim.ak(), sim.sk()))
         .build()
         .unwrap_or_else(|e| panic!("client: {e}"));
-    let request = AuditSqlRequest {
-        client_ip: None,
-        client_name: None,
-        db_ip: None,
-        db_user: None,
-        page: 1,
-        query_type: None,
-        risk_levels: None,
-        rule_name: None,
-        size: 1,
-        sql_response: None,
-        sql_statement: None,
-        time: AuditSqlRequestTime {
-            start_time: Some(dbss::follow::format_api_time(end - 7200)),
-            end_time: Some(dbss::follow::format_api_time(end)),
-            time_range: None,
+    // The window as start and end times, oldest first: what `tail` itself asks for.
+    let request: AuditSqlRequest = serde_json::from_value(serde_json::json!({
+        "page": 1,
+        "size": 1,
+        "time": {
+            "start_time": dbss::follow::format_api_time(end - 7200),
+            "end_time": dbss::follow::format_api_time(end),
         },
-        time_order: AuditSqlRequestTimeOrder::Asc,
-    };
+        "time_order": "ASC",
+    }))
+    .unwrap_or_else(|e| panic!("request: {e}"));
     let call = client.ops().list_audit_sqls_new().instance_id(instance).body(request);
     let items: Vec<_> = call
         .items(10_000)

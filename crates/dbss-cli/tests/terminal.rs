@@ -1,6 +1,7 @@
 //! `dbss` at a real terminal (a pseudo-terminal 60 or 160 columns wide): tables are the
 //! default, fitted to the width by shortening the widest columns with `…`, aligned by display
 //! width (CJK characters take two columns), and an empty list says so.
+#![cfg(unix)]
 
 mod support;
 

@@ -51,88 +51,46 @@ where
     Ok(done.bytes)
 }
 
-/// Writes a download to `path` without ever leaving a half-written file under its name:
-///
-/// * a directory is refused before anything is created;
-/// * a symlink is followed and the file it points at is written (as `cp` does); a dangling
-///   one is refused;
-/// * an existing device, FIFO or socket is written to directly, streamed, and stays what it is;
-/// * anything else is written to a temporary file with a random name, created exclusively
-///   (`O_CREAT|O_EXCL`) in the target's directory, synced, then renamed over the target; on
-///   failure the temporary file is removed and the target keeps what it held.
+/// Writes a download to `path` without ever leaving a half-written file under its name, by
+/// the rules of [`crate::atomic_file`]: a directory is refused before anything is created, a
+/// symlink is written through, an existing device, FIFO or socket is written in place, and
+/// anything else goes to a temporary file (random name, created exclusively beside the
+/// target) that is synced and renamed over the target — or removed on failure, leaving the
+/// target as it was. A replaced file keeps its permissions.
 pub async fn save_to_file(
     operation: &'static str,
     stream: dbss_api::ByteStream,
     path: &Path,
     progress: impl FnMut(Progress),
 ) -> Result<u64, Error> {
-    let io = |at: &Path, e: std::io::Error| Error::Io(format!("{operation}: {}: {e}", at.display()));
-    // A symlink's target is what gets written; a missing file is written where it is named.
-    let target = match tokio::fs::canonicalize(path).await {
-        Ok(resolved) => resolved,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound && tokio::fs::symlink_metadata(path).await.is_err() => {
-            path.to_path_buf()
+    use crate::atomic_file::{Target, TargetError, TempFile, open_special};
+    let io = move |at: &Path, e: std::io::Error| Error::Io(format!("{operation}: {}: {e}", at.display()));
+    let owned = path.to_owned();
+    // The few file system calls before the download are quick, but may block: off the runtime.
+    let prepared = tokio::task::spawn_blocking(move || match Target::resolve(&owned) {
+        Ok(Target::Special { path, socket }) => open_special(&path, socket)
+            .map(|file| (file, None))
+            .map_err(|e| io(&path, e)),
+        Ok(Target::File { path, mode }) => {
+            // A replaced file keeps its permissions; a new one gets what any new file gets.
+            let mut temp = TempFile::beside(&path, mode.unwrap_or(0o666), mode.is_some()).map_err(|e| io(&path, e))?;
+            let file = temp.file().try_clone().map_err(|e| io(temp.path(), e))?;
+            Ok((file, Some((temp, path))))
         }
-        Err(e) => return Err(io(path, e)),
-    };
-    match tokio::fs::metadata(&target).await {
-        Ok(meta) if meta.is_dir() => {
-            return Err(io(path, std::io::Error::other("is a directory; name a file")));
-        }
-        Ok(meta) if !meta.is_file() => {
-            // A device, FIFO or socket: renaming over it would replace it with a regular file.
-            let mut file = tokio::fs::OpenOptions::new()
-                .write(true)
-                .open(&target)
-                .await
-                .map_err(|e| io(&target, e))?;
-            return save(operation, stream, &mut file, progress).await;
-        }
-        _ => {}
-    }
-    let (partial, mut file) = create_exclusive_beside(&target).await.map_err(|e| io(&target, e))?;
-    let written = async {
-        let written = save(operation, stream, &mut file, progress).await?;
-        file.sync_all().await.map_err(|e| io(&partial, e))?;
-        drop(file);
-        tokio::fs::rename(&partial, &target).await.map_err(|e| io(&target, e))?;
-        Ok(written)
-    }
-    .await;
-    if written.is_err() {
-        let _ = tokio::fs::remove_file(&partial).await;
-    }
-    written
-}
-
-/// A new file with a random name in `target`'s directory, created exclusively so that no
-/// existing file (or symlink planted there) is ever opened.
-async fn create_exclusive_beside(target: &Path) -> std::io::Result<(std::path::PathBuf, tokio::fs::File)> {
-    use rand::Rng;
-    let dir = match target.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut last = None;
-    for _ in 0..16 {
-        let tag: u64 = rand::rng().random();
-        let partial = dir.join(format!(".{name}.{tag:016x}.part"));
-        match tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&partial)
+        // The message names the path.
+        Err(TargetError::Refused(why)) => Err(Error::Io(format!("{operation}: {why}"))),
+        Err(TargetError::Io { path, source }) => Err(io(&path, source)),
+    });
+    let (file, replace) = prepared.await.map_err(|e| Error::Io(format!("{operation}: {e}")))??;
+    let mut file = tokio::fs::File::from_std(file);
+    let written = save(operation, stream, &mut file, progress).await?;
+    drop(file);
+    if let Some((temp, target)) = replace {
+        tokio::task::spawn_blocking(move || temp.commit(&target).map_err(|e| io(&target, e)))
             .await
-        {
-            Ok(file) => return Ok((partial, file)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(e),
-        }
+            .map_err(|e| Error::Io(format!("{operation}: {e}")))??;
     }
-    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
+    Ok(written)
 }
 
 impl Client {

@@ -17,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod atomic_file;
 mod client;
 mod config;
 mod credentials;

@@ -5,7 +5,10 @@ use dbss::Operation;
 use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::{Value, json};
 
-use super::{Ctx, InstanceArg, ListArgs, check_result, outcome, print_values, to_value};
+use super::{
+    Ctx, InstanceArg, InstanceItem, ListArgs, check_result, instance_ref::NamesInstances, outcome, print_values,
+    to_value,
+};
 use crate::{
     error::CliError,
     write::{self, OutArg},
@@ -38,13 +41,13 @@ pub enum Command {
     /// Add an agent to a database (AddAuditAgentNew)
     Add(Box<AddArgs>),
     /// Turn an agent on (SwitchAgentNew)
-    Enable(AgentRef),
+    Enable(InstanceItem),
     /// Turn an agent off (SwitchAgentNew)
-    Disable(AgentRef),
+    Disable(InstanceItem),
     /// Remove an agent of a database (DeleteAuditAgentNew)
     Delete {
         #[command(flatten)]
-        agent: AgentRef,
+        agent: InstanceItem,
         /// Database the agent belongs to
         #[arg(long, short = 'd', value_name = "DB_ID")]
         database: String,
@@ -53,7 +56,7 @@ pub enum Command {
     /// against the SHA-256 digest the agent list gives for it
     Download {
         #[command(flatten)]
-        agent: AgentRef,
+        agent: InstanceItem,
         /// Database the agent belongs to (saves looking through every database of the
         /// instance for the agent's checksum)
         #[arg(long, short = 'd', value_name = "DB_ID")]
@@ -61,15 +64,6 @@ pub enum Command {
         #[command(flatten)]
         out: OutArg,
     },
-}
-
-/// One agent of an instance.
-#[derive(Args, Debug)]
-pub struct AgentRef {
-    #[command(flatten)]
-    instance: InstanceArg,
-    /// Agent id
-    id: String,
 }
 
 /// Flags of `dbss agents add`.
@@ -101,6 +95,19 @@ pub struct AddArgs {
     /// Memory usage (%) above which the agent pauses
     #[arg(long, value_parser = clap::value_parser!(i32).range(1..=100))]
     mem_threshold: Option<i32>,
+}
+
+impl NamesInstances for Command {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        match self {
+            Command::List { instance, .. } => instance.instance_refs(),
+            Command::Add(args) => args.instance.instance_refs(),
+            Command::Enable(agent)
+            | Command::Disable(agent)
+            | Command::Delete { agent, .. }
+            | Command::Download { agent, .. } => agent.instance.instance_refs(),
+        }
+    }
 }
 
 /// Runs `dbss agents ...`.
@@ -220,7 +227,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
 /// or in those of every database of the instance.
 async fn listed_sha256(
     client: &dbss::Client,
-    agent: &AgentRef,
+    agent: &InstanceItem,
     database: Option<&str>,
 ) -> Result<Option<String>, CliError> {
     let instance = &agent.instance.instance;
@@ -247,7 +254,7 @@ async fn listed_sha256(
     Ok(None)
 }
 
-async fn switch(ctx: &Ctx, client: &dbss::Client, agent: AgentRef, on: bool) -> Result<(), CliError> {
+async fn switch(ctx: &Ctx, client: &dbss::Client, agent: InstanceItem, on: bool) -> Result<(), CliError> {
     let result = client.agents(&agent.instance.instance).switch(&agent.id, on).await?;
     check_result("SwitchAgentNew", result.as_deref())?;
     ctx.printer.object(&outcome(

@@ -12,7 +12,7 @@ use dbss::{Page, paging::Paged};
 use futures::{Stream, StreamExt, TryStreamExt, stream};
 use serde_json::{Value, json};
 
-use super::{Ctx, InstanceArg, ListArgs, print_values, to_value};
+use super::{Ctx, InstanceArg, ListArgs, instance_ref::NamesInstances, print_values, to_value};
 use crate::{
     api_support::{decode_body, one_of},
     error::CliError,
@@ -134,6 +134,22 @@ impl Filter {
             end: self.end.as_deref(),
         };
         Window::from_flags(&flags, chrono::Utc::now(), pinned).map_err(CliError::Usage)
+    }
+}
+
+impl NamesInstances for Command {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        match self {
+            Command::List { filter, .. } | Command::Export { filter, .. } => filter.instance.instance_refs(),
+            Command::Tail(args) => args.instance_refs(),
+        }
+    }
+
+    fn check(&self) -> Result<(), CliError> {
+        match self {
+            Command::List { filter, .. } | Command::Export { filter, .. } => filter.window(false).map(drop),
+            Command::Tail(_) => Ok(()),
+        }
     }
 }
 

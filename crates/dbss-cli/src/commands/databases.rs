@@ -4,7 +4,9 @@ use clap::{Args, Subcommand};
 use futures::StreamExt;
 use serde_json::{Map, Value, json};
 
-use super::{Ctx, InstanceArg, ListArgs, check_result, outcome, print_list};
+use super::{
+    Ctx, InstanceArg, InstanceItem, InstanceList, check_result, instance_ref::NamesInstances, outcome, print_list,
+};
 use crate::{
     api_support::{decode_body, one_of, read_json_arg},
     error::CliError,
@@ -38,29 +40,15 @@ const COLUMNS: &[&str] = &["id", "name", "type", "version", "ip", "port", "statu
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List the databases of an instance (ListAuditDatabasesNew)
-    List {
-        #[command(flatten)]
-        instance: InstanceArg,
-        #[command(flatten)]
-        list: ListArgs,
-    },
+    List(InstanceList),
     /// Add a database to audit (AddAuditDatabaseNew)
     Add(Box<AddArgs>),
     /// Turn auditing of a database on (SwitchAuditDatabaseNew)
-    Enable(DatabaseRef),
+    Enable(InstanceItem),
     /// Turn auditing of a database off (SwitchAuditDatabaseNew)
-    Disable(DatabaseRef),
+    Disable(InstanceItem),
     /// Remove a database from the instance (DeleteAuditDatabaseNew)
-    Delete(DatabaseRef),
-}
-
-/// One database of an instance.
-#[derive(Args, Debug)]
-pub struct DatabaseRef {
-    #[command(flatten)]
-    instance: InstanceArg,
-    /// Database id
-    id: String,
+    Delete(InstanceItem),
 }
 
 /// Flags of `dbss databases add`.
@@ -100,11 +88,21 @@ pub struct AddArgs {
     body: Option<String>,
 }
 
+impl NamesInstances for Command {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        match self {
+            Command::List(l) => l.instance.instance_refs(),
+            Command::Add(args) => args.instance.instance_refs(),
+            Command::Enable(r) | Command::Disable(r) | Command::Delete(r) => r.instance.instance_refs(),
+        }
+    }
+}
+
 /// Runs `dbss databases ...`.
 pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let client = ctx.client()?;
     match command {
-        Command::List { instance, list } => {
+        Command::List(InstanceList { instance, list }) => {
             use dbss::paging::Paged;
             let items = client
                 .ops()
@@ -137,7 +135,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     }
 }
 
-async fn switch(ctx: &Ctx, client: &dbss::Client, r: DatabaseRef, on: bool) -> Result<(), CliError> {
+async fn switch(ctx: &Ctx, client: &dbss::Client, r: InstanceItem, on: bool) -> Result<(), CliError> {
     let result = client.databases(&r.instance.instance).switch(&r.id, on).await?;
     check_result("SwitchAuditDatabaseNew", result.as_deref())?;
     ctx.printer.object(&outcome(

@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 use dbss::wait::{InstanceState, Waiter};
 use futures::TryStreamExt;
 
-use super::{Ctx, ListArgs, check_result, outcome, print_list, to_value};
+use super::{Ctx, ListArgs, check_result, instance_ref::NamesInstances, outcome, print_list, to_value};
 use crate::{error::CliError, progress};
 
 pub mod create;
@@ -167,7 +167,7 @@ impl WaitArgs {
 pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let client = ctx.client()?;
     let instances = client.instances();
-    match by_id(&client, command).await? {
+    match command {
         Command::List(args) => {
             use dbss::paging::Paged;
             let items = client.ops().list_audit_instances_last().items(args.page_size());
@@ -237,52 +237,24 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     }
 }
 
-/// `command` with the instance it names by name replaced by its id.
-async fn by_id(client: &dbss::Client, command: Command) -> Result<Command, CliError> {
-    let resolve = |given: String| async move { super::instance_ref::resolve(client, &given).await };
-    Ok(match command {
-        Command::Show { id } => Command::Show { id: resolve(id).await? },
-        Command::Start(l) => Command::Start(Lifecycle {
-            id: resolve(l.id).await?,
-            ..l
-        }),
-        Command::Stop(l) => Command::Stop(Lifecycle {
-            id: resolve(l.id).await?,
-            ..l
-        }),
-        Command::Reboot(l) => Command::Reboot(Lifecycle {
-            id: resolve(l.id).await?,
-            ..l
-        }),
-        Command::Delete {
-            lifecycle,
-            delete_public_ip,
-            delete_volume,
-        } => Command::Delete {
-            lifecycle: Lifecycle {
-                id: resolve(lifecycle.id).await?,
-                ..lifecycle
-            },
-            delete_public_ip,
-            delete_volume,
-        },
-        Command::Wait {
-            id,
-            target,
-            wait_timeout,
-        } => Command::Wait {
-            id: resolve(id).await?,
-            target,
-            wait_timeout,
-        },
-        Command::SecurityGroup(SecurityGroupCommand::Set { id, security_group }) => {
-            Command::SecurityGroup(SecurityGroupCommand::Set {
-                id: resolve(id).await?,
-                security_group,
-            })
+impl NamesInstances for Command {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        match self {
+            Command::Show { id }
+            | Command::Wait { id, .. }
+            | Command::Start(Lifecycle { id, .. })
+            | Command::Stop(Lifecycle { id, .. })
+            | Command::Reboot(Lifecycle { id, .. })
+            | Command::Delete {
+                lifecycle: Lifecycle { id, .. },
+                ..
+            }
+            | Command::SecurityGroup(SecurityGroupCommand::Set { id, .. }) => vec![id],
+            // Encryption and O&M instances are not audit instances: their ids are not in the
+            // audit instance list, so names cannot be looked up there.
+            Command::List(_) | Command::Create(_) | Command::Eip(_) => Vec::new(),
         }
-        other => other,
-    })
+    }
 }
 
 /// Binds or unbinds the elastic IP of an encryption or O&M instance.

@@ -22,6 +22,7 @@ use futures::{Stream, StreamExt};
 use serde_json::Value;
 
 use crate::{error::CliError, output::Printer, settings::Global};
+use instance_ref::NamesInstances;
 
 /// The everyday commands.
 #[derive(Subcommand, Debug)]
@@ -110,8 +111,35 @@ impl Everyday {
     }
 }
 
-/// Runs an everyday command.
-pub async fn run(ctx: &Ctx, command: Everyday) -> Result<(), CliError> {
+impl NamesInstances for Everyday {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        match self {
+            Everyday::Instances(c) => c.instance_refs(),
+            Everyday::Databases(c) => c.instance_refs(),
+            Everyday::Agents(c) => c.instance_refs(),
+            Everyday::Rules(c) => c.instance_refs(),
+            Everyday::Whitelists(c) => c.instance_refs(),
+            Everyday::Sql(c) | Everyday::Alarms(c) => c.instance_refs(),
+            Everyday::Reports(c) => c.instance_refs(),
+            Everyday::Tags(c) => c.instance_refs(),
+            Everyday::Policy(c) => c.instance_refs(),
+            Everyday::Quotas(_) | Everyday::Regions(_) | Everyday::Configure(_) => Vec::new(),
+        }
+    }
+
+    fn check(&self) -> Result<(), CliError> {
+        match self {
+            Everyday::Sql(c) | Everyday::Alarms(c) => c.check(),
+            Everyday::Tags(c) => c.check(),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Runs an everyday command, with the instances it names by name replaced by their ids first.
+pub async fn run(ctx: &Ctx, mut command: Everyday) -> Result<(), CliError> {
+    command.check()?;
+    instance_ref::resolve_names(&ctx.global, command.instance_refs()).await?;
     let ctx = &Ctx {
         global: ctx.global.clone(),
         printer: ctx.printer.clone().listing(command.things()),
@@ -140,9 +168,33 @@ pub async fn run(ctx: &Ctx, command: Everyday) -> Result<(), CliError> {
 /// The audit instance a command acts on.
 #[derive(Args, Debug, Clone)]
 pub struct InstanceArg {
-    /// Audit instance id (`dbss instances list` shows them)
-    #[arg(long, short = 'i', value_name = "ID")]
+    /// Audit instance id or name (`dbss instances list` shows them)
+    #[arg(long, short = 'i', value_name = "ID|NAME")]
     pub instance: String,
+}
+
+impl NamesInstances for InstanceArg {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        vec![&mut self.instance]
+    }
+}
+
+/// What listing the items of an audit instance takes: the instance and paging.
+#[derive(Args, Debug, Clone)]
+pub struct InstanceList {
+    #[command(flatten)]
+    pub instance: InstanceArg,
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
+/// One item (a database, an agent) of an audit instance.
+#[derive(Args, Debug, Clone)]
+pub struct InstanceItem {
+    #[command(flatten)]
+    pub instance: InstanceArg,
+    /// Its id (`list` shows them)
+    pub id: String,
 }
 
 /// Paging flags of every list command.

@@ -13,7 +13,7 @@ use clap::{Args, Subcommand};
 use dbss::policy::{Plan, PlanOptions, Policy, PolicyError};
 use futures::TryStreamExt;
 
-use super::Ctx;
+use super::{Ctx, instance_ref::NamesInstances};
 use crate::{error::CliError, output::write_stdout};
 
 /// Exit code of `plan` when there are changes.
@@ -27,8 +27,8 @@ const MAX_POLICY_BYTES: u64 = 4 * 1024 * 1024;
 pub enum Command {
     /// Write an instance's audit policy as YAML (stdout, or --out FILE)
     Export {
-        /// Audit instance id
-        #[arg(long, short = 'i', value_name = "ID")]
+        /// Audit instance id or name
+        #[arg(long, short = 'i', value_name = "ID|NAME")]
         instance: String,
         /// Write to this file (atomically) instead of stdout. There is no `-o`: that is the
         /// global output format.
@@ -66,15 +66,27 @@ pub struct PlanArgs {
 #[derive(Args, Debug)]
 #[group(required = true, multiple = false)]
 pub struct Targets {
-    /// One audit instance id
-    #[arg(long, short = 'i', value_name = "ID")]
+    /// One audit instance id or name
+    #[arg(long, short = 'i', value_name = "ID|NAME")]
     instance: Option<String>,
-    /// Several instance ids, comma-separated
-    #[arg(long, value_name = "ID,ID", value_delimiter = ',')]
+    /// Several instance ids or names, comma-separated
+    #[arg(long, value_name = "ID,NAME", value_delimiter = ',')]
     instances: Option<Vec<String>>,
     /// Every audit instance of the project
     #[arg(long)]
     all_instances: bool,
+}
+
+impl NamesInstances for Command {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        let targets = match self {
+            Command::Export { instance, .. } => return vec![instance],
+            Command::Plan(plan) | Command::Apply { plan, .. } => &mut plan.targets,
+        };
+        let mut refs: Vec<&mut String> = targets.instance.iter_mut().collect();
+        refs.extend(targets.instances.iter_mut().flatten());
+        refs
+    }
 }
 
 impl Targets {

@@ -5,7 +5,7 @@ use dbss::{Operation, paging::Paged};
 use futures::StreamExt;
 use serde_json::{Value, json};
 
-use super::{Ctx, InstanceArg, ListArgs, print_list};
+use super::{Ctx, InstanceArg, ListArgs, instance_ref::NamesInstances, print_list};
 use crate::{
     api_support::decode_body,
     error::CliError,
@@ -39,6 +39,14 @@ pub enum Command {
         #[command(flatten)]
         out: OutArg,
     },
+}
+
+impl NamesInstances for Command {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        match self {
+            Command::List { instance, .. } | Command::Download { instance, .. } => instance.instance_refs(),
+        }
+    }
 }
 
 /// Runs `dbss reports ...`.

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use dbss::policy::{RuleKind, Switch, delete_rule, switch_rules};
 
-use super::{Ctx, InstanceArg, ListArgs, check_result, policy::policy_error, print_list};
+use super::{Ctx, InstanceArg, InstanceList, check_result, instance_ref::NamesInstances, policy::policy_error, print_list};
 use crate::{api_support::decode_body, error::CliError};
 
 /// `dbss rules`.
@@ -31,12 +31,7 @@ pub enum Command {
 #[derive(Subcommand, Debug)]
 pub enum Verb {
     /// List the rules of an instance
-    List {
-        #[command(flatten)]
-        instance: InstanceArg,
-        #[command(flatten)]
-        list: ListArgs,
-    },
+    List(InstanceList),
     /// Turn rules on
     Enable(RuleIds),
     /// Turn rules off
@@ -60,6 +55,16 @@ const SCOPE_COLUMNS: &[&str] = &["id", "name", "action", "status", "all_audit", 
 const SQL_COLUMNS: &[&str] = &["id", "name", "risk_level", "status", "type", "rank"];
 const MASK_COLUMNS: &[&str] = &["id", "name", "type", "mask_value", "status"];
 
+impl NamesInstances for Command {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        let (Command::Risk(verb) | Command::Scope(verb) | Command::SqlInjection(verb) | Command::Masking(verb)) = self;
+        match verb {
+            Verb::List(l) => l.instance.instance_refs(),
+            Verb::Enable(rules) | Verb::Disable(rules) | Verb::Delete(rules) => rules.instance.instance_refs(),
+        }
+    }
+}
+
 /// Runs `dbss rules ...`.
 pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let (kind, verb) = match command {
@@ -70,7 +75,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     };
     let client = ctx.client()?;
     match verb {
-        Verb::List { instance, list } => {
+        Verb::List(InstanceList { instance, list }) => {
             let id = instance.instance.as_str();
             let ops = client.ops();
             let size = list.page_size();

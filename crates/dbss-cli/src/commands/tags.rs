@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use futures::stream;
 use serde_json::json;
 
-use super::{Ctx, ListArgs, print_values};
+use super::{Ctx, ListArgs, instance_ref::NamesInstances, print_values};
 use crate::error::CliError;
 
 /// The tagged resource type of audit instances.
@@ -65,7 +65,6 @@ impl Target {
         match (&self.resource_id, &self.instance) {
             (Some(resource), _) => Ok(resource.clone()),
             (None, Some(id)) => {
-                let id = &super::instance_ref::resolve(client, id).await?;
                 let instance = client
                     .instances()
                     .get(id)
@@ -81,6 +80,30 @@ impl Target {
     }
 }
 
+impl NamesInstances for Command {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        let (Command::List { target } | Command::Add { target, .. } | Command::Remove { target, .. }) = self;
+        target.instance.iter_mut().collect()
+    }
+
+    fn check(&self) -> Result<(), CliError> {
+        match self {
+            Command::Add { tags, .. } => pairs(tags).map(drop),
+            Command::List { .. } | Command::Remove { .. } => Ok(()),
+        }
+    }
+}
+
+/// `KEY=VALUE` arguments as pairs.
+fn pairs(tags: &[String]) -> Result<Vec<(&str, &str)>, CliError> {
+    tags.iter()
+        .map(|t| match t.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k, v)),
+            _ => Err(CliError::Usage(format!("{t:?}: expected KEY=VALUE"))),
+        })
+        .collect()
+}
+
 /// Runs `dbss tags ...`.
 pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let client = ctx.client()?;
@@ -92,13 +115,7 @@ pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
             print_values(ctx, &ListArgs::EVERY, stream::iter(rows), &["key", "value"]).await
         }
         Command::Add { target, tags } => {
-            let pairs = tags
-                .iter()
-                .map(|t| match t.split_once('=') {
-                    Some((k, v)) if !k.is_empty() => Ok((k, v)),
-                    _ => Err(CliError::Usage(format!("{t:?}: expected KEY=VALUE"))),
-                })
-                .collect::<Result<Vec<_>, _>>()?;
+            let pairs = pairs(&tags)?;
             let resource = target.resource_id(&client).await?;
             client.tags(RESOURCE_TYPE, &resource).add(&pairs).await?;
             let added: serde_json::Map<_, _> = pairs.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();

@@ -4,7 +4,7 @@ use clap::Subcommand;
 use dbss::{Operation, paging::Paged};
 use serde_json::json;
 
-use super::{Ctx, InstanceArg, ListArgs, check_result, print_list};
+use super::{Ctx, InstanceArg, InstanceList, check_result, instance_ref::NamesInstances, print_list};
 use crate::{api_support::decode_body, error::CliError};
 
 const COLUMNS: &[&str] = &["id", "sql", "enabled", "desc", "db_ids"];
@@ -13,12 +13,7 @@ const COLUMNS: &[&str] = &["id", "sql", "enabled", "desc", "db_ids"];
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List the whitelist of an instance (ListWhitelists)
-    List {
-        #[command(flatten)]
-        instance: InstanceArg,
-        #[command(flatten)]
-        list: ListArgs,
-    },
+    List(InstanceList),
     /// Whitelist a SQL statement (BatchAddAuditWhitelist)
     Add {
         #[command(flatten)]
@@ -46,12 +41,22 @@ pub enum Command {
     },
 }
 
+impl NamesInstances for Command {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        match self {
+            Command::List(InstanceList { instance, .. })
+            | Command::Add { instance, .. }
+            | Command::Delete { instance, .. } => instance.instance_refs(),
+        }
+    }
+}
+
 /// Runs `dbss whitelists ...`.
 pub async fn run(ctx: &Ctx, command: Command) -> Result<(), CliError> {
     let client = ctx.client()?;
     let ops = client.ops();
     match command {
-        Command::List { instance, list } => {
+        Command::List(InstanceList { instance, list }) => {
             let items = ops
                 .list_whitelists()
                 .instance_id(instance.instance.as_str())

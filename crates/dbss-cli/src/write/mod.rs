@@ -1,4 +1,6 @@
-//! Every file the CLI writes goes through here, so one set of rules holds everywhere:
+//! Every file the CLI writes goes through here, so one set of rules holds everywhere (the
+//! rules of [`dbss::atomic_file`], which the library's downloads and `tail`'s checkpoints
+//! follow too; the CLI adds `-` for stdout, its messages and the clean-up on signals):
 //!
 //! * `-` is stdout;
 //! * a symlink is followed, and the file it points at is written (as `cp` does); a dangling

@@ -8,7 +8,7 @@ use std::{
 };
 
 use super::{
-    target::{Target, directory_of},
+    target::{self, Target, directory_of},
     temp::TempFile,
 };
 use crate::error::CliError;
@@ -36,12 +36,12 @@ impl OutFile {
     /// Opens `path` (`-` for stdout). Refuses a directory or a dangling symlink before
     /// creating anything.
     pub fn open(path: &Path) -> Result<OutFile, CliError> {
-        let sink = match Target::resolve(path)? {
-            Target::Stdout => Sink::Stdout(std::io::stdout()),
-            Target::Special { path: node, socket } => {
-                Sink::Direct(open_special(&node, socket).map_err(|e| CliError::file(path, e))?)
+        let sink = match target::resolve(path)? {
+            None => Sink::Stdout(std::io::stdout()),
+            Some(Target::Special { path: node, socket }) => {
+                Sink::Direct(dbss::atomic_file::open_special(&node, socket).map_err(|e| CliError::file(path, e))?)
             }
-            Target::File { path: target, mode } => {
+            Some(Target::File { path: target, mode }) => {
                 let dir = directory_of(&target);
                 let name = target
                     .file_name()
@@ -106,34 +106,4 @@ impl Write for OutFile {
             Sink::Replace { temp, .. } => temp.file().flush(),
         }
     }
-}
-
-/// Opens an existing device or FIFO for writing without creating or truncating it, or
-/// connects to a socket; refuses what turned into a regular file meanwhile.
-#[cfg(unix)]
-fn open_special(path: &Path, socket: bool) -> std::io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = if socket {
-        let stream = std::os::unix::net::UnixStream::connect(path)?;
-        File::from(std::os::fd::OwnedFd::from(stream))
-    } else {
-        // No O_CREAT, no O_TRUNC: the node is written as it is. O_NOCTTY: a terminal named as
-        // output must not become our controlling terminal.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .custom_flags(libc::O_NOCTTY | libc::O_CLOEXEC)
-            .open(path)?
-    };
-    let kind = file.metadata()?.file_type();
-    if kind.is_file() || kind.is_dir() {
-        return Err(std::io::Error::other(
-            "changed into a regular file or directory while being opened",
-        ));
-    }
-    Ok(file)
-}
-
-#[cfg(not(unix))]
-fn open_special(path: &Path, _socket: bool) -> std::io::Result<File> {
-    std::fs::OpenOptions::new().write(true).open(path)
 }

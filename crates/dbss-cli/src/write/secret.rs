@@ -4,7 +4,7 @@
 use std::{io::Write, path::Path};
 
 use super::{
-    target::{Target, directory_of},
+    target::{self, Target, directory_of},
     temp::TempFile,
 };
 use crate::error::CliError;
@@ -17,9 +17,9 @@ pub fn write_secret(path: &Path, contents: &[u8]) -> Result<(), CliError> {
     if !dir.exists() {
         create_private_dir(&dir).map_err(|e| CliError::file(&dir, e))?;
     }
-    let target = match Target::resolve(path)? {
-        Target::File { path, .. } => path,
-        Target::Stdout | Target::Special { .. } => {
+    let target = match target::resolve(path)? {
+        Some(Target::File { path, .. }) => path,
+        None | Some(Target::Special { .. }) => {
             return Err(CliError::Usage(format!(
                 "{}: not a regular file; a secret is only written to a regular file",
                 path.display()

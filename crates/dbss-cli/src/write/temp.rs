@@ -1,21 +1,21 @@
-//! Temporary files beside their target: a random name, created exclusively, never through a
-//! symlink, removed when dropped and when the process is interrupted by a signal.
+//! Temporary files beside their target ([`dbss::atomic_file::TempFile`]: a random name,
+//! created exclusively, never through a symlink, removed when dropped), also removed when the
+//! process is interrupted by a signal — the part only a program, not a library, may do.
 
 use std::{
     fs::File,
-    io::Write,
     path::{Path, PathBuf},
     sync::{Mutex, Once},
 };
 
-use tempfile::NamedTempFile;
+use dbss::atomic_file;
 
 /// Temporary files that exist now; a signal removes them before the process dies.
 static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// A temporary file that will become `target`, or be removed.
 pub struct TempFile {
-    file: NamedTempFile,
+    inner: atomic_file::TempFile,
     live: Live,
 }
 
@@ -23,60 +23,43 @@ pub struct TempFile {
 struct Live(PathBuf);
 
 impl TempFile {
-    /// Creates `.<name>.<random>.part` in `dir` with `O_CREAT|O_EXCL|O_NOFOLLOW` and permission
-    /// bits `mode` (exactly: the umask does not apply when `exact`, else it does, as for any
-    /// new file).
+    /// Creates `.<name>.<random>.part` in `dir` (see [`atomic_file::TempFile::create`]) and
+    /// has it removed on SIGINT, SIGTERM and SIGHUP.
     pub fn create(dir: &Path, name: &str, mode: u32, exact: bool) -> std::io::Result<TempFile> {
         watch_signals();
-        let prefix = format!(".{name}.");
-        let file = tempfile::Builder::new()
-            .prefix(&prefix)
-            .suffix(".part")
-            .rand_bytes(12)
-            .make_in(dir, |path| open_exclusive(path, mode))?;
-        lock_live().push(file.path().to_owned());
-        let temp = TempFile {
-            live: Live(file.path().to_owned()),
-            file,
-        };
-        if exact {
-            set_mode(temp.file.as_file(), mode)?;
-        }
-        Ok(temp)
+        let inner = atomic_file::TempFile::create(dir, name, mode, exact)?;
+        lock_live().push(inner.path().to_owned());
+        Ok(TempFile {
+            live: Live(inner.path().to_owned()),
+            inner,
+        })
     }
 
     /// The temporary file's path.
     pub fn path(&self) -> &Path {
-        self.file.path()
+        self.inner.path()
     }
 
     /// The open file.
     pub fn file(&mut self) -> &mut File {
-        self.file.as_file_mut()
+        self.inner.file()
     }
 
-    /// Flushes to disk, then renames to `target` (atomically replacing it) and syncs the
-    /// directory, so the new name survives a crash.
+    /// Syncs, then renames to `target` (see [`atomic_file::TempFile::commit`]).
     pub fn commit(self, target: &Path) -> std::io::Result<()> {
-        let TempFile { mut file, live } = self;
-        file.as_file_mut().flush()?;
-        file.as_file().sync_all()?;
+        let TempFile { mut inner, live } = self;
+        inner.sync()?;
         // Held across the rename: a signal now either sees the file still temporary (and
         // removes it) or already renamed.
         let mut entries = lock_live();
-        let renamed = file.persist(target).map(drop).map_err(|e| e.error);
+        let renamed = inner.commit(target);
         if renamed.is_ok() {
             entries.retain(|p| p != &live.0);
         }
         drop(entries);
-        // On failure the returned file was dropped above: removed, and `live` with it.
+        // On failure the temporary file was removed by the commit; its entry goes with `live`.
         drop(live);
-        renamed?;
-        if let Ok(dir) = File::open(super::target::directory_of(target)) {
-            // Not every platform can sync a directory; the data itself is already synced.
-            let _ = dir.sync_all();
-        }
-        Ok(())
+        renamed
     }
 }
 
@@ -89,33 +72,6 @@ impl Drop for Live {
 
 fn lock_live() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
     LIVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-#[cfg(unix)]
-fn open_exclusive(path: &Path, mode: u32) -> std::io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(mode)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_exclusive(path: &Path, _mode: u32) -> std::io::Result<File> {
-    std::fs::OpenOptions::new().write(true).create_new(true).open(path)
-}
-
-#[cfg(unix)]
-fn set_mode(file: &File, mode: u32) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    file.set_permissions(std::fs::Permissions::from_mode(mode))
-}
-
-#[cfg(not(unix))]
-fn set_mode(_: &File, _: u32) -> std::io::Result<()> {
-    Ok(())
 }
 
 /// On the first temporary file, starts a thread that, on SIGINT, SIGTERM or SIGHUP, removes

@@ -6,6 +6,7 @@
 #![allow(dead_code, reason = "each test binary uses its own part of the helpers")]
 
 pub mod policy;
+#[cfg(unix)]
 pub mod pty;
 
 use std::{

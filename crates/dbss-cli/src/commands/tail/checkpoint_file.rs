@@ -6,7 +6,10 @@ use std::{
     path::Path,
 };
 
-use dbss::follow::Checkpoint;
+use dbss::{
+    atomic_file::{self, TargetError, TempFile},
+    follow::Checkpoint,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::{commands::audit::Kind, error::CliError};
@@ -82,55 +85,44 @@ impl CheckpointFile {
     /// Writes the new file beside `path` (created exclusively, synced) without putting it in
     /// place yet: the slow part of a save, done before the records it covers are written, so
     /// that only the rename of [`Prepared::commit`] is left between writing them and the
-    /// checkpoint saying so. Anything but a regular file at `path` is refused.
+    /// checkpoint saying so. A symlink is written through; a directory, device, FIFO or socket
+    /// is refused.
+    ///
+    /// The temporary file is [`dbss::atomic_file`]'s, not [`crate::write`]'s: `tail` ends
+    /// itself on SIGINT and SIGTERM, saving its position, and a leftover of a `kill -9` is
+    /// removed by the next [`CheckpointFile::load`].
     pub fn prepare(&self, path: &Path) -> Result<Prepared, CliError> {
-        if let Ok(meta) = std::fs::symlink_metadata(path)
-            && !meta.file_type().is_file()
-        {
-            return Err(CliError::Usage(format!(
-                "{}: exists and is not a regular file; refusing to replace it",
-                path.display()
-            )));
-        }
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut temp = tempfile::Builder::new()
-            .prefix(&temp_prefix(path))
-            .tempfile_in(dir)
-            .map_err(|e| CliError::file(dir, e))?;
+        let target = match atomic_file::Target::resolve(path) {
+            Ok(atomic_file::Target::File { path, .. }) => path,
+            Ok(atomic_file::Target::Special { .. }) => {
+                return Err(CliError::Usage(format!(
+                    "{}: exists and is not a regular file; refusing to replace it",
+                    path.display()
+                )));
+            }
+            Err(TargetError::Refused(why)) => return Err(CliError::Usage(why)),
+            Err(TargetError::Io { path, source }) => return Err(CliError::file(&path, source)),
+        };
+        let mut temp = TempFile::beside(&target, 0o600, false).map_err(|e| CliError::file(path, e))?;
         let text = serde_json::to_vec(self).map_err(|e| CliError::Io(std::io::Error::other(e)))?;
-        temp.write_all(&text).map_err(|e| CliError::file(temp.path(), e))?;
-        temp.as_file().sync_all().map_err(|e| CliError::file(temp.path(), e))?;
-        Ok(Prepared {
-            temp,
-            path: path.to_owned(),
-            dir: dir.to_owned(),
-        })
+        let shown = temp.path().to_owned();
+        temp.file().write_all(&text).map_err(|e| CliError::file(&shown, e))?;
+        temp.sync().map_err(|e| CliError::file(&shown, e))?;
+        Ok(Prepared { temp, path: target })
     }
 }
 
-/// Names of the new files written beside `path`: `.NAME.dbss-tmp.` and a random suffix.
-fn temp_prefix(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    format!(".{name}.dbss-tmp.")
-}
-
 /// Removes new files a killed process left beside `path` (never anything else: only regular
-/// files with our prefix).
+/// files with the names [`TempFile`] gives).
 fn remove_leftovers(path: &Path) {
-    let prefix = temp_prefix(path);
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(atomic_file::directory_of(path)) else {
+        return;
+    };
     for entry in entries.flatten() {
-        let ours = entry.file_name().to_string_lossy().starts_with(&prefix);
+        let ours = TempFile::is_name_for(&name, &entry.file_name().to_string_lossy());
         if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = std::fs::remove_file(entry.path());
         }
@@ -139,21 +131,15 @@ fn remove_leftovers(path: &Path) {
 
 /// A checkpoint file written and synced, waiting to replace the current one.
 pub struct Prepared {
-    temp: tempfile::NamedTempFile,
+    temp: TempFile,
     path: std::path::PathBuf,
-    dir: std::path::PathBuf,
 }
 
 impl Prepared {
-    /// Puts the new file in place (an atomic rename).
+    /// Puts the new file in place (an atomic rename, the directory synced after it).
     pub fn commit(self) -> Result<(), CliError> {
-        let Prepared { temp, path, dir } = self;
-        temp.persist(&path).map_err(|e| CliError::file(&path, e.error))?;
-        // The rename itself survives a crash only once the directory is synced.
-        if let Ok(dir) = std::fs::File::open(&dir) {
-            let _ = dir.sync_all();
-        }
-        Ok(())
+        let Prepared { temp, path } = self;
+        temp.commit(&path).map_err(|e| CliError::file(&path, e))
     }
 }
 

@@ -17,7 +17,7 @@ use dbss::follow::{Checkpoint, FollowOptions, Start};
 use futures::{StreamExt, TryStreamExt, stream::LocalBoxStream};
 use serde_json::Value;
 
-use super::{Ctx, audit::Kind, to_value};
+use super::{Ctx, audit::Kind, instance_ref::NamesInstances, to_value};
 use crate::{error::CliError, since::parse_span};
 use checkpoint_file::CheckpointFile;
 use sink::Sink;
@@ -39,8 +39,8 @@ pub enum TailFormat {
 /// `dbss sql tail` / `dbss alarms tail`.
 #[derive(Args, Debug)]
 pub struct TailArgs {
-    /// Audit instance id (`dbss instances list` shows them)
-    #[arg(long, short = 'i', value_name = "ID", required_unless_present = "all_instances")]
+    /// Audit instance id or name (`dbss instances list` shows them)
+    #[arg(long, short = 'i', value_name = "ID|NAME", required_unless_present = "all_instances")]
     instance: Option<String>,
     /// Every audit instance of the project (one checkpoint each, in the same file)
     #[arg(long, conflicts_with = "instance")]
@@ -71,6 +71,12 @@ pub struct TailArgs {
     /// Records per request
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..=1000))]
     page_size: u64,
+}
+
+impl NamesInstances for TailArgs {
+    fn instance_refs(&mut self) -> Vec<&mut String> {
+        self.instance.iter_mut().collect()
+    }
 }
 
 /// One followed record: its instance, the record as JSON, and where to resume after it.
