@@ -148,7 +148,7 @@ async fn latency_and_slow_bodies_delay_answers_without_changing_them() {
 #[tokio::test]
 async fn the_client_retries_through_transient_faults() {
     let sim = Simulator::builder()
-        .fault(Fault::status("ListAuditInstances", 503).times(2).retry_after(0))
+        .fault(Fault::status("ListAuditInstancesLast", 503).times(2).retry_after(0))
         .fault(Fault::reset_before("ListAuditInstancesNew").times(1))
         .start()
         .await
@@ -165,8 +165,7 @@ async fn the_client_retries_through_transient_faults() {
         })
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let page = client
-        .list_audit_instances(0, 10)
+    let page = dbss::Operation::call(client.ops().list_audit_instances_last().offset("0").limit("10"))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(page.total, Some(3), "third attempt answered");

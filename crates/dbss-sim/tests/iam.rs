@@ -156,8 +156,7 @@ async fn the_client_signs_in_with_a_password_and_finds_its_project() {
         .build_async()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let page = client
-        .list_audit_instances(0, 10)
+    let page = dbss::Operation::call(client.ops().list_audit_instances_last().offset("0").limit("10"))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(page.total, Some(3));
@@ -170,6 +169,8 @@ async fn the_client_signs_in_with_a_password_and_finds_its_project() {
         .build_async()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let page = keys.list_audit_instances(0, 10).await.unwrap_or_else(|e| panic!("{e}"));
+    let page = dbss::Operation::call(keys.ops().list_audit_instances_last().offset("0").limit("10"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(page.total, Some(3), "the project was looked up through IAM");
 }

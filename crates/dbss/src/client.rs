@@ -11,9 +11,9 @@ use crate::{
 
 /// A DBSS client: configuration, credentials and a connection pool. Cheap to clone.
 ///
-/// Build one with [`Client::builder`]. Everyday calls are methods of the client
-/// ([`Client::update_audit_security_group`], [`Client::list_audit_instances`], ...); every
-/// operation of the API is reachable through [`Client::ops`].
+/// Build one with [`Client::builder`]. Everyday work goes through the resource facade
+/// ([`Client::instances`], [`Client::databases`], ... — current operations only); every
+/// operation of the API, deprecated ones included, is reachable through [`Client::ops`].
 #[derive(Clone, Debug)]
 pub struct Client {
     api: dbss_api::Client,
@@ -56,7 +56,7 @@ impl Client {
     /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
     /// use std::time::Duration;
     /// let patient = client.with_options(dbss::CallOptions { total_timeout: Some(Duration::from_secs(300)), ..Default::default() });
-    /// patient.list_audit_instances(0, 100).await?;
+    /// let instance = patient.instances().get("062212d8-8e30-4783-9671-43f3f1f3bb1e").await?;
     /// # Ok(()) }
     /// ```
     pub fn with_options(&self, options: CallOptions) -> Client {
@@ -85,7 +85,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
     /// use dbss::Operation;
-    /// let page = client.ops().list_audit_instances().offset("0").limit("50").call().await?;
+    /// let page = client.ops().list_audit_instances_last().offset("0").limit("50").call().await?;
     /// # Ok(()) }
     /// ```
     pub fn ops(&self) -> Ops<'_> {
@@ -94,11 +94,6 @@ impl Client {
             project_id: &self.config.project_id,
             domain_id: self.config.domain_id.as_deref(),
         }
-    }
-
-    /// The generated client itself, for what `ops` does not cover.
-    pub fn api(&self) -> &dbss_api::Client {
-        &self.api
     }
 
     /// The endpoint requests go to.

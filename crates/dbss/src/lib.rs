@@ -12,7 +12,10 @@
 //!     .project_id("0123456789abcdef0123456789abcdef")
 //!     .credentials(dbss::Credentials::ak_sk("AK", "SK"))
 //!     .build()?;
-//! client.update_audit_security_group("instance-id", "security-group-id").await?;
+//! client
+//!     .instances()
+//!     .set_security_group("062212d8-8e30-4783-9671-43f3f1f3bb1e", "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd")
+//!     .await?;
 //! # Ok(()) }
 //! ```
 #![deny(missing_docs)]
@@ -26,7 +29,6 @@ mod error;
 mod generated;
 mod iam;
 mod input;
-mod instances;
 mod operation;
 pub mod paging;
 mod provider;
@@ -44,10 +46,10 @@ pub use dry_run::{DryRunRequest, REDACTED};
 pub use error::{Error, ServiceError, TransportKind};
 pub use generated::OPERATIONS;
 pub use input::from_json;
-pub use instances::DEFAULT_PAGE_SIZE;
 pub use operation::{Dispatched, Operation, OperationMeta, Response};
 pub use paging::Page;
 pub use region::{REGIONS, Region};
+pub use resources::DEFAULT_PAGE_SIZE;
 pub use response_body::DEFAULT_MAX_RESPONSE_BYTES;
 
 /// The generated client and types, for direct use.

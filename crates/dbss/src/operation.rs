@@ -64,7 +64,7 @@ pub trait Operation: Sized + Send {
     /// ```no_run
     /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
     /// use dbss::Operation;
-    /// let page = client.ops().list_audit_instances().limit("10").call().await?;
+    /// let page = client.ops().list_audit_instances_last().limit("10").call().await?;
     /// println!("{} instances", page.total.unwrap_or(0));
     /// # Ok(()) }
     /// ```

@@ -2,9 +2,8 @@
 
 use tokio::io::AsyncWrite;
 
-use dbss_api::types::{AuditAgentRequest, AuditAgentRespoonseAgents};
+use dbss_api::types::{AgentSwitchRequest, AuditAgentRequest, AuditAgentRespoonseAgents};
 
-use super::body;
 use crate::{Client, Error, Operation, download::Progress};
 
 /// The agents of one audit instance (see [`Client::agents`]).
@@ -62,10 +61,12 @@ impl Agents<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn switch(&self, agent_id: &str, on: bool) -> Result<Option<String>, Error> {
-        let request = body::<dbss_api::types::AgentSwitchRequest>(
-            "SwitchAgentNew",
-            serde_json::json!({ "agent_id": agent_id, "status": i32::from(on) }),
-        )?;
+        let request = AgentSwitchRequest {
+            agent_id: agent_id.to_owned(),
+            status: i32::from(on)
+                .try_into()
+                .map_err(|e| super::invalid("SwitchAgentNew", "status", e))?,
+        };
         let response = self
             .client
             .ops()
