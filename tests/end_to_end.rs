@@ -67,7 +67,7 @@ async fn an_unknown_instance_is_a_400_with_a_dbss_code() {
     let sim = Simulator::builder().start().await.unwrap_or_else(|e| panic!("{e}"));
     let error = sim_client(&sim)
         .instances()
-        .set_security_group("00000000-0000-0000-0000-000000000000", SECURITY_GROUP)
+        .set_security_group("00000000-0000-4000-8000-000000000000", SECURITY_GROUP)
         .await
         .err();
     assert_eq!(error.as_ref().and_then(Error::status), Some(400));

@@ -337,7 +337,8 @@ impl Tour {
         let group = "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd";
         let instances = self.client.instances();
         say!("\n▶ A mistake, on purpose: an instance that does not exist");
-        let missing = "00000000-0000-0000-0000-000000000000";
+        // Well-formed (32–64 characters, as the API pages require) but unknown to the service.
+        let missing = "00000000-0000-4000-8000-000000000000";
         match instances.set_security_group(missing, group).await {
             Err(error) => say!("{}", CliError::Api(error).report()),
             Ok(_) => say!("unexpected success"),

@@ -25,22 +25,27 @@ mod config;
 mod credentials;
 pub mod download;
 mod dry_run;
+pub mod env;
 mod error;
+pub mod follow;
 mod generated;
 mod iam;
 mod input;
 mod operation;
 pub mod paging;
+pub mod policy;
 mod provider;
 mod region;
+mod request_signer;
 pub mod resources;
 mod response_body;
-pub mod signing;
+mod retry;
+pub use dbss_signing as signing;
 mod transport;
 pub mod wait;
 
 pub use client::{CallOptions, Client, Ops};
-pub use config::{ClientBuilder, RetryPolicy, env};
+pub use config::ClientBuilder;
 pub use credentials::Credentials;
 pub use dry_run::{DryRunRequest, REDACTED};
 pub use error::{Error, ServiceError, TransportKind};
@@ -51,6 +56,7 @@ pub use paging::Page;
 pub use region::{REGIONS, Region};
 pub use resources::DEFAULT_PAGE_SIZE;
 pub use response_body::DEFAULT_MAX_RESPONSE_BYTES;
+pub use retry::RetryPolicy;
 
 /// The generated client and types, for direct use.
 pub use dbss_api as api;
