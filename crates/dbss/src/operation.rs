@@ -12,7 +12,8 @@ use crate::{
     response_body::too_large,
 };
 
-/// Facts about one operation, from the spec (see `generated/operations.rs`).
+/// Facts about one operation, from the spec (see `generated/operations.rs`; look one up with
+/// [`OperationMeta::find`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OperationMeta {
     /// Operation id, as in the official SDKs (`UpdateAuditSecurityGroup`).
@@ -35,13 +36,6 @@ pub struct OperationMeta {
     pub deprecated: bool,
     /// The operation that replaces it.
     pub replaced_by: Option<&'static str>,
-}
-
-impl OperationMeta {
-    /// Looks an operation up by its id (`UpdateAuditSecurityGroup`) or snake id.
-    pub fn find(id: &str) -> Option<&'static OperationMeta> {
-        crate::generated::position(id).and_then(|index| crate::generated::OPERATIONS.get(index))
-    }
 }
 
 /// What a generated builder's `send()` resolves to.

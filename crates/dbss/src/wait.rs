@@ -3,9 +3,7 @@
 
 use std::time::Duration;
 
-use dbss_api::types::{AuditUpgradeStatus, JobBean};
-
-use crate::{Client, Error, Operation};
+use crate::Error;
 
 /// How long and how often to poll.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,55 +79,5 @@ where
         tracing::debug!(what, state = last.as_str(), "waiting");
         tokio::time::sleep(delay.min(left)).await;
         delay = (delay * 2).min(waiter.max_delay);
-    }
-}
-
-impl Client {
-    /// Waits until the job `job_id` of the instance resource `resource_id` succeeds
-    /// (`ListAuditInstanceJobsNew`); a failed job ends the wait with its reason.
-    pub async fn wait_for_job(&self, resource_id: &str, job_id: &str, waiter: &Waiter) -> Result<JobBean, Error> {
-        let what = format!("job {job_id} of {resource_id} to succeed");
-        poll(what, waiter, || async move {
-            let jobs = self
-                .ops()
-                .list_audit_instance_jobs_new()
-                .resource_id(resource_id)
-                .call()
-                .await?
-                .jobs;
-            let Some(job) = jobs.into_iter().find(|j| j.job_id.as_deref() == Some(job_id)) else {
-                return Ok(Seen::Pending("job not listed yet".into()));
-            };
-            let status = job.status.clone().unwrap_or_default();
-            Ok(match status.as_str() {
-                "SUCCESS" => Seen::Done(job),
-                "FAIL" => Seen::Failed(format!(
-                    "FAIL: {}",
-                    job.fail_reason.clone().or(job.error_code.clone()).unwrap_or_default()
-                )),
-                other => Seen::Pending(other.to_owned()),
-            })
-        })
-        .await
-    }
-
-    /// Waits until the upgrade of audit instance `instance_id` is no longer in progress
-    /// (`ShowAuditUpgradeStatus`: status 0 is upgrading).
-    pub async fn wait_for_upgrade(&self, instance_id: &str, waiter: &Waiter) -> Result<AuditUpgradeStatus, Error> {
-        let what = format!("upgrade of audit instance {instance_id} to finish");
-        poll(what, waiter, || async move {
-            let infos = self.ops().show_audit_upgrade_status().call().await?.audit_upgrade_infos;
-            let Some(info) = infos
-                .into_iter()
-                .find(|i| i.instance_id.as_deref() == Some(instance_id))
-            else {
-                return Ok(Seen::Pending("instance not in the upgrade list".into()));
-            };
-            Ok(match info.status {
-                Some(0) => Seen::Pending(format!("upgrading, {} step(s)", info.steps.len())),
-                _ => Seen::Done(info),
-            })
-        })
-        .await
     }
 }

@@ -4,7 +4,10 @@ use tokio::io::AsyncWrite;
 
 use dbss_api::types::{AgentSwitchRequest, AuditAgentRequest, AuditAgentRespoonseAgents};
 
-use crate::{Client, Error, Operation, download::Progress};
+use crate::{
+    Client, Error, Operation,
+    download::{Progress, save},
+};
 
 /// The agents of one audit instance (see [`Client::agents`]).
 #[derive(Clone, Copy, Debug)]
@@ -110,8 +113,12 @@ impl Agents<'_> {
         writer: &mut W,
         progress: impl FnMut(Progress),
     ) -> Result<u64, Error> {
-        self.client
-            .download_audit_agent(self.instance_id, agent_id, writer, progress)
-            .await
+        let call = self
+            .client
+            .ops()
+            .download_audit_agent_new()
+            .instance_id(self.instance_id)
+            .agent_id(agent_id);
+        save("DownloadAuditAgentNew", call.call().await?, writer, progress).await
     }
 }

@@ -3,8 +3,8 @@
 use futures::{Stream, TryStreamExt};
 
 use dbss_api::types::{
-    AuditInstanceBean, CreateInstancePeriodRequest, CreateInstancesPeriodOrderNewResponse, DeleteInstanceDemandRequest,
-    SecurityGroupRequest, ServerIdBean,
+    AuditInstanceBean, AuditUpgradeStatus, CreateInstancePeriodRequest, CreateInstancesPeriodOrderNewResponse, DeleteInstanceDemandRequest,
+    JobBean, SecurityGroupRequest, ServerIdBean,
 };
 
 use super::{DEFAULT_PAGE_SIZE, invalid};
@@ -188,6 +188,70 @@ impl<'a> Instances<'a> {
                 (InstanceState::Stopped, "SHUTOFF") if idle => Seen::Done(Some(instance)),
                 (InstanceState::Deleted, "DELETED") => Seen::Done(None),
                 _ => Seen::Pending(state),
+            })
+        })
+        .await
+    }
+
+    /// Waits until the job `job_id` of the instance resource `resource_id` succeeds
+    /// (`ListAuditInstanceJobsNew`), e.g. after [`Instances::order`]; a failed job ends the
+    /// wait with its reason.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// use dbss::wait::Waiter;
+    /// let job = client.instances().wait_for_job("b80bb774-0288-fda1-f201-890375a60c8f", "job-1", &Waiter::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for_job(&self, resource_id: &str, job_id: &str, waiter: &Waiter) -> Result<JobBean, Error> {
+        let what = format!("job {job_id} of {resource_id} to succeed");
+        poll(what, waiter, || async move {
+            let jobs = self
+                .client
+                .ops()
+                .list_audit_instance_jobs_new()
+                .resource_id(resource_id)
+                .call()
+                .await?
+                .jobs;
+            let Some(job) = jobs.into_iter().find(|j| j.job_id.as_deref() == Some(job_id)) else {
+                return Ok(Seen::Pending("job not listed yet".into()));
+            };
+            let status = job.status.clone().unwrap_or_default();
+            Ok(match status.as_str() {
+                "SUCCESS" => Seen::Done(job),
+                "FAIL" => Seen::Failed(format!(
+                    "FAIL: {}",
+                    job.fail_reason.clone().or(job.error_code.clone()).unwrap_or_default()
+                )),
+                other => Seen::Pending(other.to_owned()),
+            })
+        })
+        .await
+    }
+
+    /// Waits until the upgrade of audit instance `instance_id` is no longer in progress
+    /// (`ShowAuditUpgradeStatus`: status 0 is upgrading).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
+    /// use dbss::wait::Waiter;
+    /// client.instances().wait_for_upgrade("062212d8-8e30-4783-9671-43f3f1f3bb1e", &Waiter::default()).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for_upgrade(&self, instance_id: &str, waiter: &Waiter) -> Result<AuditUpgradeStatus, Error> {
+        let what = format!("upgrade of audit instance {instance_id} to finish");
+        poll(what, waiter, || async move {
+            let infos = self.client.ops().show_audit_upgrade_status().call().await?.audit_upgrade_infos;
+            let Some(info) = infos
+                .into_iter()
+                .find(|i| i.instance_id.as_deref() == Some(instance_id))
+            else {
+                return Ok(Seen::Pending("instance not in the upgrade list".into()));
+            };
+            Ok(match info.status {
+                Some(0) => Seen::Pending(format!("upgrading, {} step(s)", info.steps.len())),
+                _ => Seen::Done(info),
             })
         })
         .await
