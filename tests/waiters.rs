@@ -105,6 +105,7 @@ async fn a_failed_job_ends_its_waiter_with_the_reason() {
     ])
     .await;
     let outcome = client(&server.url)
+        .instances()
         .wait_for_job("resource-1", "j1", &quick(10_000))
         .await;
     let text = outcome.err().map(|e| e.to_string()).unwrap_or_default();
