@@ -24,7 +24,8 @@ async fn changing_a_security_group_really_changes_it() {
         .set_security_group(&id, SECURITY_GROUP)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(outcome.as_deref(), Some("SUCCESS"));
+    // UpdateAuditSecurityGroupNew documents its result in lower case (`success`/`failed`).
+    assert_eq!(outcome.as_deref(), Some("success"));
     assert_eq!(
         sim.state().get(&id).map(|i| i.security_group_id),
         Some(SECURITY_GROUP.to_owned())

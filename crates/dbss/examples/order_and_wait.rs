@@ -56,7 +56,9 @@ fn order_request() -> Result<CreateInstancePeriodRequest, dbss::Error> {
         reason: format!("{field}: {reason}"),
     };
     Ok(CreateInstancePeriodRequest {
-        name: "audit-example".try_into().map_err(|e| invalid("name", format!("{e}")))?,
+        name: "audit-example"
+            .try_into()
+            .map_err(|e| invalid("name", format!("{e}")))?,
         flavor_ref: "c6.xlarge.4".into(),
         vpc_id: "b26086b0-8257-21c4-6b34-3c2486e643b7".into(),
         availability_zone: "cn-north-4a".into(),

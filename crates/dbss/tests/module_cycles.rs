@@ -202,8 +202,14 @@ fn find_cycle(graph: &Graph) -> Option<Vec<String>> {
 fn the_top_level_modules_form_no_cycle() {
     let graph = crate_graph(&src());
     // The check sees the crate's real layering, not an empty graph.
-    assert!(graph.get("client").is_some_and(|to| to.contains("transport")), "{graph:?}");
-    assert!(graph.get("error").is_some_and(|to| to.contains("dry_run_request")), "{graph:?}");
+    assert!(
+        graph.get("client").is_some_and(|to| to.contains("transport")),
+        "{graph:?}"
+    );
+    assert!(
+        graph.get("error").is_some_and(|to| to.contains("dry_run_request")),
+        "{graph:?}"
+    );
     if let Some(cycle) = find_cycle(&graph) {
         panic!("import cycle between modules: {}", cycle.join(" → "));
     }
@@ -218,7 +224,10 @@ fn the_files_of_each_folder_module_form_no_cycle() {
         .collect();
     assert!(folders.len() >= 3, "{folders:?}");
     for folder in folders {
-        let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = folder
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let cycle = find_cycle(&folder_graph(&folder));
         match (KNOWN_FOLDER_CYCLES.contains(&name.as_str()), cycle) {
             (false, Some(cycle)) => panic!("import cycle in {}: {}", folder.display(), cycle.join(" → ")),
@@ -238,12 +247,13 @@ const KNOWN_FOLDER_CYCLES: &[&str] = &["policy"];
 fn the_check_finds_a_cycle_when_there_is_one() {
     let source = "use crate::{a::X, b};\nfn f() { crate::c::g(); }\n// crate::d in a comment\n";
     assert_eq!(first_segments(&code(source), "crate::"), ["a", "b", "c"]);
-    let graph: Graph = [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")]
-        .into_iter()
-        .fold(Graph::new(), |mut graph, (from, to)| {
-            graph.entry(from.into()).or_default().insert(to.into());
-            graph
-        });
+    let graph: Graph =
+        [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")]
+            .into_iter()
+            .fold(Graph::new(), |mut graph, (from, to)| {
+                graph.entry(from.into()).or_default().insert(to.into());
+                graph
+            });
     assert_eq!(
         find_cycle(&graph).map(|c| c.join(" → ")).as_deref(),
         Some("a → b → c → a")

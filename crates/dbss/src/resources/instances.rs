@@ -3,8 +3,8 @@
 use futures::{Stream, TryStreamExt};
 
 use dbss_api::types::{
-    AuditInstanceBean, AuditUpgradeStatus, CreateInstancePeriodRequest, CreateInstancesPeriodOrderNewResponse, DeleteInstanceDemandRequest,
-    JobBean, SecurityGroupRequest, ServerIdBean,
+    AuditInstanceBean, AuditUpgradeStatus, CreateInstancePeriodRequest, CreateInstancesPeriodOrderNewResponse,
+    DeleteInstanceDemandRequest, JobBean, SecurityGroupRequest, ServerIdBean,
 };
 
 use super::{DEFAULT_PAGE_SIZE, invalid};
@@ -242,7 +242,13 @@ impl<'a> Instances<'a> {
     pub async fn wait_for_upgrade(&self, instance_id: &str, waiter: &Waiter) -> Result<AuditUpgradeStatus, Error> {
         let what = format!("upgrade of audit instance {instance_id} to finish");
         poll(what, waiter, || async move {
-            let infos = self.client.ops().show_audit_upgrade_status().call().await?.audit_upgrade_infos;
+            let infos = self
+                .client
+                .ops()
+                .show_audit_upgrade_status()
+                .call()
+                .await?
+                .audit_upgrade_infos;
             let Some(info) = infos
                 .into_iter()
                 .find(|i| i.instance_id.as_deref() == Some(instance_id))
