@@ -7,7 +7,7 @@ use futures::StreamExt as _;
 use httpmock::{Method::GET, Method::POST, MockServer};
 use serde_json::json;
 
-const SG_PATH: &str = "/v1/0123456789abcdef0123456789abcdef/dbss/audit/security-group";
+const SG_PATH: &str = "/v1/0123456789abcdef0123456789abcdef/audit/security-group";
 const LIST_PATH: &str = "/v1/0123456789abcdef0123456789abcdef/dbss/audit/instances";
 /// The seed page's example request body, as serde writes it (field order of the schema).
 const SEED_BODY: &str = r#"{"instance_id":"062212d8-8e30-4783-9671-43f3f1f3bb1e","securitygroup_ids":["f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd"]}"#;
@@ -34,10 +34,11 @@ async fn update_security_group_sends_exactly_the_documented_signed_request() {
         })
         .await;
     let outcome = client(&server.base_url())
-        .update_audit_security_group(INSTANCE, SECURITY_GROUP)
+        .instances()
+        .set_security_group(INSTANCE, SECURITY_GROUP)
         .await;
     mock.assert_async().await;
-    assert_eq!(outcome.ok().and_then(|o| o.result).as_deref(), Some("SUCCESS"));
+    assert_eq!(outcome.ok().flatten().as_deref(), Some("SUCCESS"));
 }
 
 #[tokio::test]
@@ -57,7 +58,8 @@ async fn every_documented_error_status_keeps_status_code_message_and_request_id(
             })
             .await;
         let error = client(&server.base_url())
-            .update_audit_security_group(INSTANCE, SECURITY_GROUP)
+            .instances()
+            .set_security_group(INSTANCE, SECURITY_GROUP)
             .await
             .err();
         let Some(Error::Service(e)) = error else {
@@ -68,7 +70,7 @@ async fn every_documented_error_status_keeps_status_code_message_and_request_id(
             (status, Some(code), Some(message))
         );
         assert_eq!(e.request_id.as_deref(), Some(format!("req-{status}").as_str()));
-        assert_eq!(e.operation, "UpdateAuditSecurityGroup");
+        assert_eq!(e.operation, "UpdateAuditSecurityGroupNew");
         // Documented errors are final: one request each, no retry.
         assert_eq!(mock.calls_async().await, 1, "status {status}");
     }
@@ -85,7 +87,7 @@ async fn undeclared_statuses_and_the_flat_shape_are_read_too() {
                 .json_body(json!({"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information", "details": []}));
         })
         .await;
-    let error = client(&server.base_url()).list_audit_instances(0, 10).await.err();
+    let error = dbss_tests::v1_instances(&client(&server.base_url()), 0, 10).await.err();
     assert_eq!(error.as_ref().and_then(Error::status), Some(401));
     assert_eq!(error.as_ref().and_then(Error::error_code), Some("APIGW.0301"));
     assert_eq!(error.as_ref().and_then(Error::request_id), Some("gw-1"));
@@ -102,7 +104,7 @@ async fn a_non_json_error_keeps_its_body_and_is_retried_only_while_idempotent() 
                 .body("<html>Bad Gateway</html>");
         })
         .await;
-    let error = client(&server.base_url()).list_audit_instances(0, 10).await.err();
+    let error = dbss_tests::v1_instances(&client(&server.base_url()), 0, 10).await.err();
     let Some(Error::Service(e)) = error else {
         panic!("expected a service error, got {error:?}")
     };
@@ -129,7 +131,7 @@ async fn an_undecodable_success_keeps_status_and_request_id() {
                 .body("this is not json");
         })
         .await;
-    let error = client(&server.base_url()).list_audit_instances(0, 10).await.err();
+    let error = dbss_tests::v1_instances(&client(&server.base_url()), 0, 10).await.err();
     let Some(Error::Decode { status, request_id, .. }) = error else {
         panic!("expected a decode error, got {error:?}")
     };
@@ -152,7 +154,7 @@ async fn responses_are_read_tolerantly() {
             }));
         })
         .await;
-    let page = client(&server.base_url()).list_audit_instances(0, 10).await;
+    let page = dbss_tests::v1_instances(&client(&server.base_url()), 0, 10).await;
     let page = page.unwrap_or_else(|e| panic!("tolerant decoding failed: {e}"));
     assert_eq!(page.total, Some(2));
     assert_eq!(page.items[0].status.as_deref(), Some("A_STATE_NOBODY_DOCUMENTED"));
@@ -161,7 +163,7 @@ async fn responses_are_read_tolerantly() {
 }
 
 #[tokio::test]
-async fn zero_or_several_security_groups_are_refused_before_sending() {
+async fn empty_or_out_of_range_ids_are_refused_before_sending() {
     let server = MockServer::start_async().await;
     let mock = server
         .mock_async(|when, then| {
@@ -170,15 +172,19 @@ async fn zero_or_several_security_groups_are_refused_before_sending() {
         })
         .await;
     let client = client(&server.base_url());
-    for ids in [&[][..], &["sg-a", "sg-b"][..]] {
-        let error = client.update_audit_security_group_ids(INSTANCE, ids).await.err();
-        let Some(Error::InvalidRequest { reason, .. }) = error else {
-            panic!("expected a refusal, got {error:?}")
+    let instances = client.instances();
+    for (instance, group, field) in [
+        ("", SECURITY_GROUP, "instance_id"),
+        ("too-short-for-an-instance-id", SECURITY_GROUP, "instance_id"),
+        (INSTANCE, "", "securitygroup_ids[0]"),
+    ] {
+        let error = instances.set_security_group(instance, group).await.err();
+        let Some(Error::InvalidRequest { operation, reason }) = error else {
+            panic!("{instance:?}/{group:?}: expected a refusal, got {error:?}")
         };
-        assert!(reason.contains("exactly one security group id"), "{reason}");
+        assert_eq!(operation, "UpdateAuditSecurityGroupNew");
+        assert!(reason.starts_with(field), "{reason}");
     }
-    let empty = client.update_audit_security_group("", SECURITY_GROUP).await.err();
-    assert!(matches!(empty, Some(Error::InvalidRequest { .. })), "{empty:?}");
     assert_eq!(mock.calls_async().await, 0, "nothing may be sent");
 }
 
@@ -203,7 +209,7 @@ async fn list_sends_the_canonical_query_and_pages_lazily_to_the_total() {
         );
     }
     let client = client(&server.base_url());
-    let mut stream = Box::pin(dbss::paging::items(client.audit_instance_pages(2)));
+    let mut stream = Box::pin(dbss::paging::items(dbss_tests::v1_instance_pages(&client, 2)));
     let mut ids = Vec::new();
     while let Some(item) = stream.next().await {
         ids.push(item.unwrap_or_else(|e| panic!("{e}")).id.unwrap_or_default());
@@ -231,7 +237,7 @@ async fn token_credentials_send_x_auth_token_and_no_signature() {
         })
         .await;
     let client = client_with(&server.base_url(), dbss::Credentials::token("iam-token-value"));
-    let page = client.list_audit_instances(0, 10).await;
+    let page = dbss_tests::v1_instances(&client, 0, 10).await;
     mock.assert_async().await;
     assert_eq!(page.ok().map(|p| p.items.len()), Some(0));
 }
@@ -255,7 +261,7 @@ async fn temporary_keys_sign_their_security_token() {
         &server.base_url(),
         dbss::Credentials::temporary(AK, dbss_tests::SK, "sts-token"),
     );
-    assert!(client.list_audit_instances(0, 10).await.is_ok());
+    assert!(dbss_tests::v1_instances(&client, 0, 10).await.is_ok());
     mock.assert_async().await;
 }
 
@@ -290,8 +296,7 @@ async fn an_unreachable_endpoint_is_a_connect_error_after_every_attempt() {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .unwrap_or(9);
-    let error = client(&format!("http://127.0.0.1:{port}"))
-        .list_audit_instances(0, 1)
+    let error = dbss_tests::v1_instances(&client(&format!("http://127.0.0.1:{port}")), 0, 1)
         .await
         .err();
     let Some(Error::Transport { kind, attempts, .. }) = error else {
@@ -316,7 +321,7 @@ async fn secrets_never_appear_in_debug_or_errors() {
         dbss::Credentials::temporary(AK, dbss_tests::SK, "secret-sts-token"),
     ] {
         let client = client_with(&server.base_url(), credentials);
-        let error = client.list_audit_instances(0, 1).await.err();
+        let error = dbss_tests::v1_instances(&client, 0, 1).await.err();
         let text = format!(
             "{client:?} {error:?} {}",
             error.as_ref().map(ToString::to_string).unwrap_or_default()

@@ -117,8 +117,7 @@ async fn a_password_is_exchanged_for_a_token_once_and_again_before_it_expires() 
             .await;
         let client = password_client(&server);
         for _ in 0..2 {
-            client
-                .list_audit_instances(0, 10)
+            dbss_tests::v1_instances(&client, 0, 10)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
         }
@@ -137,7 +136,7 @@ async fn an_iam_refusal_is_a_credentials_error_without_the_password() {
         })
         .await;
     let client = password_client(&server);
-    let error = client.list_audit_instances(0, 10).await.err();
+    let error = dbss_tests::v1_instances(&client, 0, 10).await.err();
     let text = format!(
         "{error:?} {}",
         error.as_ref().map(ToString::to_string).unwrap_or_default()
@@ -233,7 +232,7 @@ fn password_client(server: &MockServer) -> Client {
 /// A call to a simulator (which verifies every signature) by a client configured from `env`.
 async fn call_with_environment(sim: &dbss_sim::Simulator, env: HashMap<String, String>) -> Result<(), Error> {
     let client = Client::builder().endpoint(sim.url()).environment(env).build()?;
-    client.list_audit_instances(0, 10).await.map(drop)
+    dbss_tests::v1_instances(&client, 0, 10).await.map(drop)
 }
 
 #[tokio::test]

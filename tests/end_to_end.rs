@@ -11,7 +11,8 @@ async fn changing_a_security_group_really_changes_it() {
     let sim = Simulator::builder().start().await.unwrap_or_else(|e| panic!("{e}"));
     let client = sim_client(&sim);
     let instances: Vec<_> = client
-        .audit_instances()
+        .instances()
+        .list()
         .try_collect()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -19,16 +20,19 @@ async fn changing_a_security_group_really_changes_it() {
     let id = instances[1].id.clone().unwrap_or_default();
 
     let outcome = client
-        .update_audit_security_group(&id, SECURITY_GROUP)
+        .instances()
+        .set_security_group(&id, SECURITY_GROUP)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(outcome.result.as_deref(), Some("SUCCESS"));
+    // UpdateAuditSecurityGroupNew documents its result in lower case (`success`/`failed`).
+    assert_eq!(outcome.as_deref(), Some("success"));
     assert_eq!(
         sim.state().get(&id).map(|i| i.security_group_id),
         Some(SECURITY_GROUP.to_owned())
     );
     let listed: Vec<_> = client
-        .audit_instances()
+        .instances()
+        .list()
         .try_collect()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -41,7 +45,8 @@ async fn pages_of_every_size_cover_every_instance_once() {
     let client = sim_client(&sim);
     for size in 1..=4 {
         let pages: Vec<_> = client
-            .audit_instance_pages(size)
+            .instances()
+            .pages(size)
             .try_collect()
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -62,7 +67,8 @@ async fn pages_of_every_size_cover_every_instance_once() {
 async fn an_unknown_instance_is_a_400_with_a_dbss_code() {
     let sim = Simulator::builder().start().await.unwrap_or_else(|e| panic!("{e}"));
     let error = sim_client(&sim)
-        .update_audit_security_group("00000000-0000-4000-8000-000000000000", SECURITY_GROUP)
+        .instances()
+        .set_security_group("00000000-0000-4000-8000-000000000000", SECURITY_GROUP)
         .await
         .err();
     assert_eq!(error.as_ref().and_then(Error::status), Some(400));
@@ -87,7 +93,7 @@ async fn wrong_keys_get_the_gateways_401() {
             .credentials(credentials)
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
-        let error = client.list_audit_instances(0, 10).await.err();
+        let error = dbss_tests::v1_instances(&client, 0, 10).await.err();
         assert_eq!(error.as_ref().and_then(Error::status), Some(401), "{error:?}");
         assert_eq!(
             error.as_ref().and_then(Error::error_code),
@@ -111,7 +117,10 @@ async fn tokens_are_accepted_when_the_simulator_issues_them() {
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        client.list_audit_instances(0, 10).await.ok().map(|p| p.items.len()),
+        dbss_tests::v1_instances(&client, 0, 10)
+            .await
+            .ok()
+            .map(|p| p.items.len()),
         Some(3)
     );
 }
@@ -126,7 +135,7 @@ async fn another_projects_path_is_refused_with_403() {
         .credentials(dbss::Credentials::ak_sk(sim.ak(), sim.sk()))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let error = client.list_audit_instances(0, 10).await.err();
+    let error = dbss_tests::v1_instances(&client, 0, 10).await.err();
     assert_eq!(error.as_ref().and_then(Error::status), Some(403), "{error:?}");
 }
 

@@ -242,11 +242,11 @@ async fn the_security_group_request_instance_id_is_32_to_64_characters() {
         }));
         assert!(body.is_ok(), "{length} characters: {body:?}");
     }
-    // The typed helper refuses it before sending too.
+    // The facade refuses it before sending too.
     let server = MockServer::start_async().await;
     let mock = catch_all(&server).await;
     let client = dbss_tests::client(&server.base_url());
-    let outcome = client.update_audit_security_group(&id_of(31), "sg").await;
+    let outcome = client.instances().set_security_group(&id_of(31), "sg").await;
     assert!(refused_naming(&outcome, "instance_id"), "{:?}", outcome.err());
     assert_eq!(mock.calls_async().await, 0);
 

@@ -237,7 +237,7 @@ fn limited_client(endpoint: &str, limit: u64) -> dbss::Client {
 async fn list(answer: Answer, limit: u64) -> Result<(), dbss::Error> {
     let endpoint = hostile_server(answer).await;
     let client = limited_client(&endpoint, limit);
-    let call = client.list_audit_instances(0, 10);
+    let call = dbss_tests::v1_instances(&client, 0, 10);
     tokio::time::timeout(Duration::from_secs(60), call)
         .await
         .unwrap_or_else(|_| panic!("no answer within 60 s"))

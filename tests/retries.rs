@@ -32,7 +32,7 @@ async fn a_read_survives_a_reset_a_503_and_a_429_each_attempt_signed_afresh() {
         retry: Some(quick(4)),
         ..Default::default()
     });
-    let page = client.list_audit_instances(0, 10).await;
+    let page = dbss_tests::v1_instances(&client, 0, 10).await;
     assert!(page.is_ok(), "{page:?}");
     let requests = server.requests();
     assert_eq!(requests.len(), 4);
@@ -106,14 +106,14 @@ async fn an_exhausted_budget_stops_retrying() {
         retry: Some(policy),
         ..Default::default()
     });
-    let first = client.list_audit_instances(0, 1).await;
+    let first = dbss_tests::v1_instances(&client, 0, 1).await;
     assert_eq!(first.err().and_then(|e| e.status()), Some(503));
     assert_eq!(
         server.requests().len(),
         2,
         "one attempt and the single retry the budget allowed"
     );
-    let second = client.list_audit_instances(0, 1).await;
+    let second = dbss_tests::v1_instances(&client, 0, 1).await;
     assert_eq!(second.err().and_then(|e| e.status()), Some(503));
     assert_eq!(server.requests().len(), 3, "no budget left: no retry");
 }
@@ -136,6 +136,6 @@ async fn a_total_timeout_ends_the_call_with_a_timeout_error() {
         retry: Some(quick(5)),
         ..Default::default()
     });
-    let outcome = client.list_audit_instances(0, 1).await;
+    let outcome = dbss_tests::v1_instances(&client, 0, 1).await;
     assert!(matches!(outcome, Err(Error::Timeout { .. })), "{outcome:?}");
 }

@@ -83,9 +83,9 @@ async fn no_credential_type_leaks_a_secret_into_traces_errors_or_debug() {
             .credentials(credentials)
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
-        let ok = client.list_audit_instances(0, 1).await;
+        let ok = dbss_tests::v1_instances(&client, 0, 1).await;
         assert!(ok.is_ok(), "{ok:?}");
-        let denied = client.list_audit_instances(0, 2).await;
+        let denied = dbss_tests::v1_instances(&client, 0, 2).await;
         assert!(denied.is_err());
         texts.push(format!(
             "{client:?} {ok:?} {denied:?} {}",
@@ -108,7 +108,7 @@ async fn no_credential_type_leaks_a_secret_into_traces_errors_or_debug() {
         .credentials(Credentials::password("bot", "pw-TOP-SECRET", "acme"))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let refused = client.list_audit_instances(0, 1).await;
+    let refused = dbss_tests::v1_instances(&client, 0, 1).await;
     texts.push(format!(
         "{refused:?} {}",
         refused.as_ref().err().map(ToString::to_string).unwrap_or_default()

@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
 const AK: &str = "AKEXAMPLE0123456789";
 const SK: &str = "SKEXAMPLEsecretKey0123456789abcdefghijkl";
-const SECURITY_GROUP_PATH: &str = "/v1/0123456789abcdef0123456789abcdef/dbss/audit/security-group";
+const SECURITY_GROUP_PATH: &str = "/v1/0123456789abcdef0123456789abcdef/audit/security-group";
 const INSTANCES_PATH: &str = "/v1/0123456789abcdef0123456789abcdef/dbss/audit/instances";
 
 /// One output of the official signer (see `sign_vectors.py`).
@@ -342,14 +342,14 @@ async fn official_signer_verifies_requests_our_client_sends() {
         .build()
         .unwrap_or_else(|e| panic!("client: {e}"));
     client
-        .update_audit_security_group(
+        .instances()
+        .set_security_group(
             "062212d8-8e30-4783-9671-43f3f1f3bb1e",
             "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd",
         )
         .await
-        .unwrap_or_else(|e| panic!("update_audit_security_group: {e}"));
-    client
-        .list_audit_instances(0, 10)
+        .unwrap_or_else(|e| panic!("set_security_group: {e}"));
+    dbss_tests::v1_instances(&client, 0, 10)
         .await
         .unwrap_or_else(|e| panic!("list_audit_instances: {e}"));
     update.assert_calls_async(1).await;

@@ -41,7 +41,8 @@ async fn an_instance_waiter_polls_through_build_and_a_failed_poll_until_active()
     ])
     .await;
     let instance = client(&server.url)
-        .wait_for_audit_instance(ID, InstanceState::Active, &quick(10_000))
+        .instances()
+        .wait(ID, InstanceState::Active, &quick(10_000))
         .await;
     let instance = instance.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(instance.and_then(|i| i.status).as_deref(), Some("ACTIVE"));
@@ -51,7 +52,8 @@ async fn an_instance_waiter_polls_through_build_and_a_failed_poll_until_active()
 async fn a_waiter_that_times_out_says_what_it_last_saw() {
     let server = Flaky::start(vec![listing("BUILD", "NO_TASK"); 100]).await;
     let outcome = client(&server.url)
-        .wait_for_audit_instance(ID, InstanceState::Active, &quick(150))
+        .instances()
+        .wait(ID, InstanceState::Active, &quick(150))
         .await;
     let Err(Error::Wait {
         last_state, finished, ..
@@ -68,7 +70,8 @@ async fn a_waiter_that_times_out_says_what_it_last_saw() {
 async fn an_instance_in_error_ends_the_wait_at_once() {
     let server = Flaky::start(vec![listing("ERROR", "NO_TASK")]).await;
     let outcome = client(&server.url)
-        .wait_for_audit_instance(ID, InstanceState::Stopped, &quick(10_000))
+        .instances()
+        .wait(ID, InstanceState::Stopped, &quick(10_000))
         .await;
     assert!(
         matches!(outcome, Err(Error::Wait { finished: true, .. })),
@@ -84,7 +87,8 @@ async fn a_deleted_instance_is_one_that_is_no_longer_listed() {
     ])
     .await;
     let outcome = client(&server.url)
-        .wait_for_audit_instance(ID, InstanceState::Deleted, &quick(10_000))
+        .instances()
+        .wait(ID, InstanceState::Deleted, &quick(10_000))
         .await;
     assert!(matches!(outcome, Ok(None)), "{outcome:?}");
 }
@@ -101,6 +105,7 @@ async fn a_failed_job_ends_its_waiter_with_the_reason() {
     ])
     .await;
     let outcome = client(&server.url)
+        .instances()
         .wait_for_job("resource-1", "j1", &quick(10_000))
         .await;
     let text = outcome.err().map(|e| e.to_string()).unwrap_or_default();

@@ -34,7 +34,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let outcome = match client.list_audit_instances(0, 100).await {
+    let outcome = match dbss_tests::v1_instances(&client, 0, 100).await {
         Ok(_) => "ok".to_owned(),
         Err(error) => error.to_string(),
     };

@@ -208,3 +208,35 @@ pub async fn send_operation<K: AsRef<str>, V: AsRef<str>>(
     let bytes = response.bytes().await.unwrap_or_default();
     (status, bytes.to_vec())
 }
+
+/// One page of the first-generation `ListAuditInstances`, the listing the contract tests'
+/// mocks answer. It is deprecated, so the facade does not offer it: it goes through `ops()`.
+pub async fn v1_instances(
+    client: &dbss::Client,
+    offset: u64,
+    limit: u64,
+) -> Result<dbss::Page<dbss::types::AuditInstanceListBean>, dbss::Error> {
+    #[allow(deprecated)]
+    let call = client
+        .ops()
+        .list_audit_instances()
+        .offset(offset.to_string())
+        .limit(limit.to_string());
+    let response = dbss::Operation::call(call).await?;
+    Ok(dbss::Page {
+        items: response.servers,
+        total: response.total.and_then(|t| u64::try_from(t).ok()),
+        offset,
+    })
+}
+
+/// The pages of the first-generation `ListAuditInstances`, `page_size` at a time.
+pub fn v1_instance_pages(
+    client: &dbss::Client,
+    page_size: u64,
+) -> impl futures::Stream<Item = Result<dbss::Page<dbss::types::AuditInstanceListBean>, dbss::Error>> + '_ {
+    use dbss::paging::Paged;
+    #[allow(deprecated)]
+    let call = client.ops().list_audit_instances();
+    call.pages(page_size)
+}

@@ -79,7 +79,7 @@ pub async fn run() -> Result<(), CliError> {
     tour.records(&instance).await?;
     tour.export(&instance).await?;
     tour.tags(&instance).await?;
-    tour.mistakes(&instance).await?;
+    tour.mistakes().await?;
     let folder = tour.files.path().display().to_string();
     match tour.files.close() {
         Ok(()) => say!("\n▶ removed the demo's temporary folder {folder}"),
@@ -167,11 +167,9 @@ impl Tour {
             }
             return Ok(id);
         }
-        // The seeded instances are listed by the operation every simulator version serves.
-        say!("\n▶ Use a seeded instance instead (ListAuditInstances, 2 per page)");
-        let instances: Vec<_> = dbss::paging::items(client.audit_instance_pages(2))
-            .try_collect()
-            .await?;
+        say!("\n▶ Use a seeded instance instead (ListAuditInstancesLast, 2 per page)");
+        let pages: Vec<_> = client.instances().pages(2).try_collect().await?;
+        let instances: Vec<_> = pages.into_iter().flat_map(|page| page.items).collect();
         let rows = instances.iter().map(to_value).collect::<Result<Vec<_>, _>>()?;
         show(&rows, &["id", "name", "status", "security_group_id"]).await?;
         instances
@@ -190,14 +188,9 @@ impl Tour {
                 client.instances().set_security_group(instance, group),
             )
             .await?;
-        let result = match result {
-            Some(result) => result,
-            None => {
-                say!("  the same through the older UpdateAuditSecurityGroup:");
-                client.update_audit_security_group(instance, group).await?.result
-            }
-        };
-        say!("  result: {}", result.as_deref().unwrap_or("(none)"));
+        if let Some(result) = result {
+            say!("  result: {}", result.as_deref().unwrap_or("(none)"));
+        }
         Ok(())
     }
 
@@ -340,24 +333,18 @@ impl Tour {
         Ok(())
     }
 
-    async fn mistakes(&mut self, instance: &str) -> Result<(), CliError> {
+    async fn mistakes(&mut self) -> Result<(), CliError> {
         let group = "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd";
+        let instances = self.client.instances();
         say!("\n▶ A mistake, on purpose: an instance that does not exist");
         // Well-formed (32–64 characters, as the API pages require) but unknown to the service.
-        match self
-            .client
-            .update_audit_security_group("00000000-0000-4000-8000-000000000000", group)
-            .await
-        {
+        let missing = "00000000-0000-4000-8000-000000000000";
+        match instances.set_security_group(missing, group).await {
             Err(error) => say!("{}", CliError::Api(error).report()),
             Ok(_) => say!("unexpected success"),
         }
-        say!("\n▶ And one refused before sending: two security groups where DBSS accepts one");
-        match self
-            .client
-            .update_audit_security_group_ids(instance, &["sg-a", "sg-b"])
-            .await
-        {
+        say!("\n▶ And one refused before sending: an instance id shorter than the documented 32 characters");
+        match instances.set_security_group("not-32-characters", group).await {
             Err(error) => say!("error: {error}"),
             Ok(_) => say!("unexpected success"),
         }

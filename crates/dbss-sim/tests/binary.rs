@@ -50,8 +50,7 @@ async fn the_binary_prints_its_url_and_serves_signed_calls() {
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
-        intruder
-            .list_audit_instances(0, 10)
+        dbss::Operation::call(intruder.ops().list_audit_instances_last().offset("0").limit("10"))
             .await
             .err()
             .and_then(|e| e.status()),
@@ -130,12 +129,11 @@ async fn a_scenario_file_seed_and_faults_configure_the_binary() {
         "op=ShowAuditQuotaNew,status=500,times=1",
     ]);
     let client = client(&url);
-    let page = client
-        .list_audit_instances(0, 10)
+    let page = dbss::Operation::call(client.ops().list_audit_instances_last().offset("0").limit("10"))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(page.total, Some(1));
-    let instance = &page.items[0];
+    let instance = &page.instances[0];
     assert_eq!(
         (
             instance.name.as_deref(),
@@ -193,14 +191,24 @@ async fn the_keys_can_come_from_the_environment_instead_of_the_command_line() {
             .build()
             .unwrap_or_else(|e| panic!("{e}"))
     };
-    let page = call("ENVIRONMENTAK", "environment-secret")
-        .list_audit_instances(0, 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let page = dbss::Operation::call(
+        call("ENVIRONMENTAK", "environment-secret")
+            .ops()
+            .list_audit_instances_last()
+            .offset("0")
+            .limit("10"),
+    )
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(page.total, Some(3));
-    let defaults = call(dbss_sim::defaults::AK, dbss_sim::defaults::SK)
-        .list_audit_instances(0, 10)
-        .await;
+    let defaults = dbss::Operation::call(
+        call(dbss_sim::defaults::AK, dbss_sim::defaults::SK)
+            .ops()
+            .list_audit_instances_last()
+            .offset("0")
+            .limit("10"),
+    )
+    .await;
     assert_eq!(
         defaults.err().and_then(|e| e.status()),
         Some(401),

@@ -148,7 +148,7 @@ async fn latency_and_slow_bodies_delay_answers_without_changing_them() {
 #[tokio::test]
 async fn the_client_retries_through_transient_faults() {
     let sim = Simulator::builder()
-        .fault(Fault::status("ListAuditInstances", 503).times(2).retry_after(0))
+        .fault(Fault::status("ListAuditInstancesLast", 503).times(2).retry_after(0))
         .fault(Fault::reset_before("ListAuditInstancesNew").times(1))
         .start()
         .await

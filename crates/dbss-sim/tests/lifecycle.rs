@@ -282,14 +282,16 @@ async fn the_typed_client_pages_through_instances_and_sees_changes() {
     let sim = sim().await;
     let client = client_for(&sim).build().unwrap_or_else(|e| panic!("{e}"));
     let instances: Vec<_> = client
-        .audit_instances()
+        .instances()
+        .list()
         .try_collect()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(instances.len(), 3);
     let id = instances[0].id.clone().unwrap_or_default();
     client
-        .update_audit_security_group(&id, "sg-typed")
+        .instances()
+        .set_security_group(&id, "sg-typed")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(

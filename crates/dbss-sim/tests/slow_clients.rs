@@ -107,10 +107,13 @@ async fn signed_call_succeeds(url: &str, ak: &str, sk: &str, project: &str) {
         .credentials(dbss::Credentials::ak_sk(ak, sk))
         .build()
         .unwrap_or_else(|e| panic!("{e}"));
-    let page = tokio::time::timeout(NEVER, client.list_audit_instances(0, 10))
-        .await
-        .unwrap_or_else(|_| panic!("the signed call was not answered in {NEVER:?}"))
-        .unwrap_or_else(|e| panic!("{e}"));
+    let page = tokio::time::timeout(
+        NEVER,
+        dbss::Operation::call(client.ops().list_audit_instances_last().offset("0").limit("10")),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("the signed call was not answered in {NEVER:?}"))
+    .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(page.total, Some(3));
 }
 

@@ -47,8 +47,8 @@ cat > "$scratch/downstream/src/main.rs" <<'RS'
 #[tokio::main]
 async fn main() -> Result<(), dbss::Error> {
     let client = dbss::Client::builder().endpoint("http://127.0.0.1:8080").project_id("p").credentials(dbss::Credentials::ak_sk("AK", "SK")).build()?;
-    let page = client.list_audit_instances(0, 10).await?;
-    println!("{} instances", page.items.len());
+    let first = client.instances().get("062212d8-8e30-4783-9671-43f3f1f3bb1e").await?;
+    println!("found: {}", first.is_some());
     Ok(())
 }
 RS

@@ -100,7 +100,10 @@ enum Caller {
 impl Caller {
     async fn call(&self) -> bool {
         match self {
-            Caller::Dbss(client) => client.list_audit_instances(0, 10).await.is_ok(),
+            Caller::Dbss(client) => {
+                let call = client.ops().list_audit_instances_last().offset("0").limit("10");
+                dbss::Operation::call(call).await.is_ok()
+            }
             Caller::Raw(http, endpoint) => raw_call(http, endpoint).await,
         }
     }
@@ -215,12 +218,12 @@ fn process_cpu() -> Option<f64> {
 /// sends, byte for byte but the signing time: the same headers (`accept` unsigned, the others
 /// signed), query and signature algorithm.
 async fn raw_call(http: &reqwest::Client, endpoint: &str) -> bool {
-    let url = format!("{endpoint}/v1/{PROJECT}/dbss/audit/instances");
+    let url = format!("{endpoint}/v2/{PROJECT}/audit/instances");
     let host = endpoint.trim_start_matches("http://").trim_start_matches("https://");
     let mut request = dbss::signing::SignableRequest {
         method: "GET".into(),
         host: host.into(),
-        path: format!("/v1/{PROJECT}/dbss/audit/instances").into(),
+        path: format!("/v2/{PROJECT}/audit/instances").into(),
         query: vec![("offset".into(), "0".into()), ("limit".into(), "10".into())],
         headers: vec![
             ("Content-Type".into(), "application/json".into()),
@@ -244,7 +247,7 @@ async fn raw_call(http: &reqwest::Client, endpoint: &str) -> bool {
     match builder.header("Authorization", signature.authorization).send().await {
         // Decoded into the same typed response as the client's, so both do the same work.
         Ok(response) => match response.bytes().await {
-            Ok(body) => serde_json::from_slice::<dbss::types::ListAuditInstancesResponse>(&body).is_ok(),
+            Ok(body) => serde_json::from_slice::<dbss::types::ListAuditInstancesLastResponse>(&body).is_ok(),
             Err(_) => false,
         },
         Err(_) => false,
@@ -261,7 +264,7 @@ fn serve(addr: &str) -> Result<(), String> {
         listener.local_addr().map_err(|e| e.to_string())?
     );
     const BODY: &str =
-        r#"{"total":1,"servers":[{"id":"062212d8-8e30-4783-9671-43f3f1f3bb1e","name":"bench","status":"ACTIVE"}]}"#;
+        r#"{"total":1,"instances":[{"id":"062212d8-8e30-4783-9671-43f3f1f3bb1e","name":"bench","status":"ACTIVE"}]}"#;
     let response = format!(
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: bench\r\ncontent-length: {}\r\n\r\n{BODY}",
         BODY.len()

@@ -26,8 +26,8 @@ async fn main() -> Result<(), dbss::Error> {
     let group = args
         .next()
         .unwrap_or_else(|| "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd".to_owned());
-    let outcome = client.update_audit_security_group(&instance, &group).await?;
-    println!("UpdateAuditSecurityGroup: {}", outcome.result.unwrap_or_default());
+    let outcome = client.instances().set_security_group(&instance, &group).await?;
+    println!("UpdateAuditSecurityGroupNew: {}", outcome.unwrap_or_default());
     let now = client.instances().get(&instance).await?;
     println!(
         "{instance} is now in security group {}",

@@ -3,17 +3,19 @@
 use std::sync::Arc;
 
 use crate::{
-    config::{ClientBuilder, Config},
+    config::{ClientBuilder, Config, check_project_id},
+    credentials::Credentials,
     error::Error,
-    iam::IssuedToken,
+    iam::{self, IssuedToken},
+    ops::Ops,
     transport::SigningTransport,
 };
 
 /// A DBSS client: configuration, credentials and a connection pool. Cheap to clone.
 ///
-/// Build one with [`Client::builder`]. Everyday calls are methods of the client
-/// ([`Client::update_audit_security_group`], [`Client::list_audit_instances`], ...); every
-/// operation of the API is reachable through [`Client::ops`].
+/// Build one with [`Client::builder`]. Everyday work goes through the resource facade
+/// ([`Client::instances`], [`Client::databases`], ... — current operations only); every
+/// operation of the API, deprecated ones included, is reachable through [`Client::ops`].
 #[derive(Clone, Debug)]
 pub struct Client {
     api: dbss_api::Client,
@@ -56,7 +58,7 @@ impl Client {
     /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
     /// use std::time::Duration;
     /// let patient = client.with_options(dbss::CallOptions { total_timeout: Some(Duration::from_secs(300)), ..Default::default() });
-    /// patient.list_audit_instances(0, 100).await?;
+    /// let instance = patient.instances().get("062212d8-8e30-4783-9671-43f3f1f3bb1e").await?;
     /// # Ok(()) }
     /// ```
     pub fn with_options(&self, options: CallOptions) -> Client {
@@ -85,7 +87,7 @@ impl Client {
     /// ```no_run
     /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
     /// use dbss::Operation;
-    /// let page = client.ops().list_audit_instances().offset("0").limit("50").call().await?;
+    /// let page = client.ops().list_audit_instances_last().offset("0").limit("50").call().await?;
     /// # Ok(()) }
     /// ```
     pub fn ops(&self) -> Ops<'_> {
@@ -94,11 +96,6 @@ impl Client {
             project_id: &self.config.project_id,
             domain_id: self.config.domain_id.as_deref(),
         }
-    }
-
-    /// The generated client itself, for what `ops` does not cover.
-    pub fn api(&self) -> &dbss_api::Client {
-        &self.api
     }
 
     /// The endpoint requests go to.
@@ -112,10 +109,52 @@ impl Client {
     }
 }
 
-/// The request builders of every operation (see [`Client::ops`]).
-#[derive(Clone, Copy, Debug)]
-pub struct Ops<'a> {
-    pub(crate) api: &'a dbss_api::Client,
-    pub(crate) project_id: &'a str,
-    pub(crate) domain_id: Option<&'a str>,
+// Building lives beside the client rather than in `config`, so that the configuration does not
+// depend on the client it configures (no import cycle between the two modules).
+impl ClientBuilder {
+    /// Validates the configuration and builds the client, without any network call. The
+    /// project id must be known (set, in the environment or in the profile file); use
+    /// [`ClientBuilder::build_async`] to look it up from the region through IAM.
+    pub fn build(self) -> Result<Client, Error> {
+        let (config, missing_project) = self.resolve()?;
+        if let Some(reason) = missing_project {
+            return Err(Error::Config(format!(
+                "{reason}; or call build_async() to look it up from the region"
+            )));
+        }
+        Client::from_config(Arc::new(config), None)
+    }
+
+    /// Like [`ClientBuilder::build`], and when no project id is configured, finds the region's
+    /// project through IAM (`GET /v3/projects?name=<region>` for AK/SK; for a password, the
+    /// token exchange scoped to the region's project reports it). Cached per credential and region.
+    pub async fn build_async(self) -> Result<Client, Error> {
+        let (mut config, missing_project) = self.resolve()?;
+        let mut first_token = None;
+        if let Some(reason) = missing_project {
+            let region = config
+                .region
+                .clone()
+                .ok_or_else(|| Error::Config(format!("{reason}; a region is needed to look it up")))?;
+            let http = reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .timeout(config.attempt_timeout)
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+            config.project_id = match &config.credentials {
+                Credentials::Password(auth) => {
+                    let issued = iam::issue_token(&http, &config.iam_endpoint, auth, iam::Scope::Name(&region)).await?;
+                    let id = issued
+                        .project_id
+                        .clone()
+                        .ok_or_else(|| Error::Credentials("IAM's token names no project".into()))?;
+                    first_token = Some(issued);
+                    id
+                }
+                credentials => iam::project_id(&http, &config.iam_endpoint, credentials, &region).await?,
+            };
+            check_project_id(&config.project_id)?;
+        }
+        Client::from_config(Arc::new(config), first_token)
+    }
 }

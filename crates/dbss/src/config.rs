@@ -4,14 +4,13 @@
 //! credentials and project id from the environment, then from the profile file; endpoints
 //! from the per-region override variable, then the regions file, then the built-in table.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, time::Duration};
 
 use crate::{
-    Client,
     credentials::Credentials,
     env,
     error::Error,
-    iam, provider,
+    provider,
     region::{self, Region},
     retry::RetryPolicy,
 };
@@ -34,7 +33,7 @@ pub struct Config {
     pub(crate) dry_run: bool,
 }
 
-/// Builds a [`Client`].
+/// Builds a [`Client`](crate::Client).
 ///
 /// ```
 /// # fn main() -> Result<(), dbss::Error> {
@@ -165,54 +164,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Validates the configuration and builds the client, without any network call. The
-    /// project id must be known (set, in the environment or in the profile file); use
-    /// [`ClientBuilder::build_async`] to look it up from the region through IAM.
-    pub fn build(self) -> Result<Client, Error> {
-        let (config, missing_project) = self.resolve()?;
-        if let Some(reason) = missing_project {
-            return Err(Error::Config(format!(
-                "{reason}; or call build_async() to look it up from the region"
-            )));
-        }
-        Client::from_config(Arc::new(config), None)
-    }
-
-    /// Like [`ClientBuilder::build`], and when no project id is configured, finds the region's
-    /// project through IAM (`GET /v3/projects?name=<region>` for AK/SK; for a password, the
-    /// token exchange scoped to the region's project reports it). Cached per credential and region.
-    pub async fn build_async(self) -> Result<Client, Error> {
-        let (mut config, missing_project) = self.resolve()?;
-        let mut first_token = None;
-        if let Some(reason) = missing_project {
-            let region = config
-                .region
-                .clone()
-                .ok_or_else(|| Error::Config(format!("{reason}; a region is needed to look it up")))?;
-            let http = reqwest::Client::builder()
-                .connect_timeout(config.connect_timeout)
-                .timeout(config.attempt_timeout)
-                .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
-            config.project_id = match &config.credentials {
-                Credentials::Password(auth) => {
-                    let issued = iam::issue_token(&http, &config.iam_endpoint, auth, iam::Scope::Name(&region)).await?;
-                    let id = issued
-                        .project_id
-                        .clone()
-                        .ok_or_else(|| Error::Credentials("IAM's token names no project".into()))?;
-                    first_token = Some(issued);
-                    id
-                }
-                credentials => iam::project_id(&http, &config.iam_endpoint, credentials, &region).await?,
-            };
-            check_project_id(&config.project_id)?;
-        }
-        Client::from_config(Arc::new(config), first_token)
-    }
-
     /// Everything but the project-id lookup; the reason the project id is missing, if it is.
-    fn resolve(self) -> Result<(Config, Option<String>), Error> {
+    pub(crate) fn resolve(self) -> Result<(Config, Option<String>), Error> {
         let environment = self.environment;
         let var = |name: &str| -> Option<String> {
             match &environment {
@@ -309,7 +262,7 @@ impl ClientBuilder {
     }
 }
 
-fn check_project_id(project_id: &str) -> Result<(), Error> {
+pub(crate) fn check_project_id(project_id: &str) -> Result<(), Error> {
     if project_id
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
@@ -391,7 +344,7 @@ mod tests {
     use super::*;
 
     fn base() -> ClientBuilder {
-        Client::builder()
+        ClientBuilder::default()
             .project_id("p1")
             .credentials(Credentials::ak_sk("AK", "SK"))
             .environment([])
@@ -470,13 +423,13 @@ mod tests {
 
     #[test]
     fn missing_or_bad_settings_are_named() {
-        let no_project = Client::builder()
+        let no_project = ClientBuilder::default()
             .region("cn-north-4")
             .credentials(Credentials::ak_sk("AK", "SK"))
             .environment([])
             .build();
         assert!(matches!(no_project, Err(Error::Config(m)) if m.contains("project id") && m.contains("build_async")));
-        let no_credentials = Client::builder()
+        let no_credentials = ClientBuilder::default()
             .region("cn-north-4")
             .project_id("p")
             .environment([("HOME".to_owned(), "/nonexistent".to_owned())])

@@ -1,4 +1,5 @@
-//! Downloads (audit reports, agent packages): streamed to a writer or a file chunk by chunk,
+//! Downloads (audit reports, agent packages — see
+//! [`Agents::download`](crate::resources::Agents::download)): streamed to a writer or a file chunk by chunk,
 //! never held whole in memory, with a progress callback.
 
 use std::path::Path;
@@ -122,21 +123,5 @@ impl Client {
             call = call.local(language);
         }
         save("DownloadAuditReport", call.call().await?, writer, progress).await
-    }
-
-    /// Streams the installation package of agent `agent_id` to `writer` (`DownloadAuditAgentNew`).
-    pub async fn download_audit_agent<W: AsyncWrite + Unpin>(
-        &self,
-        instance_id: &str,
-        agent_id: &str,
-        writer: &mut W,
-        progress: impl FnMut(Progress),
-    ) -> Result<u64, Error> {
-        let call = self
-            .ops()
-            .download_audit_agent_new()
-            .instance_id(instance_id)
-            .agent_id(agent_id);
-        save("DownloadAuditAgentNew", call.call().await?, writer, progress).await
     }
 }

@@ -12,7 +12,10 @@
 //!     .project_id("0123456789abcdef0123456789abcdef")
 //!     .credentials(dbss::Credentials::ak_sk("AK", "SK"))
 //!     .build()?;
-//! client.update_audit_security_group("instance-id", "security-group-id").await?;
+//! client
+//!     .instances()
+//!     .set_security_group("062212d8-8e30-4783-9671-43f3f1f3bb1e", "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd")
+//!     .await?;
 //! # Ok(()) }
 //! ```
 #![deny(missing_docs)]
@@ -23,14 +26,15 @@ mod config;
 mod credentials;
 pub mod download;
 mod dry_run;
+mod dry_run_request;
 pub mod env;
 mod error;
 pub mod follow;
 mod generated;
 mod iam;
 mod input;
-mod instances;
 mod operation;
+mod ops;
 pub mod paging;
 pub mod policy;
 mod provider;
@@ -43,17 +47,18 @@ pub use dbss_signing as signing;
 mod transport;
 pub mod wait;
 
-pub use client::{CallOptions, Client, Ops};
+pub use client::{CallOptions, Client};
 pub use config::ClientBuilder;
 pub use credentials::Credentials;
-pub use dry_run::{DryRunRequest, REDACTED};
+pub use dry_run_request::{DryRunRequest, REDACTED};
 pub use error::{Error, ServiceError, TransportKind};
 pub use generated::OPERATIONS;
 pub use input::from_json;
-pub use instances::DEFAULT_PAGE_SIZE;
 pub use operation::{Dispatched, Operation, OperationMeta, Response};
+pub use ops::Ops;
 pub use paging::Page;
 pub use region::{REGIONS, Region};
+pub use resources::DEFAULT_PAGE_SIZE;
 pub use response_body::DEFAULT_MAX_RESPONSE_BYTES;
 pub use retry::RetryPolicy;
 

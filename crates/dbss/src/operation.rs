@@ -12,7 +12,8 @@ use crate::{
     response_body::too_large,
 };
 
-/// Facts about one operation, from the spec (see `generated/operations.rs`).
+/// Facts about one operation, from the spec (see `generated/operations.rs`; look one up with
+/// [`OperationMeta::find`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OperationMeta {
     /// Operation id, as in the official SDKs (`UpdateAuditSecurityGroup`).
@@ -37,13 +38,6 @@ pub struct OperationMeta {
     pub replaced_by: Option<&'static str>,
 }
 
-impl OperationMeta {
-    /// Looks an operation up by its id (`UpdateAuditSecurityGroup`) or snake id.
-    pub fn find(id: &str) -> Option<&'static OperationMeta> {
-        crate::generated::position(id).and_then(|index| crate::generated::OPERATIONS.get(index))
-    }
-}
-
 /// What a generated builder's `send()` resolves to.
 pub type Dispatched<T> = Result<ResponseValue<T>, progenitor_client::Error<()>>;
 
@@ -64,7 +58,7 @@ pub trait Operation: Sized + Send {
     /// ```no_run
     /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
     /// use dbss::Operation;
-    /// let page = client.ops().list_audit_instances().limit("10").call().await?;
+    /// let page = client.ops().list_audit_instances_last().limit("10").call().await?;
     /// println!("{} instances", page.total.unwrap_or(0));
     /// # Ok(()) }
     /// ```

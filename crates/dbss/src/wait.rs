@@ -3,11 +3,7 @@
 
 use std::time::Duration;
 
-use futures::TryStreamExt;
-
-use dbss_api::types::{AuditInstanceBean, AuditUpgradeStatus, JobBean};
-
-use crate::{Client, Error, Operation, paging::Paged};
+use crate::Error;
 
 /// How long and how often to poll.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,14 +38,14 @@ pub enum InstanceState {
 }
 
 /// One observation of the polled resource.
-enum Seen<T> {
+pub(crate) enum Seen<T> {
     Done(T),
     Pending(String),
     Failed(String),
 }
 
 /// Polls `check` until it reports done or failed, or the deadline passes.
-async fn poll<T, F, Fut>(what: String, waiter: &Waiter, mut check: F) -> Result<T, Error>
+pub(crate) async fn poll<T, F, Fut>(what: String, waiter: &Waiter, mut check: F) -> Result<T, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Seen<T>, Error>>,
@@ -83,106 +79,5 @@ where
         tracing::debug!(what, state = last.as_str(), "waiting");
         tokio::time::sleep(delay.min(left)).await;
         delay = (delay * 2).min(waiter.max_delay);
-    }
-}
-
-impl Client {
-    /// The audit instance `id`, if it exists (pages through `ListAuditInstancesLast`).
-    pub async fn find_audit_instance(&self, id: &str) -> Result<Option<AuditInstanceBean>, Error> {
-        let mut instances = std::pin::pin!(self.ops().list_audit_instances_last().items(100));
-        while let Some(instance) = instances.try_next().await? {
-            if instance.id.as_deref() == Some(id) {
-                return Ok(Some(instance));
-            }
-        }
-        Ok(None)
-    }
-
-    /// Waits until the audit instance `id` reaches `target`; an instance in `ERROR` ends the
-    /// wait at once. Returns the instance as last seen (`None` once deleted).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
-    /// use dbss::wait::{InstanceState, Waiter};
-    /// let instance = client.wait_for_audit_instance("062212d8-8e30-4783-9671-43f3f1f3bb1e", InstanceState::Active, &Waiter::default()).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn wait_for_audit_instance(
-        &self,
-        id: &str,
-        target: InstanceState,
-        waiter: &Waiter,
-    ) -> Result<Option<AuditInstanceBean>, Error> {
-        let what = format!("audit instance {id} to be {target:?}");
-        poll(what, waiter, || async move {
-            let found = self.find_audit_instance(id).await?;
-            let Some(instance) = found else {
-                return Ok(if target == InstanceState::Deleted {
-                    Seen::Done(None)
-                } else {
-                    Seen::Pending("not listed".into())
-                });
-            };
-            let status = instance.status.clone().unwrap_or_default();
-            let task = instance.task.clone().unwrap_or_else(|| "NO_TASK".into());
-            let idle = task == "NO_TASK" || task.is_empty();
-            let state = format!("status {status}, task {task}");
-            Ok(match (target, status.as_str()) {
-                (_, "ERROR") => Seen::Failed(state),
-                (InstanceState::Active, "ACTIVE") if idle => Seen::Done(Some(instance)),
-                (InstanceState::Stopped, "SHUTOFF") if idle => Seen::Done(Some(instance)),
-                (InstanceState::Deleted, "DELETED") => Seen::Done(None),
-                _ => Seen::Pending(state),
-            })
-        })
-        .await
-    }
-
-    /// Waits until the job `job_id` of the instance resource `resource_id` succeeds
-    /// (`ListAuditInstanceJobsNew`); a failed job ends the wait with its reason.
-    pub async fn wait_for_job(&self, resource_id: &str, job_id: &str, waiter: &Waiter) -> Result<JobBean, Error> {
-        let what = format!("job {job_id} of {resource_id} to succeed");
-        poll(what, waiter, || async move {
-            let jobs = self
-                .ops()
-                .list_audit_instance_jobs_new()
-                .resource_id(resource_id)
-                .call()
-                .await?
-                .jobs;
-            let Some(job) = jobs.into_iter().find(|j| j.job_id.as_deref() == Some(job_id)) else {
-                return Ok(Seen::Pending("job not listed yet".into()));
-            };
-            let status = job.status.clone().unwrap_or_default();
-            Ok(match status.as_str() {
-                "SUCCESS" => Seen::Done(job),
-                "FAIL" => Seen::Failed(format!(
-                    "FAIL: {}",
-                    job.fail_reason.clone().or(job.error_code.clone()).unwrap_or_default()
-                )),
-                other => Seen::Pending(other.to_owned()),
-            })
-        })
-        .await
-    }
-
-    /// Waits until the upgrade of audit instance `instance_id` is no longer in progress
-    /// (`ShowAuditUpgradeStatus`: status 0 is upgrading).
-    pub async fn wait_for_upgrade(&self, instance_id: &str, waiter: &Waiter) -> Result<AuditUpgradeStatus, Error> {
-        let what = format!("upgrade of audit instance {instance_id} to finish");
-        poll(what, waiter, || async move {
-            let infos = self.ops().show_audit_upgrade_status().call().await?.audit_upgrade_infos;
-            let Some(info) = infos
-                .into_iter()
-                .find(|i| i.instance_id.as_deref() == Some(instance_id))
-            else {
-                return Ok(Seen::Pending("instance not in the upgrade list".into()));
-            };
-            Ok(match info.status {
-                Some(0) => Seen::Pending(format!("upgrading, {} step(s)", info.steps.len())),
-                _ => Seen::Done(info),
-            })
-        })
-        .await
     }
 }

@@ -267,9 +267,7 @@ async fn eip(ctx: &Ctx, client: &dbss::Client, command: EipCommand) -> Result<()
             eip_id,
             product,
         } => {
-            let body: dbss::types::BindEipRequest =
-                serde_json::from_value(serde_json::json!({ "eip": eip, "eip_id": eip_id }))
-                    .map_err(|e| CliError::Usage(format!("--eip/--eip-id: {e}")))?;
+            let body = dbss::types::BindEipRequest { eip, eip_id };
             match product {
                 EipProduct::Encrypt => {
                     let call = client.ops().bind_db_encrypt_eip().instance_id(id.as_str()).body(body);

@@ -7,7 +7,9 @@ use serde_json::json;
 
 use dbss::policy::{RuleKind, Switch, delete_rule, switch_rules};
 
-use super::{Ctx, InstanceArg, InstanceList, check_result, instance_ref::NamesInstances, policy::policy_error, print_list};
+use super::{
+    Ctx, InstanceArg, InstanceList, check_result, instance_ref::NamesInstances, policy::policy_error, print_list,
+};
 use crate::{api_support::decode_body, error::CliError};
 
 /// `dbss rules`.

@@ -164,11 +164,12 @@ pub fn client_for(sim: &Simulator) -> dbss::ClientBuilder {
 /// The total of audit instances `client` reads on the first page (three in the seeded
 /// scenario); an error stops the test.
 pub async fn instances_total(client: &dbss::Client) -> Option<u64> {
-    client
-        .list_audit_instances(0, 10)
+    let call = client.ops().list_audit_instances_last().offset("0").limit("10");
+    dbss::Operation::call(call)
         .await
         .unwrap_or_else(|e| panic!("listing instances: {e}"))
         .total
+        .and_then(|t| u64::try_from(t).ok())
 }
 
 /// The official SDK's python (`DBSS_ORACLE_PYTHON`, which `cargo xtask test` sets), or `None`

@@ -2,10 +2,12 @@
 
 use tokio::io::AsyncWrite;
 
-use dbss_api::types::{AuditAgentRequest, AuditAgentRespoonseAgents};
+use dbss_api::types::{AgentSwitchRequest, AuditAgentRequest, AuditAgentRespoonseAgents};
 
-use super::body;
-use crate::{Client, Error, Operation, download::Progress};
+use crate::{
+    Client, Error, Operation,
+    download::{Progress, save},
+};
 
 /// The agents of one audit instance (see [`Client::agents`]).
 #[derive(Clone, Copy, Debug)]
@@ -62,10 +64,12 @@ impl Agents<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn switch(&self, agent_id: &str, on: bool) -> Result<Option<String>, Error> {
-        let request = body::<dbss_api::types::AgentSwitchRequest>(
-            "SwitchAgentNew",
-            serde_json::json!({ "agent_id": agent_id, "status": i32::from(on) }),
-        )?;
+        let request = AgentSwitchRequest {
+            agent_id: agent_id.to_owned(),
+            status: i32::from(on)
+                .try_into()
+                .map_err(|e| super::invalid("SwitchAgentNew", "status", e))?,
+        };
         let response = self
             .client
             .ops()
@@ -109,8 +113,12 @@ impl Agents<'_> {
         writer: &mut W,
         progress: impl FnMut(Progress),
     ) -> Result<u64, Error> {
-        self.client
-            .download_audit_agent(self.instance_id, agent_id, writer, progress)
-            .await
+        let call = self
+            .client
+            .ops()
+            .download_audit_agent_new()
+            .instance_id(self.instance_id)
+            .agent_id(agent_id);
+        save("DownloadAuditAgentNew", call.call().await?, writer, progress).await
     }
 }

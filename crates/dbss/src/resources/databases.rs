@@ -2,9 +2,9 @@
 
 use futures::{Stream, TryStreamExt};
 
-use dbss_api::types::{CreateDatabaseRequest, DataBase};
+use dbss_api::types::{CreateDatabaseRequest, DataBase, SwitchAuditDbRequest, SwitchAuditDbRequestStatus};
 
-use super::body;
+use super::DEFAULT_PAGE_SIZE;
 use crate::{Client, Error, Operation, paging::Paged};
 
 /// The databases of one audit instance (see [`Client::databases`]).
@@ -29,7 +29,7 @@ impl<'a> Databases<'a> {
             .ops()
             .list_audit_databases_new()
             .instance_id(self.instance_id)
-            .items(crate::DEFAULT_PAGE_SIZE);
+            .items(DEFAULT_PAGE_SIZE);
         items.try_filter_map(|bean| async move { Ok(bean.database) })
     }
 
@@ -61,10 +61,15 @@ impl<'a> Databases<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn switch(&self, database_id: &str, on: bool) -> Result<Option<String>, Error> {
-        let request = body::<dbss_api::types::SwitchAuditDbRequest>(
-            "SwitchAuditDatabaseNew",
-            serde_json::json!({ "id": database_id, "status": if on { "ON" } else { "OFF" } }),
-        )?;
+        let request = SwitchAuditDbRequest {
+            id: database_id.to_owned(),
+            status: if on {
+                SwitchAuditDbRequestStatus::On
+            } else {
+                SwitchAuditDbRequestStatus::Off
+            },
+            lts_audit_switch: None,
+        };
         let response = self
             .client
             .ops()

@@ -3,11 +3,11 @@
 use futures::Stream;
 
 use dbss_api::types::{
-    AlarmLogRequest, AlarmLogRequestTime, AlarmLogResponseNewAlarmLog, AuditSqlRequest, AuditSqlRequestTime,
-    AuditSqlRequestTimeOrder, AuditSqlResponseSqls,
+    AlarmLogRequest, AlarmLogRequestTime, AlarmLogRequestTimeTimeRange, AlarmLogResponseNewAlarmLog, AuditSqlRequest,
+    AuditSqlRequestTime, AuditSqlRequestTimeOrder, AuditSqlRequestTimeTimeRange, AuditSqlResponseSqls,
 };
 
-use super::body;
+use super::invalid;
 use crate::{
     Client, Error, Operation,
     follow::{self, FollowOptions, Followed, Window, format_api_time},
@@ -52,6 +52,37 @@ impl TimeRange {
     }
 }
 
+impl TimeRange {
+    fn sql_range(self) -> AuditSqlRequestTimeTimeRange {
+        match self {
+            TimeRange::HalfHour => AuditSqlRequestTimeTimeRange::HalfHour,
+            TimeRange::Hour => AuditSqlRequestTimeTimeRange::Hour,
+            TimeRange::ThreeHours => AuditSqlRequestTimeTimeRange::ThreeHour,
+            TimeRange::TwelveHours => AuditSqlRequestTimeTimeRange::TwelveHour,
+            TimeRange::Day => AuditSqlRequestTimeTimeRange::Day,
+            TimeRange::Week => AuditSqlRequestTimeTimeRange::Week,
+            TimeRange::Month => AuditSqlRequestTimeTimeRange::Month,
+        }
+    }
+
+    fn alarm_range(self) -> AlarmLogRequestTimeTimeRange {
+        match self {
+            TimeRange::HalfHour => AlarmLogRequestTimeTimeRange::HalfHour,
+            TimeRange::Hour => AlarmLogRequestTimeTimeRange::Hour,
+            TimeRange::ThreeHours => AlarmLogRequestTimeTimeRange::ThreeHour,
+            TimeRange::TwelveHours => AlarmLogRequestTimeTimeRange::TwelveHour,
+            TimeRange::Day => AlarmLogRequestTimeTimeRange::Day,
+            TimeRange::Week => AlarmLogRequestTimeTimeRange::Week,
+            TimeRange::Month => AlarmLogRequestTimeTimeRange::Month,
+        }
+    }
+}
+
+/// The API counts page sizes in an `i32`; a larger one is refused before sending.
+fn page_size_of(operation: &'static str, page_size: u64) -> Result<i32, Error> {
+    i32::try_from(page_size).map_err(|e| invalid(operation, "size", e))
+}
+
 /// The audit records of one instance (see [`Client::audit_logs`]).
 #[derive(Clone, Copy, Debug)]
 pub struct AuditLogs<'a> {
@@ -78,10 +109,25 @@ impl<'a> AuditLogs<'a> {
         range: TimeRange,
         page_size: u64,
     ) -> Result<impl Stream<Item = Result<AuditSqlResponseSqls, Error>> + 'a, Error> {
-        let request = body::<dbss_api::types::AuditSqlRequest>(
-            "ListAuditSqlsNew",
-            serde_json::json!({ "time": { "time_range": range.as_str() }, "page": 1, "size": page_size, "time_order": "DESC" }),
-        )?;
+        let request = AuditSqlRequest {
+            time: AuditSqlRequestTime {
+                time_range: Some(range.sql_range()),
+                start_time: None,
+                end_time: None,
+            },
+            page: 1,
+            size: page_size_of("ListAuditSqlsNew", page_size)?,
+            time_order: AuditSqlRequestTimeOrder::Desc,
+            client_ip: None,
+            client_name: None,
+            db_ip: None,
+            db_user: None,
+            query_type: None,
+            risk_levels: None,
+            rule_name: None,
+            sql_response: None,
+            sql_statement: None,
+        };
         Ok(self
             .client
             .ops()
@@ -105,10 +151,18 @@ impl<'a> AuditLogs<'a> {
         range: TimeRange,
         page_size: u64,
     ) -> Result<impl Stream<Item = Result<AlarmLogResponseNewAlarmLog, Error>> + 'a, Error> {
-        let request = body::<dbss_api::types::AlarmLogRequest>(
-            "ListAuditAlarmLogNew",
-            serde_json::json!({ "time": { "time_range": range.as_str() }, "page": 1, "size": page_size }),
-        )?;
+        let request = AlarmLogRequest {
+            time: AlarmLogRequestTime {
+                time_range: Some(range.alarm_range()),
+                start_time: None,
+                end_time: None,
+            },
+            page: 1,
+            size: page_size_of("ListAuditAlarmLogNew", page_size)?,
+            risk: Vec::new(),
+            status: None,
+            type_: None,
+        };
         Ok(self
             .client
             .ops()

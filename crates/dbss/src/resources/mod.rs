@@ -1,7 +1,7 @@
-//! A resource-oriented facade over the generated operations, for the everyday work:
-//! instances, databases, agents, rules, audit logs and tags (in the style of Oxide's
-//! extension traits). Each method is a thin, typed call of the current (`...New`/`...Last`)
-//! operation; everything else stays reachable through [`Client::ops`](crate::Client::ops).
+//! The resource facade: the everyday work on instances, databases, agents, risk rules, audit
+//! logs and tags, one method per action. Each method builds the typed request of the current
+//! (`...New`/`...Last`) operation and sends it through the generated builder; every operation,
+//! deprecated ones included, stays reachable through [`Client::ops`](crate::Client::ops).
 //!
 //! ```no_run
 //! # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
@@ -113,13 +113,13 @@ impl Client {
     }
 }
 
-/// Builds a request body from JSON, turning a mismatch into a refusal before sending.
-pub(crate) fn body<T: serde::de::DeserializeOwned>(
-    operation: &'static str,
-    value: serde_json::Value,
-) -> Result<T, crate::Error> {
-    serde_json::from_value(value).map_err(|e| crate::Error::InvalidRequest {
+/// Default page size of the list streams.
+pub const DEFAULT_PAGE_SIZE: u64 = 100;
+
+/// A request field the typed request refuses, reported before anything is sent.
+pub(crate) fn invalid(operation: &'static str, field: &str, error: impl std::fmt::Display) -> crate::Error {
+    crate::Error::InvalidRequest {
         operation,
-        reason: e.to_string(),
-    })
+        reason: format!("{field}: {error}"),
+    }
 }

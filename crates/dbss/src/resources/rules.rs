@@ -2,9 +2,11 @@
 
 use futures::Stream;
 
-use dbss_api::types::{RuleAddRiskRuleRequest, RuleRiskResponseRules};
+use dbss_api::types::{
+    BatchSwitchesRequest, BatchSwitchesRequestStatus, RuleAddRiskRuleRequest, RuleRiskResponseRules,
+};
 
-use super::body;
+use super::DEFAULT_PAGE_SIZE;
 use crate::{Client, Error, Operation, paging::Paged};
 
 /// The risk rules of one audit instance (see [`Client::risk_rules`]).
@@ -28,7 +30,7 @@ impl<'a> RiskRules<'a> {
             .ops()
             .list_audit_rule_risks_new()
             .instance_id(self.instance_id)
-            .items(crate::DEFAULT_PAGE_SIZE)
+            .items(DEFAULT_PAGE_SIZE)
     }
 
     /// Creates a risk rule (`CreateAuditRiskRule`).
@@ -59,10 +61,14 @@ impl<'a> RiskRules<'a> {
     /// # Ok(()) }
     /// ```
     pub async fn switch(&self, rule_ids: &[&str], on: bool) -> Result<Option<String>, Error> {
-        let request = body::<dbss_api::types::BatchSwitchesRequest>(
-            "SwitchRiskRuleNew",
-            serde_json::json!({ "ids": rule_ids.join(","), "status": if on { "ON" } else { "OFF" } }),
-        )?;
+        let request = BatchSwitchesRequest {
+            ids: rule_ids.join(","),
+            status: if on {
+                BatchSwitchesRequestStatus::On
+            } else {
+                BatchSwitchesRequestStatus::Off
+            },
+        };
         let response = self
             .client
             .ops()

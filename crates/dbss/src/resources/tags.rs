@@ -1,8 +1,11 @@
 //! Tags of a resource.
 
-use dbss_api::types::ResourceTagInfoBeanRead;
+use dbss_api::types::{
+    ResourceTagDeleteRequest, ResourceTagDeleteRequestTags, ResourceTagInfoBeanRead, ResourceTagRequest,
+    ResourceTagRequestTags,
+};
 
-use super::body;
+use super::invalid;
 use crate::{Client, Error, Operation};
 
 /// The tags of one resource (see [`Client::tags`]).
@@ -39,12 +42,20 @@ impl Tags<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn add(&self, tags: &[(&str, &str)]) -> Result<(), Error> {
-        let tags: Vec<_> = tags
+        const OPERATION: &str = "BatchAddResourceTag";
+        let tags = tags
             .iter()
-            .map(|(k, v)| serde_json::json!({ "key": k, "value": v }))
-            .collect();
-        let request =
-            body::<dbss_api::types::ResourceTagRequest>("BatchAddResourceTag", serde_json::json!({ "tags": tags }))?;
+            .map(|(key, value)| {
+                Ok(ResourceTagRequestTags {
+                    key: key.parse().map_err(|e| invalid(OPERATION, "tags[].key", e))?,
+                    value: value.parse().map_err(|e| invalid(OPERATION, "tags[].value", e))?,
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        let request = ResourceTagRequest {
+            tags,
+            sys_tags: Vec::new(),
+        };
         let call = self
             .client
             .ops()
@@ -62,11 +73,21 @@ impl Tags<'_> {
     /// # Ok(()) }
     /// ```
     pub async fn remove(&self, keys: &[&str]) -> Result<(), Error> {
-        let tags: Vec<_> = keys.iter().map(|k| serde_json::json!({ "key": k })).collect();
-        let request = body::<dbss_api::types::ResourceTagDeleteRequest>(
-            "BatchDeleteResourceTag",
-            serde_json::json!({ "tags": tags }),
-        )?;
+        let tags = keys
+            .iter()
+            .map(|key| {
+                Ok(ResourceTagDeleteRequestTags {
+                    key: key
+                        .parse()
+                        .map_err(|e| invalid("BatchDeleteResourceTag", "tags[].key", e))?,
+                    value: None,
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        let request = ResourceTagDeleteRequest {
+            tags,
+            sys_tags: Vec::new(),
+        };
         let call = self
             .client
             .ops()
