@@ -5,6 +5,8 @@
 // `src/generated/client.rs`, so consumers build without progenitor). Keeping the settings in
 // one place is what makes `cargo xtask codegen --check` a proof that both agree.
 
+include!("gates.rs");
+
 /// Generates the client's Rust source from the text of `spec/dbss.progenitor.yaml`.
 pub fn generate_client(spec_text: &str) -> Result<String, String> {
     let spec: openapiv3::OpenAPI =
@@ -22,6 +24,18 @@ pub fn generate_client(spec_text: &str) -> Result<String, String> {
     let tokens = generator
         .generate_tokens(&spec)
         .map_err(|e| format!("progenitor failed: {e}"))?;
-    let file = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let mut file = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    // Cargo features per product line (see gates.rs): a program compiles what it uses.
+    let gates = spec
+        .operations()
+        .map(|(path, _, op)| {
+            let id = op
+                .operation_id
+                .clone()
+                .ok_or_else(|| format!("{path}: an operation has no operationId"))?;
+            Ok((id, Gate::of(path, op.deprecated)))
+        })
+        .collect::<Result<HashMap<_, _>, String>>()?;
+    gate_features(&mut file, &gates)?;
     Ok(prettyplease::unparse(&file))
 }

@@ -108,7 +108,6 @@ pub async fn save_to_file(
 /// A new file with a random name in `target`'s directory, created exclusively so that no
 /// existing file (or symlink planted there) is ever opened.
 async fn create_exclusive_beside(target: &Path) -> std::io::Result<(std::path::PathBuf, tokio::fs::File)> {
-    use rand::Rng;
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => std::path::PathBuf::from("."),
@@ -119,7 +118,8 @@ async fn create_exclusive_beside(target: &Path) -> std::io::Result<(std::path::P
         .unwrap_or_default();
     let mut last = None;
     for _ in 0..16 {
-        let tag: u64 = rand::rng().random();
+        // Not a secret: the exclusive create, not the name, is what keeps other files out.
+        let tag = fastrand::u64(..);
         let partial = dir.join(format!(".{name}.{tag:016x}.part"));
         match tokio::fs::OpenOptions::new()
             .write(true)

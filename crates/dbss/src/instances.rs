@@ -1,11 +1,16 @@
-//! Everyday calls on audit instances.
+//! Everyday calls on audit instances, over the operations the service is retiring
+//! (`UpdateAuditSecurityGroup`, `ListAuditInstances`): with the `deprecated` feature. The
+//! facade's `client.instances()` uses their successors.
 
+#[cfg(feature = "deprecated")]
 use futures::Stream;
 
+#[cfg(feature = "deprecated")]
 use dbss_api::types::{
     AuditInstanceListBean, ListAuditInstancesResponse, SecurityGroupRequest, UpdateAuditSecurityGroupResponse,
 };
 
+#[cfg(feature = "deprecated")]
 use crate::{
     Client, Error, Operation,
     paging::{self, Page},
@@ -14,6 +19,7 @@ use crate::{
 /// Default page size of the list streams.
 pub const DEFAULT_PAGE_SIZE: u64 = 100;
 
+#[cfg(feature = "deprecated")]
 impl Client {
     /// Binds `security_group_id` to the audit instance `instance_id`
     /// (`UpdateAuditSecurityGroup`).
@@ -87,8 +93,10 @@ impl Client {
     }
 }
 
+#[cfg(feature = "deprecated")]
 const OPERATION: &str = "UpdateAuditSecurityGroup";
 
+#[cfg(feature = "deprecated")]
 fn security_group_body(instance_id: &str, security_group_ids: &[&str]) -> Result<SecurityGroupRequest, Error> {
     let invalid = |reason: String| Error::InvalidRequest {
         operation: OPERATION,
@@ -106,7 +114,7 @@ fn security_group_body(instance_id: &str, security_group_ids: &[&str]) -> Result
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "deprecated"))]
 mod tests {
     use super::*;
 

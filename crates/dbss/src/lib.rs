@@ -12,9 +12,20 @@
 //!     .project_id("0123456789abcdef0123456789abcdef")
 //!     .credentials(dbss::Credentials::ak_sk("AK", "SK"))
 //!     .build()?;
-//! client.update_audit_security_group("instance-id", "security-group-id").await?;
+//! client
+//!     .instances()
+//!     .set_security_group("062212d8-8e30-4783-9671-43f3f1f3bb1e", "security-group-id")
+//!     .await?;
 //! # Ok(()) }
 //! ```
+//!
+//! ## Cargo features
+//!
+//! [`Client::ops`] and [`types`] have the current operations of database audit and of tags
+//! by default (what the rest of this crate is built on). `db-encrypt`, `db-om` and
+//! `resource-manager` add those product lines; `deprecated` adds the operations the service
+//! is retiring and the calls of this crate built on them; `type-builders` adds builders to
+//! the types that are no request body; `full` is all of them.
 #![deny(missing_docs)]
 
 mod client;
