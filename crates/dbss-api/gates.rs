@@ -289,13 +289,14 @@ pub fn gate_features(file: &mut syn::File, operations: &HashMap<String, Gate>) -
         }
     }
     for item in file.items.iter_mut() {
-        if let syn::Item::Impl(i) = item {
-            if i.trait_.is_none() && last_ident(&i.self_ty).as_deref() == Some("Client") {
-                for member in i.items.iter_mut() {
-                    if let syn::ImplItem::Fn(f) = member {
-                        let conditions = operation_condition(&f.sig.ident.to_string());
-                        gate(&mut f.attrs, &conditions)?;
-                    }
+        if let syn::Item::Impl(i) = item
+            && i.trait_.is_none()
+            && last_ident(&i.self_ty).as_deref() == Some("Client")
+        {
+            for member in i.items.iter_mut() {
+                if let syn::ImplItem::Fn(f) = member {
+                    let conditions = operation_condition(&f.sig.ident.to_string());
+                    gate(&mut f.attrs, &conditions)?;
                 }
             }
         }
