@@ -22,6 +22,21 @@ pub fn generate_client(spec_text: &str) -> Result<String, String> {
     let tokens = generator
         .generate_tokens(&spec)
         .map_err(|e| format!("progenitor failed: {e}"))?;
-    let file = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let mut file = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
+    // Cargo features per product line (see gates.rs): a program compiles what it uses.
+    let gates = spec
+        .operations()
+        .map(|(path, _, op)| {
+            let id = op
+                .operation_id
+                .clone()
+                .ok_or_else(|| format!("{path}: an operation has no operationId"))?;
+            Ok((id, Gate::of(path, op.deprecated)))
+        })
+        .collect::<Result<HashMap<_, _>, String>>()?;
+    gate_features(&mut file, &gates)?;
     Ok(prettyplease::unparse(&file))
 }
+
+// Last, because it ends with its tests.
+include!("gates.rs");

@@ -9,6 +9,12 @@
 //! retries, pages and turns every failure into one error type. This crate only adds the
 //! seam that makes that possible: every request the generated code makes goes through the
 //! [`Transport`] installed in [`Inner`].
+//!
+//! Cargo features choose which operations (and the types they use) compile: one per product
+//! line (`audit` and `tags`, the defaults; `db-encrypt`, `db-om`, `resource-manager`),
+//! `deprecated` for the operations the service is retiring, `type-builders` for builders of
+//! types that are no request body, and `full` for all of them. `gates.rs` decides, when the
+//! code is generated, which `#[cfg]` each item gets.
 #![allow(missing_docs, clippy::all, clippy::pedantic, unused_imports)]
 
 // Generated at build time with the `codegen` feature; otherwise the committed copy of the

@@ -1,60 +1,175 @@
 #!/usr/bin/env bash
-# Cold and incremental build times of `dbss`, with and without progenitor at build time, and of
-# a minimal downstream crate; one line per measurement on stdout (label, seconds).
-#   bash crates/dbss/benches/build_times.sh
-# Each cold build uses a fresh target directory (the registry cache is kept: downloads are not
-# what we measure). Run on an otherwise idle machine.
+# What a user of `dbss` pays to build it, against the floor any HTTP+JSON client pays anyway.
+#
+#   bash crates/dbss/benches/build_times.sh            # floor, consumer (default features), ratio
+#   FULL=1 bash crates/dbss/benches/build_times.sh     # ... and the consumer with `dbss/full`
+#   BASELINE=<commit> bash crates/dbss/benches/build_times.sh   # ... and a consumer of that commit
+#
+# Two throwaway crates are built cold, back to back, so that both see the same machine load:
+# * the floor: reqwest (the features `dbss` uses), tokio, serde and serde_json, one JSON call;
+# * the consumer: dbss, tokio and futures, one `client.instances().list()` call (of the working
+#   tree, copied first; with BASELINE, also of that commit, right after the floor).
+# Each is its own workspace (so it gets cargo's default dev profile, not ours) with a fresh
+# target directory; the crates.io download cache is kept, so downloads are not measured. Both
+# start from the workspace's Cargo.lock, so they compile the same versions. Then main.rs of the
+# consumer is touched and rebuilt (incremental), and the README's library example is built in its
+# place (default features). Each line gives the load average when it ended.
+# `cargo build --timings` reports are summarised as the slowest units of each cold build.
+# Everything lives under target/build-times/ and is deleted at the end.
 set -euo pipefail
+# One compound command, read whole before it runs: editing this file during a run is safe.
+{
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-scratch="$(mktemp -d)"
+scratch="$root/target/build-times"
+rm -rf "$scratch"
+mkdir -p "$scratch"
 trap 'rm -rf "$scratch"' EXIT
+# A consumer's build uses cargo's defaults, whatever this shell or workspace sets.
+unset CARGO_TARGET_DIR CARGO_BUILD_TARGET_DIR CARGO_PROFILE_DEV_DEBUG CARGO_INCREMENTAL RUSTFLAGS
 
+declare -A seconds
+
+# measure LABEL KEY DIR CARGO-ARGS...: builds in DIR, prints the time and the load average.
 measure() {
-  local label="$1"; shift
+  local label="$1" key="$2" dir="$3"; shift 3
   local start end
   start=$(date +%s.%N)
-  "$@" > "$scratch/last.log" 2>&1 || { echo "FAILED: $label"; tail -20 "$scratch/last.log"; exit 1; }
+  (cd "$dir" && cargo build "$@") > "$scratch/last.log" 2>&1 || {
+    echo "FAILED: $label"; tail -30 "$scratch/last.log"; exit 1; }
   end=$(date +%s.%N)
-  printf '%s\t%.1f s\n' "$label" "$(echo "$end - $start" | bc)"
+  seconds[$key]=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+  printf '%-58s %7s s   (load %s)\n' "$label" "${seconds[$key]}" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-cd "$root"
-measure "dbss, cold (committed client: no progenitor)" env CARGO_TARGET_DIR="$scratch/a" cargo build -q -p dbss
-touch crates/dbss/src/lib.rs
-measure "dbss, incremental (dbss/src/lib.rs touched)" env CARGO_TARGET_DIR="$scratch/a" cargo build -q -p dbss
-touch crates/dbss-api/src/lib.rs
-measure "dbss, incremental (dbss-api/src/lib.rs touched)" env CARGO_TARGET_DIR="$scratch/a" cargo build -q -p dbss
-measure "dbss, cold, codegen feature (progenitor in build.rs)" env CARGO_TARGET_DIR="$scratch/b" cargo build -q -p dbss --features dbss-api/codegen
-touch crates/dbss-api/spec/dbss.progenitor.yaml
-measure "dbss, incremental, codegen feature (spec touched: regenerates)" env CARGO_TARGET_DIR="$scratch/b" cargo build -q -p dbss --features dbss-api/codegen
+# slowest DIR: the five longest units of the last `--timings` report in DIR/target.
+slowest() {
+  local report
+  report="$(ls -t "$1"/target/cargo-timings/cargo-timing-*.html 2>/dev/null | head -1)"
+  [ -n "$report" ] || return 0
+  python3 - "$report" <<'PY' || true
+import json, re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);\n", text, re.S).group(1))
+units.sort(key=lambda u: -u["duration"])
+print("    slowest units: " + ", ".join(
+    f'{u["name"]}{" (" + u["target"].strip() + ")" if u["target"].strip() else ""} {u["duration"]:.1f} s'
+    for u in units[:5]))
+PY
+}
 
-mkdir -p "$scratch/downstream/src"
-cat > "$scratch/downstream/Cargo.toml" <<TOML
+new_crate() { # new_crate DIR: an empty binary crate (its own workspace), with our Cargo.lock
+  mkdir -p "$1/src"
+  cp "$root/Cargo.lock" "$1/Cargo.lock"
+}
+
+floor="$scratch/floor"
+new_crate "$floor"
+cat > "$floor/Cargo.toml" <<'TOML'
 [package]
-name = "downstream"
+name = "floor"
 version = "0.1.0"
 edition = "2024"
 
-[dependencies]
-dbss = { path = "$root/crates/dbss" }
-dbss-api = { path = "$root/crates/dbss-api" }
-tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+[workspace]
 
-[features]
-codegen = ["dbss-api/codegen"]
+[dependencies]
+reqwest = { version = "0.13", default-features = false, features = ["json", "query", "stream", "rustls", "http2", "charset"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 TOML
-cat > "$scratch/downstream/src/main.rs" <<'RS'
+cat > "$floor/src/main.rs" <<'RS'
+#[derive(serde::Deserialize)]
+struct Page {
+    total: Option<u64>,
+    instances: Vec<serde_json::Value>,
+}
+
 #[tokio::main]
-async fn main() -> Result<(), dbss::Error> {
-    let client = dbss::Client::builder().endpoint("http://127.0.0.1:8080").project_id("p").credentials(dbss::Credentials::ak_sk("AK", "SK")).build()?;
-    let first = client.instances().get("062212d8-8e30-4783-9671-43f3f1f3bb1e").await?;
-    println!("found: {}", first.is_some());
+async fn main() -> Result<(), reqwest::Error> {
+    let page: Page = reqwest::Client::new()
+        .get("http://127.0.0.1:8080/v2/p/audit/instances")
+        .query(&[("offset", "0"), ("limit", "10")])
+        .send()
+        .await?
+        .json()
+        .await?;
+    println!("{:?} {}", page.total, page.instances.len());
     Ok(())
 }
 RS
-cp "$root/Cargo.lock" "$scratch/downstream/Cargo.lock"
-cd "$scratch/downstream"
-measure "downstream crate, cold (default: no progenitor)" env CARGO_TARGET_DIR="$scratch/c" cargo build -q
-touch src/main.rs
-measure "downstream crate, incremental (main.rs touched)" env CARGO_TARGET_DIR="$scratch/c" cargo build -q
-measure "downstream crate, cold, with dbss-api/codegen" env CARGO_TARGET_DIR="$scratch/d" cargo build -q --features codegen
+
+# consumer DIR SOURCES: a crate using the `dbss` of the workspace copied in SOURCES.
+consumer() {
+  new_crate "$1"
+  cp "$2/Cargo.lock" "$1/Cargo.lock"
+  cat > "$1/Cargo.toml" <<TOML
+[package]
+name = "consumer"
+version = "0.1.0"
+edition = "2024"
+
+[workspace]
+
+[dependencies]
+dbss = { path = "$2/crates/dbss" }
+futures = "0.3"
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+TOML
+  if [ "${FULL:-0}" = 1 ]; then printf '\n[features]\nfull = ["dbss/full"]\n' >> "$1/Cargo.toml"; fi
+  cat > "$1/src/main.rs" <<'RS'
+use futures::TryStreamExt;
+
+#[tokio::main]
+async fn main() -> Result<(), dbss::Error> {
+    let client = dbss::Client::builder()
+        .endpoint("http://127.0.0.1:8080")
+        .project_id("0123456789abcdef0123456789abcdef")
+        .credentials(dbss::Credentials::ak_sk("AK", "SK"))
+        .build()?;
+    let instances: Vec<_> = client.instances().list().try_collect().await?;
+    println!("{} instances", instances.len());
+    Ok(())
+}
+RS
+}
+
+if [ -n "${BASELINE:-}" ]; then
+  mkdir -p "$scratch/baseline-src"
+  git -C "$root" archive "$BASELINE" | tar -x -C "$scratch/baseline-src"
+  consumer "$scratch/baseline" "$scratch/baseline-src"
+fi
+
+ratio() { awk -v c="${seconds[$1]}" -v f="${seconds[floor]}" "BEGIN { printf \"ratio $2 / floor, cold: %.2f\n\", c / f }"; }
+
+echo "build times, debug, $(nproc) CPUs, $(rustc --version)"
+measure "floor (reqwest + tokio + serde + serde_json), cold" floor "$floor" --timings
+slowest "$floor"
+if [ -n "${BASELINE:-}" ]; then
+  measure "consumer of dbss at $BASELINE, cold" baseline "$scratch/baseline" --timings
+  slowest "$scratch/baseline"
+  ratio baseline "consumer at $BASELINE"
+fi
+# The sources are copied before the build, so that editing the workspace meanwhile changes nothing.
+mkdir -p "$scratch/src"
+(cd "$root" && git ls-files -z -co --exclude-standard | tar --null -T - -cf -) | tar -x -C "$scratch/src"
+consumer "$scratch/consumer" "$scratch/src"
+measure "consumer (dbss + tokio + futures), cold" consumer "$scratch/consumer" --timings
+slowest "$scratch/consumer"
+ratio consumer "consumer (target <= 1.20)"
+touch "$scratch/consumer/src/main.rs"
+measure "consumer, incremental (main.rs touched)" incremental "$scratch/consumer"
+# The README's library example must build with the default features (not timed).
+awk '/^## Library/ { lib = 1 } lib && /^```rust/ { on = 1; next } on && /^```/ { exit } on' \
+  "$root/README.md" > "$scratch/consumer/src/main.rs"
+(cd "$scratch/consumer" && cargo build -q) > "$scratch/last.log" 2>&1 || {
+  echo "FAILED: the README example does not build with the default features"; tail -30 "$scratch/last.log"; exit 1; }
+echo "README example builds with the default features: yes"
+if [ "${FULL:-0}" = 1 ]; then
+  rm -rf "$scratch/consumer/target"
+  measure "consumer with dbss/full, cold" full "$scratch/consumer" --timings --features full
+  slowest "$scratch/consumer"
+  ratio full "consumer with dbss/full"
+fi
+exit
+}

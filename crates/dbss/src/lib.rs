@@ -18,6 +18,14 @@
 //!     .await?;
 //! # Ok(()) }
 //! ```
+//!
+//! ## Cargo features
+//!
+//! [`Client::ops`] and [`types`] have the current operations of database audit and of tags
+//! by default (what the rest of this crate is built on). `db-encrypt`, `db-om` and
+//! `resource-manager` add those product lines; `deprecated` adds the operations the service
+//! is retiring (through [`Client::ops`] only); `type-builders` adds builders to
+//! the types that are no request body; `full` is all of them.
 #![deny(missing_docs)]
 
 pub mod atomic_file;

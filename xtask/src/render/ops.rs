@@ -82,7 +82,9 @@ fn pager(op: &Operation) -> Option<TokenStream> {
         None => quote!(None),
     };
     let numbered = matches!(paging.style, PagingStyle::PageSize { .. });
+    let gate = cfg(op);
     Some(quote! {
+        #gate
         impl crate::paging::Paged for dbss_api::builder::#builder<'_> {
             type Item = dbss_api::types::#item;
             const PAGE_NUMBERED: bool = #numbered;
@@ -160,9 +162,11 @@ fn accessor(op: &Operation) -> TokenStream {
             }
         });
     let doc = doc_attrs(&doc);
+    let gate = cfg(op);
     quote! {
         #doc
         #deprecated
+        #gate
         pub fn #name(&self) -> dbss_api::builder::#builder<'a> {
             #[allow(deprecated)]
             let call = self.api.#name() #(#fill)*;
@@ -182,7 +186,9 @@ fn operation_impl(index: usize, op: &Operation) -> TokenStream {
         ResponseKind::Empty => quote!(()),
         ResponseKind::Binary => quote!(dbss_api::ByteStream),
     };
+    let gate = cfg(op);
     quote! {
+        #gate
         impl Operation for dbss_api::builder::#builder<'_> {
             type Output = #output;
             fn meta() -> &'static OperationMeta {
@@ -193,6 +199,21 @@ fn operation_impl(index: usize, op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// The product lines `dbss` always has (its Cargo.toml turns them on in `dbss-api`): its own
+/// API is made of them.
+const ALWAYS_IN_DBSS: [&str; 2] = ["audit", "tags"];
+
+/// The `#[cfg]` of the features an operation needs: the same as its builder's in `dbss-api`
+/// (`crates/dbss-api/gates.rs`), whose features `dbss` forwards under the same names, less
+/// the product lines `dbss` always has.
+fn cfg(op: &Operation) -> Option<TokenStream> {
+    let mut gate = crate::progenitor_codegen::Gate::of(&op.path, op.deprecated);
+    gate.line = gate.line.filter(|line| !ALWAYS_IN_DBSS.contains(line));
+    let predicate = gate.predicate()?;
+    let predicate: TokenStream = predicate.parse().ok()?;
+    Some(quote!(#[cfg(#predicate)]))
 }
 
 /// An identifier, with progenitor's convention for Rust keywords (`type` becomes `type_`).

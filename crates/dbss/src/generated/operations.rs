@@ -2268,6 +2268,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v2/{project_id}/{instance_id}/audit/agents` (`AddAuditAgent`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use AddAuditAgentNew")]
+    #[cfg(feature = "deprecated")]
     pub fn add_audit_agent(&self) -> dbss_api::builder::AddAuditAgent<'a> {
         #[allow(deprecated)]
         let call = self.api.add_audit_agent().project_id(self.project_id);
@@ -2289,6 +2290,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/databases` (`AddAuditDatabase`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use AddAuditDatabaseNew")]
+    #[cfg(feature = "deprecated")]
     pub fn add_audit_database(&self) -> dbss_api::builder::AddAuditDatabase<'a> {
         #[allow(deprecated)]
         let call = self.api.add_audit_database().project_id(self.project_id);
@@ -2320,6 +2322,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v2/{project_id}/{instance_id}/audit/databases/rds` (`AddRdsDatabase`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use AddRdsDatabaseNew")]
+    #[cfg(feature = "deprecated")]
     pub fn add_rds_database(&self) -> dbss_api::builder::AddRdsDatabase<'a> {
         #[allow(deprecated)]
         let call = self.api.add_rds_database().project_id(self.project_id);
@@ -2341,6 +2344,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/dbss/audit/databases/rds` (`AddRdsNoAgentDatabase`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use AddRdsDatabaseNew")]
+    #[cfg(feature = "deprecated")]
     pub fn add_rds_no_agent_database(&self) -> dbss_api::builder::AddRdsNoAgentDatabase<'a> {
         #[allow(deprecated)]
         let call = self.api.add_rds_no_agent_database().project_id(self.project_id);
@@ -2401,6 +2405,7 @@ impl<'a> crate::Ops<'a> {
     /// Attaches an elastic IP, given by address and ID in the body, to the database encryption instance in the path.
     ///
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/eip/bind` (`BindDbEncryptEip`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-encrypt")]
     pub fn bind_db_encrypt_eip(&self) -> dbss_api::builder::BindDbEncryptEip<'a> {
         #[allow(deprecated)]
         let call = self.api.bind_db_encrypt_eip().project_id(self.project_id);
@@ -2411,6 +2416,7 @@ impl<'a> crate::Ops<'a> {
     /// Attaches an elastic IP, given by address and ID in the body, to the database O&M instance in the path.
     ///
     /// `POST /v1/{project_id}/db-om/{instance_id}/eip/bind` (`BindDbOmEip`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-om")]
     pub fn bind_db_om_eip(&self) -> dbss_api::builder::BindDbOmEip<'a> {
         #[allow(deprecated)]
         let call = self.api.bind_db_om_eip().project_id(self.project_id);
@@ -2421,6 +2427,7 @@ impl<'a> crate::Ops<'a> {
     /// Replaces the security group(s) of the database encryption instance in the path. The response carries a status code plus order and task IDs rather than a result string.
     ///
     /// `PUT /v1/{project_id}/db-encrypt/{instance_id}/security-group` (`ChangeDbEncryptSecurityGroup`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-encrypt")]
     pub fn change_db_encrypt_security_group(&self) -> dbss_api::builder::ChangeDbEncryptSecurityGroup<'a> {
         #[allow(deprecated)]
         let call = self.api.change_db_encrypt_security_group().project_id(self.project_id);
@@ -2431,6 +2438,7 @@ impl<'a> crate::Ops<'a> {
     /// Replaces the security group(s) of the database O&M instance in the path. The response carries a status code plus order and task IDs rather than a result string.
     ///
     /// `PUT /v1/{project_id}/db-om/{instance_id}/security-group` (`ChangeDbOmSecurityGroup`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-om")]
     pub fn change_db_om_security_group(&self) -> dbss_api::builder::ChangeDbOmSecurityGroup<'a> {
         #[allow(deprecated)]
         let call = self.api.change_db_om_security_group().project_id(self.project_id);
@@ -2581,6 +2589,7 @@ impl<'a> crate::Ops<'a> {
     /// Places a yearly/monthly (prepaid) order for a database encryption instance (ECS flavor, VPC, NICs, security groups, asset count, optional EIP) and returns the order ID.
     ///
     /// `POST /v2/{project_id}/db-encrypt/charge/period/order` (`CreateDbEncryptInstancePeriod`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-encrypt")]
     pub fn create_db_encrypt_instance_period(&self) -> dbss_api::builder::CreateDbEncryptInstancePeriod<'a> {
         #[allow(deprecated)]
         let call = self.api.create_db_encrypt_instance_period().project_id(self.project_id);
@@ -2591,6 +2600,7 @@ impl<'a> crate::Ops<'a> {
     /// Places a yearly/monthly (prepaid) order for a database O&M (operations) instance (ECS flavor, VPC, NICs, security groups, asset count, optional EIP) and returns the order ID.
     ///
     /// `POST /v2/{project_id}/db-om/charge/period/order` (`CreateDbOmInstancePeriod`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-om")]
     pub fn create_db_om_instance_period(&self) -> dbss_api::builder::CreateDbOmInstancePeriod<'a> {
         #[allow(deprecated)]
         let call = self.api.create_db_om_instance_period().project_id(self.project_id);
@@ -2602,6 +2612,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v2/{project_id}/dbss/audit/charge/period/order` (`CreateInstancesPeriodOrder`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use CreateInstancesPeriodOrderNew")]
+    #[cfg(feature = "deprecated")]
     pub fn create_instances_period_order(&self) -> dbss_api::builder::CreateInstancesPeriodOrder<'a> {
         #[allow(deprecated)]
         let call = self.api.create_instances_period_order().project_id(self.project_id);
@@ -2643,6 +2654,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `DELETE /v2/{project_id}/{instance_id}/audit/agents/{agent_id}` (`DeleteAuditAgent`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use DeleteAuditAgentNew")]
+    #[cfg(feature = "deprecated")]
     pub fn delete_audit_agent(&self) -> dbss_api::builder::DeleteAuditAgent<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_audit_agent().project_id(self.project_id);
@@ -2684,6 +2696,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `DELETE /v2/{project_id}/{instance_id}/audit/databases/{db_id}` (`DeleteAuditDatabase`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use DeleteAuditDatabaseNew")]
+    #[cfg(feature = "deprecated")]
     pub fn delete_audit_database(&self) -> dbss_api::builder::DeleteAuditDatabase<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_audit_database().project_id(self.project_id);
@@ -2754,6 +2767,7 @@ impl<'a> crate::Ops<'a> {
     /// Deletes the database encryption instance identified in the path; no request body.
     ///
     /// `DELETE /v1/{project_id}/db-encrypt/{instance_id}` (`DeleteDbEncryptInstance`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-encrypt")]
     pub fn delete_db_encrypt_instance(&self) -> dbss_api::builder::DeleteDbEncryptInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_db_encrypt_instance().project_id(self.project_id);
@@ -2764,6 +2778,7 @@ impl<'a> crate::Ops<'a> {
     /// Deletes the database O&M instance identified in the path; no request body.
     ///
     /// `DELETE /v1/{project_id}/db-om/{instance_id}` (`DeleteDbOmInstance`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-om")]
     pub fn delete_db_om_instance(&self) -> dbss_api::builder::DeleteDbOmInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_db_om_instance().project_id(self.project_id);
@@ -2775,6 +2790,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `DELETE /v1/{project_id}/dbss/audit/instances` (`DeleteInstances`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use DeleteInstancesNew")]
+    #[cfg(feature = "deprecated")]
     pub fn delete_instances(&self) -> dbss_api::builder::DeleteInstances<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_instances().project_id(self.project_id);
@@ -2806,6 +2822,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v2/{project_id}/{instance_id}/audit/agents/{agent_id}` (`DownloadAuditAgent`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use DownloadAuditAgentNew")]
+    #[cfg(feature = "deprecated")]
     pub fn download_audit_agent(&self) -> dbss_api::builder::DownloadAuditAgent<'a> {
         #[allow(deprecated)]
         let call = self.api.download_audit_agent().project_id(self.project_id);
@@ -2837,6 +2854,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/audit/alarm/topic` (`ListAlarmTopicConfigInfo`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAlarmTopicConfigInfoNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_alarm_topic_config_info(&self) -> dbss_api::builder::ListAlarmTopicConfigInfo<'a> {
         #[allow(deprecated)]
         let call = self.api.list_alarm_topic_config_info().project_id(self.project_id);
@@ -2858,6 +2876,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v2/{project_id}/{instance_id}/audit/agents` (`ListAuditAgent`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditAgentNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_audit_agent(&self) -> dbss_api::builder::ListAuditAgent<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_agent().project_id(self.project_id);
@@ -2879,6 +2898,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/alarm-log` (`ListAuditAlarmLog`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditAlarmLogNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_audit_alarm_log(&self) -> dbss_api::builder::ListAuditAlarmLog<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_alarm_log().project_id(self.project_id);
@@ -2920,6 +2940,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/dbss/audit/databases` (`ListAuditDatabases`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditDatabasesNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_audit_databases(&self) -> dbss_api::builder::ListAuditDatabases<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_databases().project_id(self.project_id);
@@ -2941,6 +2962,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/dbss/audit/jobs/{resource_id}` (`ListAuditInstanceJobs`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditInstanceJobsNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_audit_instance_jobs(&self) -> dbss_api::builder::ListAuditInstanceJobs<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_instance_jobs().project_id(self.project_id);
@@ -2962,6 +2984,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/dbss/audit/instances` (`ListAuditInstances`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditInstancesNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_audit_instances(&self) -> dbss_api::builder::ListAuditInstances<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_instances().project_id(self.project_id);
@@ -3003,6 +3026,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/dbss/audit/operate-log` (`ListAuditOperateLogs`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditOperateLogsNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_audit_operate_logs(&self) -> dbss_api::builder::ListAuditOperateLogs<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_operate_logs().project_id(self.project_id);
@@ -3044,6 +3068,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/dbss/audit/rule/risk` (`ListAuditRuleRisks`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditRuleRisksNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_audit_rule_risks(&self) -> dbss_api::builder::ListAuditRuleRisks<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_rule_risks().project_id(self.project_id);
@@ -3065,6 +3090,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/dbss/audit/rule/scopes` (`ListAuditRuleScopes`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditRuleScopesNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_audit_rule_scopes(&self) -> dbss_api::builder::ListAuditRuleScopes<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_rule_scopes().project_id(self.project_id);
@@ -3086,6 +3112,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/dbss/audit/sensitive/masks` (`ListAuditSensitiveMasks`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditSensitiveMasksNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_audit_sensitive_masks(&self) -> dbss_api::builder::ListAuditSensitiveMasks<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_sensitive_masks().project_id(self.project_id);
@@ -3107,6 +3134,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/sqls` (`ListAuditSqls`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditSqlsNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_audit_sqls(&self) -> dbss_api::builder::ListAuditSqls<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_sqls().project_id(self.project_id);
@@ -3158,6 +3186,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v2/{project_id}/dbss/audit/availability-zone` (`ListAvailabilityZoneInfos`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAvailabilityZoneInfosNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_availability_zone_infos(&self) -> dbss_api::builder::ListAvailabilityZoneInfos<'a> {
         #[allow(deprecated)]
         let call = self.api.list_availability_zone_infos().project_id(self.project_id);
@@ -3178,6 +3207,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the project's database encryption clusters, each with activation details and a nested list of its servers. Uses POST with no request body and has no paging parameters.
     ///
     /// `POST /v2/{project_id}/db-encrypt/instances` (`ListDbEncryptInstances`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-encrypt")]
     pub fn list_db_encrypt_instances(&self) -> dbss_api::builder::ListDbEncryptInstances<'a> {
         #[allow(deprecated)]
         let call = self.api.list_db_encrypt_instances().project_id(self.project_id);
@@ -3188,6 +3218,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns one page of the account's DBSS resources of a given type (audit, encryption or O&M instances) in a region, in the resource-manager format consumed by the SecMaster connector. Account-scoped (domain_id), not project-scoped; page with limit and the next_marker returned in page_info.
     ///
     /// `GET /v1/resource-manager/domains/{domain_id}/all-resources/{region_id}/{resource_type}` (`ListDomainAllResource`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "resource-manager")]
     pub fn list_domain_all_resource(&self) -> dbss_api::builder::ListDomainAllResource<'a> {
         #[allow(deprecated)]
         let call = self.api.list_domain_all_resource();
@@ -3203,6 +3234,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/dbss/audit/specification` (`ListEcsSpecification`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListEcsSpecificationNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_ecs_specification(&self) -> dbss_api::builder::ListEcsSpecification<'a> {
         #[allow(deprecated)]
         let call = self.api.list_ecs_specification().project_id(self.project_id);
@@ -3223,6 +3255,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the project's database O&M clusters, each with activation details and a nested list of its servers. Uses POST with no request body and has no paging parameters.
     ///
     /// `POST /v2/{project_id}/db-om/instances` (`ListInstances`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-om")]
     pub fn list_instances(&self) -> dbss_api::builder::ListInstances<'a> {
         #[allow(deprecated)]
         let call = self.api.list_instances().project_id(self.project_id);
@@ -3264,6 +3297,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/dbss/audit/rule/sql-injections` (`ListSqlInjectionRules`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListSqlInjectionRulesNew")]
+    #[cfg(feature = "deprecated")]
     pub fn list_sql_injection_rules(&self) -> dbss_api::builder::ListSqlInjectionRules<'a> {
         #[allow(deprecated)]
         let call = self.api.list_sql_injection_rules().project_id(self.project_id);
@@ -3295,6 +3329,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/dbss/audit/instance/reboot` (`RebootAuditInstance`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use RebootAuditInstanceNew")]
+    #[cfg(feature = "deprecated")]
     pub fn reboot_audit_instance(&self) -> dbss_api::builder::RebootAuditInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.reboot_audit_instance().project_id(self.project_id);
@@ -3315,6 +3350,7 @@ impl<'a> crate::Ops<'a> {
     /// Restarts the database encryption instance identified in the path; POST with no request body.
     ///
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/reboot` (`RebootDbEncryptInstance`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-encrypt")]
     pub fn reboot_db_encrypt_instance(&self) -> dbss_api::builder::RebootDbEncryptInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.reboot_db_encrypt_instance().project_id(self.project_id);
@@ -3325,6 +3361,7 @@ impl<'a> crate::Ops<'a> {
     /// Restarts the database O&M instance identified in the path; POST with no request body.
     ///
     /// `POST /v1/{project_id}/db-om/{instance_id}/reboot` (`RebootDbOmInstance`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-om")]
     pub fn reboot_db_om_instance(&self) -> dbss_api::builder::RebootDbOmInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.reboot_db_om_instance().project_id(self.project_id);
@@ -3335,6 +3372,7 @@ impl<'a> crate::Ops<'a> {
     /// Sets a new password for the given user on the database encryption instance in the path.
     ///
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/password/reset` (`ResetDbEncryptPassword`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-encrypt")]
     pub fn reset_db_encrypt_password(&self) -> dbss_api::builder::ResetDbEncryptPassword<'a> {
         #[allow(deprecated)]
         let call = self.api.reset_db_encrypt_password().project_id(self.project_id);
@@ -3345,6 +3383,7 @@ impl<'a> crate::Ops<'a> {
     /// Sets a new password for the given user on the database O&M instance in the path.
     ///
     /// `POST /v1/{project_id}/db-om/{instance_id}/password/reset` (`ResetDbOmPassword`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-om")]
     pub fn reset_db_om_password(&self) -> dbss_api::builder::ResetDbOmPassword<'a> {
         #[allow(deprecated)]
         let call = self.api.reset_db_om_password().project_id(self.project_id);
@@ -3376,6 +3415,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/alarm/topic` (`SetAlarmTopicConfigInfo`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use SetAlarmTopicConfigInfoNew")]
+    #[cfg(feature = "deprecated")]
     pub fn set_alarm_topic_config_info(&self) -> dbss_api::builder::SetAlarmTopicConfigInfo<'a> {
         #[allow(deprecated)]
         let call = self.api.set_alarm_topic_config_info().project_id(self.project_id);
@@ -3555,6 +3595,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/dbss/audit/quota` (`ShowAuditQuota`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ShowAuditQuotaNew")]
+    #[cfg(feature = "deprecated")]
     pub fn show_audit_quota(&self) -> dbss_api::builder::ShowAuditQuota<'a> {
         #[allow(deprecated)]
         let call = self.api.show_audit_quota().project_id(self.project_id);
@@ -3576,6 +3617,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/dbss/audit/rule/risk/{risk_id}` (`ShowAuditRuleRisk`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ShowAuditRuleRiskNew")]
+    #[cfg(feature = "deprecated")]
     pub fn show_audit_rule_risk(&self) -> dbss_api::builder::ShowAuditRuleRisk<'a> {
         #[allow(deprecated)]
         let call = self.api.show_audit_rule_risk().project_id(self.project_id);
@@ -3651,6 +3693,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the total number of the account's DBSS resources of the given type (audit, encryption or O&M) in a region. Account-scoped path with domain_id instead of project_id.
     ///
     /// `GET /v1/resource-manager/domains/{domain_id}/all-resources/{region_id}/{resource_type}/count` (`ShowDomainAllResourceCount`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "resource-manager")]
     pub fn show_domain_all_resource_count(&self) -> dbss_api::builder::ShowDomainAllResourceCount<'a> {
         #[allow(deprecated)]
         let call = self.api.show_domain_all_resource_count();
@@ -3739,6 +3782,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/dbss/audit/instance/start` (`StartAuditInstance`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use StartAuditInstanceNew")]
+    #[cfg(feature = "deprecated")]
     pub fn start_audit_instance(&self) -> dbss_api::builder::StartAuditInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.start_audit_instance().project_id(self.project_id);
@@ -3759,6 +3803,7 @@ impl<'a> crate::Ops<'a> {
     /// Powers on the database encryption instance identified in the path; POST with no request body.
     ///
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/start` (`StartDbEncryptInstance`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-encrypt")]
     pub fn start_db_encrypt_instance(&self) -> dbss_api::builder::StartDbEncryptInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.start_db_encrypt_instance().project_id(self.project_id);
@@ -3769,6 +3814,7 @@ impl<'a> crate::Ops<'a> {
     /// Powers on the database O&M instance identified in the path; POST with no request body.
     ///
     /// `POST /v1/{project_id}/db-om/{instance_id}/start` (`StartDbOmInstance`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-om")]
     pub fn start_db_om_instance(&self) -> dbss_api::builder::StartDbOmInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.start_db_om_instance().project_id(self.project_id);
@@ -3780,6 +3826,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/dbss/audit/instance/stop` (`StopAuditInstance`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use StopAuditInstanceNew")]
+    #[cfg(feature = "deprecated")]
     pub fn stop_audit_instance(&self) -> dbss_api::builder::StopAuditInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.stop_audit_instance().project_id(self.project_id);
@@ -3800,6 +3847,7 @@ impl<'a> crate::Ops<'a> {
     /// Shuts down the database encryption instance identified in the path; POST with no request body.
     ///
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/stop` (`StopDbEncryptInstance`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-encrypt")]
     pub fn stop_db_encrypt_instance(&self) -> dbss_api::builder::StopDbEncryptInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.stop_db_encrypt_instance().project_id(self.project_id);
@@ -3810,6 +3858,7 @@ impl<'a> crate::Ops<'a> {
     /// Shuts down the database O&M instance identified in the path; POST with no request body.
     ///
     /// `POST /v1/{project_id}/db-om/{instance_id}/stop` (`StopDbOmInstance`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-om")]
     pub fn stop_db_om_instance(&self) -> dbss_api::builder::StopDbOmInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.stop_db_om_instance().project_id(self.project_id);
@@ -3821,6 +3870,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/agent/switch` (`SwitchAgent`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use SwitchAgentNew")]
+    #[cfg(feature = "deprecated")]
     pub fn switch_agent(&self) -> dbss_api::builder::SwitchAgent<'a> {
         #[allow(deprecated)]
         let call = self.api.switch_agent().project_id(self.project_id);
@@ -3842,6 +3892,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v2/{project_id}/{instance_id}/audit/databases/switch` (`SwitchAuditDatabase`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use SwitchAuditDatabaseNew")]
+    #[cfg(feature = "deprecated")]
     pub fn switch_audit_database(&self) -> dbss_api::builder::SwitchAuditDatabase<'a> {
         #[allow(deprecated)]
         let call = self.api.switch_audit_database().project_id(self.project_id);
@@ -3863,6 +3914,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/rule/risk/switch` (`SwitchRiskRule`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use SwitchRiskRuleNew")]
+    #[cfg(feature = "deprecated")]
     pub fn switch_risk_rule(&self) -> dbss_api::builder::SwitchRiskRule<'a> {
         #[allow(deprecated)]
         let call = self.api.switch_risk_rule().project_id(self.project_id);
@@ -3883,6 +3935,7 @@ impl<'a> crate::Ops<'a> {
     /// Detaches the elastic IP from the database encryption instance identified in the path; POST with no request body.
     ///
     /// `POST /v1/{project_id}/db-encrypt/{instance_id}/eip/unbind` (`UnbindDbEncryptEip`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-encrypt")]
     pub fn unbind_db_encrypt_eip(&self) -> dbss_api::builder::UnbindDbEncryptEip<'a> {
         #[allow(deprecated)]
         let call = self.api.unbind_db_encrypt_eip().project_id(self.project_id);
@@ -3893,6 +3946,7 @@ impl<'a> crate::Ops<'a> {
     /// Detaches the elastic IP from the database O&M instance identified in the path; POST with no request body.
     ///
     /// `POST /v1/{project_id}/db-om/{instance_id}/eip/unbind` (`UnbindDbOmEip`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-om")]
     pub fn unbind_db_om_eip(&self) -> dbss_api::builder::UnbindDbOmEip<'a> {
         #[allow(deprecated)]
         let call = self.api.unbind_db_om_eip().project_id(self.project_id);
@@ -3904,6 +3958,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `PUT /v1/{project_id}/dbss/audit/instances/{instance_id}` (`UpdateAuditInstance`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use UpdateAuditInstanceNew")]
+    #[cfg(feature = "deprecated")]
     pub fn update_audit_instance(&self) -> dbss_api::builder::UpdateAuditInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.update_audit_instance().project_id(self.project_id);
@@ -3949,6 +4004,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/dbss/audit/security-group` (`UpdateAuditSecurityGroup`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use UpdateAuditSecurityGroupNew")]
+    #[cfg(feature = "deprecated")]
     pub fn update_audit_security_group(&self) -> dbss_api::builder::UpdateAuditSecurityGroup<'a> {
         #[allow(deprecated)]
         let call = self.api.update_audit_security_group().project_id(self.project_id);
@@ -4014,6 +4070,7 @@ impl<'a> crate::Ops<'a> {
     /// Changes the name of the database encryption instance identified in the path.
     ///
     /// `PUT /v1/{project_id}/db-encrypt/{instance_id}/name` (`UpdateDbEncryptInstanceName`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-encrypt")]
     pub fn update_db_encrypt_instance_name(&self) -> dbss_api::builder::UpdateDbEncryptInstanceName<'a> {
         #[allow(deprecated)]
         let call = self.api.update_db_encrypt_instance_name().project_id(self.project_id);
@@ -4024,6 +4081,7 @@ impl<'a> crate::Ops<'a> {
     /// Changes the name of the database O&M instance identified in the path.
     ///
     /// `PUT /v1/{project_id}/db-om/{instance_id}/name` (`UpdateDbOmInstanceName`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "db-om")]
     pub fn update_db_om_instance_name(&self) -> dbss_api::builder::UpdateDbOmInstanceName<'a> {
         #[allow(deprecated)]
         let call = self.api.update_db_om_instance_name().project_id(self.project_id);
@@ -4063,6 +4121,7 @@ impl<'a> crate::Ops<'a> {
         call
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::AddAuditAgent<'_> {
     type Output = dbss_api::types::AddAuditAgentResponse;
     fn meta() -> &'static OperationMeta {
@@ -4081,6 +4140,7 @@ impl Operation for dbss_api::builder::AddAuditAgentNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::AddAuditDatabase<'_> {
     type Output = dbss_api::types::AddAuditDatabaseResponse;
     fn meta() -> &'static OperationMeta {
@@ -4108,6 +4168,7 @@ impl Operation for dbss_api::builder::AddDatabaseSslKey<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::AddRdsDatabase<'_> {
     type Output = dbss_api::types::AddRdsDatabaseResponse;
     fn meta() -> &'static OperationMeta {
@@ -4126,6 +4187,7 @@ impl Operation for dbss_api::builder::AddRdsDatabaseNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::AddRdsNoAgentDatabase<'_> {
     type Output = dbss_api::types::AddRdsNoAgentDatabaseResponse;
     fn meta() -> &'static OperationMeta {
@@ -4180,6 +4242,7 @@ impl Operation for dbss_api::builder::BatchSetAuditAlarmLogStatus<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-encrypt")]
 impl Operation for dbss_api::builder::BindDbEncryptEip<'_> {
     type Output = dbss_api::types::BindDbEncryptEipResponse;
     fn meta() -> &'static OperationMeta {
@@ -4189,6 +4252,7 @@ impl Operation for dbss_api::builder::BindDbEncryptEip<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-om")]
 impl Operation for dbss_api::builder::BindDbOmEip<'_> {
     type Output = dbss_api::types::BindDbOmEipResponse;
     fn meta() -> &'static OperationMeta {
@@ -4198,6 +4262,7 @@ impl Operation for dbss_api::builder::BindDbOmEip<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-encrypt")]
 impl Operation for dbss_api::builder::ChangeDbEncryptSecurityGroup<'_> {
     type Output = dbss_api::types::ChangeDbEncryptSecurityGroupResponse;
     fn meta() -> &'static OperationMeta {
@@ -4207,6 +4272,7 @@ impl Operation for dbss_api::builder::ChangeDbEncryptSecurityGroup<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-om")]
 impl Operation for dbss_api::builder::ChangeDbOmSecurityGroup<'_> {
     type Output = dbss_api::types::ChangeDbOmSecurityGroupResponse;
     fn meta() -> &'static OperationMeta {
@@ -4342,6 +4408,7 @@ impl Operation for dbss_api::builder::CreateAuditSqlRule<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-encrypt")]
 impl Operation for dbss_api::builder::CreateDbEncryptInstancePeriod<'_> {
     type Output = dbss_api::types::CreateDbEncryptInstancePeriodResponse;
     fn meta() -> &'static OperationMeta {
@@ -4351,6 +4418,7 @@ impl Operation for dbss_api::builder::CreateDbEncryptInstancePeriod<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-om")]
 impl Operation for dbss_api::builder::CreateDbOmInstancePeriod<'_> {
     type Output = dbss_api::types::CreateDbOmInstancePeriodResponse;
     fn meta() -> &'static OperationMeta {
@@ -4360,6 +4428,7 @@ impl Operation for dbss_api::builder::CreateDbOmInstancePeriod<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::CreateInstancesPeriodOrder<'_> {
     type Output = dbss_api::types::CreateInstancesPeriodOrderResponse;
     fn meta() -> &'static OperationMeta {
@@ -4396,6 +4465,7 @@ impl Operation for dbss_api::builder::CreateSensitiveMaskRule<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::DeleteAuditAgent<'_> {
     type Output = dbss_api::types::DeleteAuditAgentResponse;
     fn meta() -> &'static OperationMeta {
@@ -4432,6 +4502,7 @@ impl Operation for dbss_api::builder::DeleteAuditBackupTask<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::DeleteAuditDatabase<'_> {
     type Output = dbss_api::types::DeleteAuditDatabaseResponse;
     fn meta() -> &'static OperationMeta {
@@ -4495,6 +4566,7 @@ impl Operation for dbss_api::builder::DeleteAuditWhitelist<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-encrypt")]
 impl Operation for dbss_api::builder::DeleteDbEncryptInstance<'_> {
     type Output = dbss_api::types::DeleteDbEncryptInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -4504,6 +4576,7 @@ impl Operation for dbss_api::builder::DeleteDbEncryptInstance<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-om")]
 impl Operation for dbss_api::builder::DeleteDbOmInstance<'_> {
     type Output = dbss_api::types::DeleteDbOmInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -4513,6 +4586,7 @@ impl Operation for dbss_api::builder::DeleteDbOmInstance<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::DeleteInstances<'_> {
     type Output = dbss_api::types::DeleteInstancesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4540,6 +4614,7 @@ impl Operation for dbss_api::builder::DeleteSensitiveRules<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::DownloadAuditAgent<'_> {
     type Output = dbss_api::types::DownloadAuditAgentResponse;
     fn meta() -> &'static OperationMeta {
@@ -4567,6 +4642,7 @@ impl Operation for dbss_api::builder::DownloadAuditReport<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAlarmTopicConfigInfo<'_> {
     type Output = dbss_api::types::ListAlarmTopicConfigInfoResponse;
     fn meta() -> &'static OperationMeta {
@@ -4585,6 +4661,7 @@ impl Operation for dbss_api::builder::ListAlarmTopicConfigInfoNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAuditAgent<'_> {
     type Output = dbss_api::types::ListAuditAgentResponse;
     fn meta() -> &'static OperationMeta {
@@ -4603,6 +4680,7 @@ impl Operation for dbss_api::builder::ListAuditAgentNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAuditAlarmLog<'_> {
     type Output = dbss_api::types::ListAuditAlarmLogResponse;
     fn meta() -> &'static OperationMeta {
@@ -4639,6 +4717,7 @@ impl Operation for dbss_api::builder::ListAuditBackupRiskTemplates<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAuditDatabases<'_> {
     type Output = dbss_api::types::ListAuditDatabasesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4657,6 +4736,7 @@ impl Operation for dbss_api::builder::ListAuditDatabasesNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAuditInstanceJobs<'_> {
     type Output = dbss_api::types::ListAuditInstanceJobsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4675,6 +4755,7 @@ impl Operation for dbss_api::builder::ListAuditInstanceJobsNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAuditInstances<'_> {
     type Output = dbss_api::types::ListAuditInstancesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4711,6 +4792,7 @@ impl Operation for dbss_api::builder::ListAuditObsBuckets<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAuditOperateLogs<'_> {
     type Output = dbss_api::types::ListAuditOperateLogsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4747,6 +4829,7 @@ impl Operation for dbss_api::builder::ListAuditReports<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAuditRuleRisks<'_> {
     type Output = dbss_api::types::ListAuditRuleRisksResponse;
     fn meta() -> &'static OperationMeta {
@@ -4765,6 +4848,7 @@ impl Operation for dbss_api::builder::ListAuditRuleRisksNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAuditRuleScopes<'_> {
     type Output = dbss_api::types::ListAuditRuleScopesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4783,6 +4867,7 @@ impl Operation for dbss_api::builder::ListAuditRuleScopesNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAuditSensitiveMasks<'_> {
     type Output = dbss_api::types::ListAuditSensitiveMasksResponse;
     fn meta() -> &'static OperationMeta {
@@ -4801,6 +4886,7 @@ impl Operation for dbss_api::builder::ListAuditSensitiveMasksNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAuditSqls<'_> {
     type Output = dbss_api::types::ListAuditSqlsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4846,6 +4932,7 @@ impl Operation for dbss_api::builder::ListAuditTrendHistory<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListAvailabilityZoneInfos<'_> {
     type Output = dbss_api::types::ListAvailabilityZoneInfosResponse;
     fn meta() -> &'static OperationMeta {
@@ -4864,6 +4951,7 @@ impl Operation for dbss_api::builder::ListAvailabilityZoneInfosNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-encrypt")]
 impl Operation for dbss_api::builder::ListDbEncryptInstances<'_> {
     type Output = dbss_api::types::ListDbEncryptInstancesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4873,6 +4961,7 @@ impl Operation for dbss_api::builder::ListDbEncryptInstances<'_> {
         self.send()
     }
 }
+#[cfg(feature = "resource-manager")]
 impl Operation for dbss_api::builder::ListDomainAllResource<'_> {
     type Output = dbss_api::types::ListDomainAllResourceResponse;
     fn meta() -> &'static OperationMeta {
@@ -4882,6 +4971,7 @@ impl Operation for dbss_api::builder::ListDomainAllResource<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListEcsSpecification<'_> {
     type Output = dbss_api::types::ListEcsSpecificationResponse;
     fn meta() -> &'static OperationMeta {
@@ -4900,6 +4990,7 @@ impl Operation for dbss_api::builder::ListEcsSpecificationNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-om")]
 impl Operation for dbss_api::builder::ListInstances<'_> {
     type Output = dbss_api::types::ListInstancesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4936,6 +5027,7 @@ impl Operation for dbss_api::builder::ListResourceInstanceByTag<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ListSqlInjectionRules<'_> {
     type Output = dbss_api::types::ListSqlInjectionRulesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4963,6 +5055,7 @@ impl Operation for dbss_api::builder::ListWhitelists<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::RebootAuditInstance<'_> {
     type Output = dbss_api::types::RebootAuditInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -4981,6 +5074,7 @@ impl Operation for dbss_api::builder::RebootAuditInstanceNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-encrypt")]
 impl Operation for dbss_api::builder::RebootDbEncryptInstance<'_> {
     type Output = dbss_api::types::RebootDbEncryptInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -4990,6 +5084,7 @@ impl Operation for dbss_api::builder::RebootDbEncryptInstance<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-om")]
 impl Operation for dbss_api::builder::RebootDbOmInstance<'_> {
     type Output = dbss_api::types::RebootDbOmInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -4999,6 +5094,7 @@ impl Operation for dbss_api::builder::RebootDbOmInstance<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-encrypt")]
 impl Operation for dbss_api::builder::ResetDbEncryptPassword<'_> {
     type Output = dbss_api::types::ResetDbEncryptPasswordResponse;
     fn meta() -> &'static OperationMeta {
@@ -5008,6 +5104,7 @@ impl Operation for dbss_api::builder::ResetDbEncryptPassword<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-om")]
 impl Operation for dbss_api::builder::ResetDbOmPassword<'_> {
     type Output = dbss_api::types::ResetDbOmPasswordResponse;
     fn meta() -> &'static OperationMeta {
@@ -5035,6 +5132,7 @@ impl Operation for dbss_api::builder::RetryAuditBackupTask<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::SetAlarmTopicConfigInfo<'_> {
     type Output = dbss_api::types::SetAlarmTopicConfigInfoResponse;
     fn meta() -> &'static OperationMeta {
@@ -5188,6 +5286,7 @@ impl Operation for dbss_api::builder::ShowAuditBackupStatus<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ShowAuditQuota<'_> {
     type Output = dbss_api::types::ShowAuditQuotaResponse;
     fn meta() -> &'static OperationMeta {
@@ -5206,6 +5305,7 @@ impl Operation for dbss_api::builder::ShowAuditQuotaNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::ShowAuditRuleRisk<'_> {
     type Output = dbss_api::types::ShowAuditRuleRiskResponse;
     fn meta() -> &'static OperationMeta {
@@ -5269,6 +5369,7 @@ impl Operation for dbss_api::builder::ShowBackupRiskBucketPath<'_> {
         self.send()
     }
 }
+#[cfg(feature = "resource-manager")]
 impl Operation for dbss_api::builder::ShowDomainAllResourceCount<'_> {
     type Output = dbss_api::types::ShowDomainAllResourceCountResponse;
     fn meta() -> &'static OperationMeta {
@@ -5341,6 +5442,7 @@ impl Operation for dbss_api::builder::ShowSqlDetail<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::StartAuditInstance<'_> {
     type Output = dbss_api::types::StartAuditInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -5359,6 +5461,7 @@ impl Operation for dbss_api::builder::StartAuditInstanceNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-encrypt")]
 impl Operation for dbss_api::builder::StartDbEncryptInstance<'_> {
     type Output = dbss_api::types::StartDbEncryptInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -5368,6 +5471,7 @@ impl Operation for dbss_api::builder::StartDbEncryptInstance<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-om")]
 impl Operation for dbss_api::builder::StartDbOmInstance<'_> {
     type Output = dbss_api::types::StartDbOmInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -5377,6 +5481,7 @@ impl Operation for dbss_api::builder::StartDbOmInstance<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::StopAuditInstance<'_> {
     type Output = dbss_api::types::StopAuditInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -5395,6 +5500,7 @@ impl Operation for dbss_api::builder::StopAuditInstanceNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-encrypt")]
 impl Operation for dbss_api::builder::StopDbEncryptInstance<'_> {
     type Output = dbss_api::types::StopDbEncryptInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -5404,6 +5510,7 @@ impl Operation for dbss_api::builder::StopDbEncryptInstance<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-om")]
 impl Operation for dbss_api::builder::StopDbOmInstance<'_> {
     type Output = dbss_api::types::StopDbOmInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -5413,6 +5520,7 @@ impl Operation for dbss_api::builder::StopDbOmInstance<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::SwitchAgent<'_> {
     type Output = dbss_api::types::SwitchAgentResponse;
     fn meta() -> &'static OperationMeta {
@@ -5431,6 +5539,7 @@ impl Operation for dbss_api::builder::SwitchAgentNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::SwitchAuditDatabase<'_> {
     type Output = dbss_api::types::SwitchAuditDatabaseResponse;
     fn meta() -> &'static OperationMeta {
@@ -5449,6 +5558,7 @@ impl Operation for dbss_api::builder::SwitchAuditDatabaseNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::SwitchRiskRule<'_> {
     type Output = dbss_api::types::SwitchRiskRuleResponse;
     fn meta() -> &'static OperationMeta {
@@ -5467,6 +5577,7 @@ impl Operation for dbss_api::builder::SwitchRiskRuleNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-encrypt")]
 impl Operation for dbss_api::builder::UnbindDbEncryptEip<'_> {
     type Output = dbss_api::types::UnbindDbEncryptEipResponse;
     fn meta() -> &'static OperationMeta {
@@ -5476,6 +5587,7 @@ impl Operation for dbss_api::builder::UnbindDbEncryptEip<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-om")]
 impl Operation for dbss_api::builder::UnbindDbOmEip<'_> {
     type Output = dbss_api::types::UnbindDbOmEipResponse;
     fn meta() -> &'static OperationMeta {
@@ -5485,6 +5597,7 @@ impl Operation for dbss_api::builder::UnbindDbOmEip<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::UpdateAuditInstance<'_> {
     type Output = dbss_api::types::UpdateAuditInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -5521,6 +5634,7 @@ impl Operation for dbss_api::builder::UpdateAuditScopeRule<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl Operation for dbss_api::builder::UpdateAuditSecurityGroup<'_> {
     type Output = dbss_api::types::UpdateAuditSecurityGroupResponse;
     fn meta() -> &'static OperationMeta {
@@ -5575,6 +5689,7 @@ impl Operation for dbss_api::builder::UpdateAuditWhitelist<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-encrypt")]
 impl Operation for dbss_api::builder::UpdateDbEncryptInstanceName<'_> {
     type Output = dbss_api::types::UpdateDbEncryptInstanceNameResponse;
     fn meta() -> &'static OperationMeta {
@@ -5584,6 +5699,7 @@ impl Operation for dbss_api::builder::UpdateDbEncryptInstanceName<'_> {
         self.send()
     }
 }
+#[cfg(feature = "db-om")]
 impl Operation for dbss_api::builder::UpdateDbOmInstanceName<'_> {
     type Output = dbss_api::types::UpdateDbOmInstanceNameResponse;
     fn meta() -> &'static OperationMeta {
@@ -5620,6 +5736,7 @@ impl Operation for dbss_api::builder::UploadAuditDbConfig<'_> {
         self.send()
     }
 }
+#[cfg(feature = "deprecated")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditAgent<'_> {
     type Item = dbss_api::types::AuditAgentRespoonseAgents;
     const PAGE_NUMBERED: bool = false;
@@ -5631,6 +5748,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditAgent<'_> {
         (output.agents, total)
     }
 }
+#[cfg(feature = "deprecated")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditAlarmLog<'_> {
     type Item = dbss_api::types::AlarmLogResponseAlarmLog;
     const PAGE_NUMBERED: bool = true;
@@ -5673,6 +5791,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditBackupInfo<'_> {
         (output.data_list, total)
     }
 }
+#[cfg(feature = "deprecated")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditDatabases<'_> {
     type Item = dbss_api::types::DataBaseBean;
     const PAGE_NUMBERED: bool = false;
@@ -5695,6 +5814,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditDatabasesNew<'_> {
         (output.databases, total)
     }
 }
+#[cfg(feature = "deprecated")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditInstances<'_> {
     type Item = dbss_api::types::AuditInstanceListBean;
     const PAGE_NUMBERED: bool = false;
@@ -5717,6 +5837,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditInstancesLast<'_> {
         (output.instances, total)
     }
 }
+#[cfg(feature = "deprecated")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditOperateLogs<'_> {
     type Item = dbss_api::types::OperateLogInfo;
     const PAGE_NUMBERED: bool = true;
@@ -5770,6 +5891,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditRuleRisksNew<'_> {
         (output.rules, total)
     }
 }
+#[cfg(feature = "deprecated")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditRuleScopes<'_> {
     type Item = dbss_api::types::RuleScopeInfo;
     const PAGE_NUMBERED: bool = false;
@@ -5792,6 +5914,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditRuleScopesNew<'_> {
         (output.scopes, total)
     }
 }
+#[cfg(feature = "deprecated")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditSensitiveMasks<'_> {
     type Item = dbss_api::types::SensitiveMaskResponseRules;
     const PAGE_NUMBERED: bool = false;
@@ -5814,6 +5937,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditSensitiveMasksNew<'_> 
         (output.rules, total)
     }
 }
+#[cfg(feature = "deprecated")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditSqls<'_> {
     type Item = dbss_api::types::AuditSqlResponseSqls;
     const PAGE_NUMBERED: bool = true;
@@ -5875,6 +5999,7 @@ impl crate::paging::Paged for dbss_api::builder::ListResourceInstanceByTag<'_> {
         (output.resources, total)
     }
 }
+#[cfg(feature = "deprecated")]
 impl crate::paging::Paged for dbss_api::builder::ListSqlInjectionRules<'_> {
     type Item = dbss_api::types::SqlRuleResponseRules;
     const PAGE_NUMBERED: bool = true;

@@ -2,8 +2,6 @@
 
 use std::time::Duration;
 
-use rand::Rng;
-
 use super::RetryPolicy;
 
 /// The longest `Retry-After` honoured: a server asking for more is not waited on longer.
@@ -18,7 +16,7 @@ impl RetryPolicy {
         if nanos == 0 {
             return Duration::ZERO;
         }
-        Duration::from_nanos(rand::rng().random_range(0..nanos))
+        Duration::from_nanos(fastrand::u64(0..nanos))
     }
 
     /// The upper bound of [`RetryPolicy::backoff`] after attempt `n`.
