@@ -34,6 +34,7 @@ mod region;
 pub mod resources;
 mod response_body;
 pub mod signing;
+mod throttle;
 mod transport;
 pub mod wait;
 

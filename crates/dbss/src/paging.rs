@@ -3,8 +3,14 @@
 //! Every list operation the spec marks with `x-paging` (offset/limit query parameters, or
 //! page/size in the body) implements [`Paged`], so its builder gets `.pages(n)` and
 //! `.items(n)`. Exporting millions of audit rows therefore runs in constant memory.
+//!
+//! `.pages_concurrent(n, workers)` and `.items_concurrent(n, workers)` read the first page,
+//! and once it tells the total, fetch the remaining pages up to `workers` at a time: the pages
+//! still come out in order, and no more than `workers` of them are ever in flight or waiting.
 
-use futures::{Stream, TryStreamExt, stream};
+use std::sync::Arc;
+
+use futures::{Stream, StreamExt, TryStreamExt, future, stream};
 
 use crate::{Error, Operation};
 
@@ -71,6 +77,43 @@ pub trait Paged: Operation + Clone {
     {
         items(self.pages(page_size))
     }
+
+    /// Every page, in order, with up to `concurrency` requests in flight once the first page
+    /// has told the total (sequential, like [`Paged::pages`], when it does not).
+    fn pages_concurrent(
+        self,
+        page_size: u64,
+        concurrency: usize,
+    ) -> impl Stream<Item = Result<Page<Self::Item>, Error>> + Send
+    where
+        Self: Sync + Send + 'static,
+    {
+        let step = if Self::PAGE_NUMBERED {
+            Step::ByPage
+        } else {
+            Step::ByItems
+        };
+        concurrent_pages(page_size, step, concurrency, move |offset, limit| {
+            let request = self.clone().at(offset, limit);
+            async move {
+                let (items, total) = Self::split(request.call().await?);
+                Ok(Page { items, total, offset })
+            }
+        })
+    }
+
+    /// Every item of every page, in order, with up to `concurrency` pages in flight (see
+    /// [`Paged::pages_concurrent`]).
+    fn items_concurrent(
+        self,
+        page_size: u64,
+        concurrency: usize,
+    ) -> impl Stream<Item = Result<Self::Item, Error>> + Send
+    where
+        Self: Sync + Send + 'static,
+    {
+        items(self.pages_concurrent(page_size, concurrency))
+    }
 }
 
 /// How the next page's offset follows from the current one.
@@ -91,10 +134,24 @@ where
     F: Fn(u64, u64) -> Fut,
     Fut: Future<Output = Result<Page<T>, Error>>,
 {
-    let limit = limit.max(1);
+    pages_from(0, 0, limit.max(1), step, fetch)
+}
+
+/// The sequential pages from `offset` on, `seen` items having been read before it.
+fn pages_from<T, F, Fut>(
+    offset: u64,
+    seen: u64,
+    limit: u64,
+    step: Step,
+    fetch: F,
+) -> impl Stream<Item = Result<Page<T>, Error>>
+where
+    F: Fn(u64, u64) -> Fut,
+    Fut: Future<Output = Result<Page<T>, Error>>,
+{
     // (next offset, items seen so far, finished)
     stream::try_unfold(
-        (0u64, 0u64, false, fetch),
+        (offset, seen, false, fetch),
         move |(offset, seen, done, fetch)| async move {
             if done {
                 return Ok(None);
@@ -114,6 +171,66 @@ where
             Ok(Some((page, (next, seen, finished, fetch))))
         },
     )
+}
+
+/// Streams the pages of a list in order, fetching up to `concurrency` of them at a time.
+///
+/// The first page is fetched alone. When it reports a total, the offsets of the remaining
+/// pages are known and are fetched `concurrency` at a time (an offset/limit service that
+/// capped the first page's `limit` is then asked for pages of the size it answered); otherwise
+/// paging goes on sequentially as in [`offset_pages`]. At most `concurrency` pages are in
+/// flight or held back waiting for an earlier one.
+pub fn concurrent_pages<T, F, Fut>(
+    limit: u64,
+    step: Step,
+    concurrency: usize,
+    fetch: F,
+) -> impl Stream<Item = Result<Page<T>, Error>>
+where
+    F: Fn(u64, u64) -> Fut,
+    Fut: Future<Output = Result<Page<T>, Error>>,
+{
+    let limit = limit.max(1);
+    let concurrency = concurrency.max(1);
+    let fetch = Arc::new(fetch);
+    stream::once(async move {
+        let first = match fetch(0, limit).await {
+            Ok(first) => first,
+            Err(error) => return stream::iter([Err(error)]).left_stream(),
+        };
+        let received = first.items.len() as u64;
+        let more = received > 0
+            && match first.total {
+                Some(total) => received < total,
+                None => received == limit,
+            };
+        let rest = match (more, first.total) {
+            (false, _) => stream::empty().left_stream().left_stream(),
+            (true, Some(total)) if concurrency > 1 => {
+                let size = match step {
+                    Step::ByItems => received,
+                    Step::ByPage => limit,
+                };
+                let offsets = (1..).map(move |n| n * size).take_while(move |offset| *offset < total);
+                let fetch = fetch.clone();
+                stream::iter(offsets)
+                    .map(move |offset| fetch(offset, size))
+                    .buffered(concurrency)
+                    .right_stream()
+                    .left_stream()
+            }
+            (true, _) => {
+                let next = match step {
+                    Step::ByItems => received,
+                    Step::ByPage => limit,
+                };
+                let fetch = fetch.clone();
+                pages_from(next, received, limit, step, move |offset, limit| fetch(offset, limit)).right_stream()
+            }
+        };
+        stream::once(future::ready(Ok(first))).chain(rest).right_stream()
+    })
+    .flatten()
 }
 
 /// Flattens a page stream into an item stream.

@@ -27,6 +27,7 @@ use crate::{
     operation::{OperationMeta, in_span, record, request_id},
     response_body::{self, Unread},
     signing::{self, SignableRequest},
+    throttle::Throttle,
 };
 
 /// The header naming the project of an AK/SK-signed request.
@@ -40,6 +41,8 @@ pub(crate) struct SigningTransport {
     token: Arc<tokio::sync::Mutex<Option<IssuedToken>>>,
     /// Retries left to spend (see [`RetryPolicy::budget`]), shared likewise.
     budget: Arc<AtomicU32>,
+    /// The instant a 429's `Retry-After` holds every request back to, shared likewise.
+    throttle: Arc<Throttle>,
 }
 
 impl std::fmt::Debug for SigningTransport {
@@ -58,6 +61,7 @@ impl SigningTransport {
             config,
             token: Arc::new(tokio::sync::Mutex::new(first_token)),
             budget,
+            throttle: Arc::default(),
         }
     }
 
@@ -73,6 +77,7 @@ impl SigningTransport {
             config,
             token: self.token.clone(),
             budget,
+            throttle: self.throttle.clone(),
         }
     }
 
@@ -167,6 +172,10 @@ impl SigningTransport {
         loop {
             attempt += 1;
             let request = pending;
+            // A 429 told to any request of this client pauses this one too.
+            if !self.config.dry_run {
+                self.throttle.wait().await;
+            }
             let remaining = self.config.total_timeout.map(|t| t.saturating_sub(started.elapsed()));
             let attempt_timeout = match remaining {
                 Some(left) => self.config.attempt_timeout.min(left),
@@ -239,7 +248,13 @@ impl SigningTransport {
                         self.refund();
                     }
                     match status {
-                        429 => Verdict::Retry(retry_after(response)),
+                        429 => {
+                            let hint = retry_after(response);
+                            if let Some(delay) = hint {
+                                self.throttle.hold(delay);
+                            }
+                            Verdict::Retry(hint)
+                        }
                         502..=504 if idempotent => Verdict::Retry(None),
                         // The server may have acted on it: like a lost connection.
                         _ if body_lost && idempotent => Verdict::Retry(None),
