@@ -86,7 +86,7 @@ pub trait Paged: Operation + Clone {
         concurrency: usize,
     ) -> impl Stream<Item = Result<Page<Self::Item>, Error>> + Send
     where
-        Self: Sync + Send + 'static,
+        Self: Sync + Send,
     {
         let step = if Self::PAGE_NUMBERED {
             Step::ByPage
@@ -110,7 +110,7 @@ pub trait Paged: Operation + Clone {
         concurrency: usize,
     ) -> impl Stream<Item = Result<Self::Item, Error>> + Send
     where
-        Self: Sync + Send + 'static,
+        Self: Sync + Send,
     {
         items(self.pages_concurrent(page_size, concurrency))
     }
@@ -238,4 +238,94 @@ pub fn items<T>(pages: impl Stream<Item = Result<Page<T>, Error>>) -> impl Strea
     pages
         .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
         .try_flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// A fake list of `total` numbers, offset/limit paged, that counts requests in flight.
+    struct FakeList {
+        total: u64,
+        cap: u64,
+        in_flight: AtomicUsize,
+        most_in_flight: AtomicUsize,
+    }
+
+    impl FakeList {
+        fn new(total: u64, cap: u64) -> Arc<FakeList> {
+            Arc::new(FakeList {
+                total,
+                cap,
+                in_flight: AtomicUsize::new(0),
+                most_in_flight: AtomicUsize::new(0),
+            })
+        }
+
+        async fn page(self: Arc<Self>, offset: u64, limit: u64) -> Result<Page<u64>, Error> {
+            let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most_in_flight.fetch_max(now, Ordering::SeqCst);
+            // Later pages answer sooner, so an unordered implementation would show it.
+            tokio::time::sleep(std::time::Duration::from_millis(20u64.saturating_sub(offset / 10))).await;
+            self.in_flight.fetch_sub(1, Ordering::SeqCst);
+            let end = (offset + limit.min(self.cap)).min(self.total);
+            Ok(Page {
+                items: (offset..end).collect(),
+                total: Some(self.total),
+                offset,
+            })
+        }
+    }
+
+    async fn read_all(list: &Arc<FakeList>, limit: u64, step: Step, concurrency: usize) -> Vec<u64> {
+        let list = list.clone();
+        items(concurrent_pages(limit, step, concurrency, move |o, l| {
+            list.clone().page(o, l)
+        }))
+        .try_collect()
+        .await
+        .unwrap_or_default()
+    }
+
+    #[tokio::test]
+    async fn concurrent_pages_come_out_in_sequential_order() {
+        let list = FakeList::new(1003, 1000);
+        let sequential: Vec<u64> = {
+            let list = list.clone();
+            items(offset_pages(10, Step::ByItems, move |o, l| list.clone().page(o, l)))
+                .try_collect()
+                .await
+                .unwrap_or_default()
+        };
+        assert_eq!(sequential, (0..1003).collect::<Vec<_>>());
+        for n in [1, 4, 8] {
+            assert_eq!(
+                read_all(&list, 10, Step::ByItems, n).await,
+                sequential,
+                "concurrency {n}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn pages_in_flight_never_exceed_the_concurrency() {
+        for n in [1usize, 3, 8] {
+            let list = FakeList::new(500, 1000);
+            let all = read_all(&list, 7, Step::ByItems, n).await;
+            assert_eq!(all.len(), 500);
+            let most = list.most_in_flight.load(Ordering::SeqCst);
+            assert!(most <= n, "{most} pages in flight at concurrency {n}");
+            if n > 1 {
+                assert!(most > 1, "concurrency {n} never overlapped requests");
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_service_that_caps_the_limit_is_paged_by_what_it_answered() {
+        let list = FakeList::new(95, 10);
+        assert_eq!(read_all(&list, 50, Step::ByItems, 4).await, (0..95).collect::<Vec<_>>());
+    }
 }
