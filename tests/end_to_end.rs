@@ -62,7 +62,7 @@ async fn pages_of_every_size_cover_every_instance_once() {
 async fn an_unknown_instance_is_a_400_with_a_dbss_code() {
     let sim = Simulator::builder().start().await.unwrap_or_else(|e| panic!("{e}"));
     let error = sim_client(&sim)
-        .update_audit_security_group("no-such-instance", SECURITY_GROUP)
+        .update_audit_security_group("00000000-0000-4000-8000-000000000000", SECURITY_GROUP)
         .await
         .err();
     assert_eq!(error.as_ref().and_then(Error::status), Some(400));

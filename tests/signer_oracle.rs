@@ -13,7 +13,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use dbss::signing;
+use dbss_signing as signing;
 use httpmock::{
     HttpMockRequest,
     Method::{GET, POST},
@@ -134,6 +134,60 @@ fn committed_vectors_match_our_signer_stage_by_stage() {
         mismatches.len(),
         vectors.len(),
         mismatches.join("\n")
+    );
+}
+
+/// Every file under `dir`, by path relative to it, with its bytes.
+fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current).unwrap_or_else(|e| panic!("cannot list {}: {e}", current.display()));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+                files.push((path.strip_prefix(dir).unwrap_or(&path).to_path_buf(), bytes));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The per-stage folders of `dbss-signing` are what the official signer writes today.
+#[test]
+fn vector_folders_are_fresh_from_the_official_signer() {
+    let Some(python) = dbss_tests::oracle_python("vector_folders_are_fresh_from_the_official_signer") else {
+        return;
+    };
+    let fresh_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("signing-vector-folders");
+    let output = Command::new(&python)
+        .arg(oracle_dir().join("sign_vectors.py"))
+        .arg("--folders")
+        .arg(&fresh_dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", python.display()));
+    assert!(
+        output.status.success(),
+        "sign_vectors.py --folders failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let committed_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/dbss-signing/tests/vectors");
+    let (fresh, committed) = (files_under(&fresh_dir), files_under(&committed_dir));
+    let differing: Vec<String> = fresh
+        .iter()
+        .filter(|item| !committed.contains(item))
+        .chain(committed.iter().filter(|item| !fresh.contains(item)))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    let _ = std::fs::remove_dir_all(&fresh_dir);
+    assert!(
+        differing.is_empty(),
+        "crates/dbss-signing/tests/vectors is stale; regenerate it with sign_vectors.py --folders. Differing: {differing:?}"
     );
 }
 

@@ -1,4 +1,4 @@
-//! Property tests of our `SDK-HMAC-SHA256` signer (`dbss::signing`), with Huawei's official Python
+//! Property tests of our `SDK-HMAC-SHA256` signer (`dbss_signing`), with Huawei's official Python
 //! signer as the oracle, checked in batch.
 //!
 //! The generators (fixed seed, so every run draws the same requests) cover what a request can
@@ -41,7 +41,7 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use dbss::signing::{self, SignableRequest};
+use dbss_signing::{self as signing, SignableRequest};
 use proptest::{
     prelude::*,
     sample::select,

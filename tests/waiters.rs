@@ -151,3 +151,99 @@ async fn downloads_stream_to_a_file_with_progress_and_leave_no_partial_file() {
     assert!(!dir.join("agent.tar.gz.part").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Downloads the 1,000-byte package of a local mock server to `path`.
+async fn download_to(server: &httpmock::MockServer, path: &std::path::Path) -> Result<u64, dbss::Error> {
+    let client = client(&server.base_url());
+    let stream = dbss::Operation::call(
+        client
+            .ops()
+            .download_audit_agent_new()
+            .instance_id(ID)
+            .agent_id("b80bb774-0288-fda1-f201-890375a60c8f"),
+    )
+    .await?;
+    dbss::download::save_to_file("DownloadAuditAgentNew", stream, path, |_| {}).await
+}
+
+#[tokio::test]
+async fn save_to_file_never_clobbers_a_part_file_refuses_directories_and_keeps_fifos_and_symlinks() {
+    use httpmock::{Method, MockServer};
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(Method::GET).path_includes("/download");
+            then.status(200)
+                .header("content-type", "application/octet-stream")
+                .body(vec![7u8; 1000]);
+        })
+        .await;
+    let dir = std::env::temp_dir().join(format!("dbss-save-targets-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+
+    // A user's own `X.part` beside the target is neither overwritten nor renamed away.
+    let target = dir.join("agent.tar.gz");
+    std::fs::write(dir.join("agent.tar.gz.part"), b"mine").unwrap_or_else(|e| panic!("{e}"));
+    let first = download_to(&server, &target).await;
+    assert_eq!(first.as_ref().ok(), Some(&1000), "{first:?}");
+    assert_eq!(
+        std::fs::read(dir.join("agent.tar.gz.part")).ok().as_deref(),
+        Some(&b"mine"[..])
+    );
+    assert_eq!(std::fs::read(&target).map(|b| b.len()).ok(), Some(1000));
+
+    // A directory is refused and nothing is created in or beside it.
+    let before = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+    let refused = download_to(&server, &dir).await;
+    assert!(
+        refused
+            .as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+            .contains("directory"),
+        "{refused:?}"
+    );
+    assert_eq!(std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0), before);
+
+    // A symlink is written through: it stays a symlink and its target gets the bytes.
+    let real = dir.join("real.bin");
+    let link = dir.join("link.bin");
+    std::fs::write(&real, b"old").unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink(&real, &link).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(download_to(&server, &link).await.ok(), Some(1000));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(false)
+    );
+    assert_eq!(std::fs::read(&real).map(|b| b.len()).ok(), Some(1000));
+
+    // A FIFO is written in place, streamed to its reader, and is still a FIFO afterwards.
+    let fifo = dir.join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.map(|s| s.success()).unwrap_or(false) {
+        let reader_path = fifo.clone();
+        let reader = std::thread::spawn(move || std::fs::read(&reader_path).map(|b| b.len()).ok());
+        assert_eq!(download_to(&server, &fifo).await.ok(), Some(1000));
+        assert_eq!(reader.join().ok().flatten(), Some(1000));
+        use std::os::unix::fs::FileTypeExt;
+        assert!(
+            std::fs::metadata(&fifo)
+                .map(|m| m.file_type().is_fifo())
+                .unwrap_or(false)
+        );
+    } else {
+        eprintln!("NOTICE: mkfifo unavailable; the FIFO case was not run");
+    }
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        !leftovers.iter().any(|n| n.to_string_lossy().starts_with('.')),
+        "{leftovers:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,12 +3,16 @@
 
 Every output value comes from ``huaweicloudsdkcore.signer.signer.Signer`` (pinned in
 ``requirements.txt``): nothing of the algorithm is re-implemented here, so the vectors cannot
-inherit a mistake of ``crates/dbss/src/signing.rs``. The stages are taken by recording the
+inherit a mistake of ``crates/dbss-signing/src/lib.rs``. The stages are taken by recording the
 return values of the official signer's own stage methods while ``Signer.sign`` runs.
 
 Usage (with the venv python made by ``cargo xtask oracle``):
 
     sign_vectors.py            print the vectors of CASES as JSON (the content of vectors.json)
+    sign_vectors.py --folders DIR
+                               write the same vectors as one folder per case, one file per
+                               stage (see vector_folders.py; the committed copy is
+                               crates/dbss-signing/tests/vectors)
     sign_vectors.py --verify   read captured requests (JSON list) on stdin, re-sign each with the
                                official signer and compare with its Authorization header; print
                                {"results": [...]}; exit 0 only if there is at least one
@@ -449,8 +453,13 @@ def main(argv):
         json.dump({"results": results}, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0 if results and all(r["ok"] for r in results) else 1
+    if len(argv) == 3 and argv[1] == "--folders":
+        from vector_folders import write_folders
+
+        write_folders([vector(item) for item in CASES], argv[2])
+        return 0
     if argv[1:]:
-        sys.stderr.write("usage: sign_vectors.py [--verify]\n")
+        sys.stderr.write("usage: sign_vectors.py [--verify | --folders DIR]\n")
         return 2
     json.dump([vector(item) for item in CASES], sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

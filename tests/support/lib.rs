@@ -79,10 +79,10 @@ pub fn signable<'a>(
     query: &'a [(String, String)],
     headers: &'a [(String, String)],
     body: &'a [u8],
-) -> dbss::signing::SignableRequest<'a> {
+) -> dbss_signing::SignableRequest<'a> {
     let borrowed =
-        |pairs: &'a [(String, String)]| dbss::signing::pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    dbss::signing::SignableRequest {
+        |pairs: &'a [(String, String)]| dbss_signing::pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    dbss_signing::SignableRequest {
         method: method.into(),
         host: host.into(),
         path: path.into(),
@@ -127,7 +127,7 @@ impl<'a> HandSigned<'a> {
 
     /// Signs the request, with `X-Project-Id` the simulator's project, and sends it on `http`.
     pub async fn send(&self, http: &reqwest::Client, sim: &dbss_sim::Simulator) -> reqwest::Result<reqwest::Response> {
-        use dbss::signing;
+        use dbss_signing as signing;
         let host = sim.addr().to_string();
         let mut request = signing::SignableRequest {
             method: self.method.into(),

@@ -343,7 +343,12 @@ impl Tour {
     async fn mistakes(&mut self, instance: &str) -> Result<(), CliError> {
         let group = "f0fbec06-bcf6-4c7e-99fa-f0ddfbb1d9bd";
         say!("\n▶ A mistake, on purpose: an instance that does not exist");
-        match self.client.update_audit_security_group("no-such-instance", group).await {
+        // Well-formed (32–64 characters, as the API pages require) but unknown to the service.
+        match self
+            .client
+            .update_audit_security_group("00000000-0000-4000-8000-000000000000", group)
+            .await
+        {
             Err(error) => say!("{}", CliError::Api(error).report()),
             Ok(_) => say!("unexpected success"),
         }

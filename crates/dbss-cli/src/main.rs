@@ -12,6 +12,7 @@ mod error;
 mod export;
 mod generated;
 mod logging;
+mod ocsf;
 mod output;
 mod profile;
 mod progress;

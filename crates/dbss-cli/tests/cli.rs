@@ -193,11 +193,9 @@ async fn server_failures_and_garbage_exit_5_unreachable_exits_6() {
     assert!(err.contains("could not decode"), "{err}");
 
     // Nothing listens on port 9 (discard) of the loopback.
-    let started = std::time::Instant::now();
     let out = dbss(&sim, &["instances", "show", &id, "--endpoint", "http://127.0.0.1:9"]);
     let err = fails(&out, 6);
     assert!(err.contains("connection failed"), "{err}");
-    assert!(started.elapsed().as_secs() < 60);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -289,7 +287,6 @@ async fn debug_logs_requests_but_never_a_secret() {
 
 #[test]
 fn demo_runs_the_tour_on_its_own_simulator() {
-    let started = std::time::Instant::now();
     let out = run(bare_with(&["demo"]));
     let text = ok(&out);
     for step in [
@@ -315,11 +312,6 @@ fn demo_runs_the_tour_on_its_own_simulator() {
             assert!(text.contains(step), "demo output lacks {step:?}:\n{text}");
         }
     }
-    assert!(
-        started.elapsed().as_secs() < 30,
-        "the demo took {:?}",
-        started.elapsed()
-    );
 }
 
 fn bare_with(args: &[&str]) -> std::process::Command {

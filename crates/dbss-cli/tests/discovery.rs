@@ -311,10 +311,13 @@ async fn removing_a_tag_that_is_not_there_says_so() {
     require_full_sim!(sim);
     let instance = text(&list(&sim, &["instances", "list"])[0], "id");
     ok(&dbss(&sim, &["tags", "add", "-i", &instance, "env=prod"]));
-    let err = fails(&dbss(&sim, &["tags", "remove", "-i", &instance, "env", "enz"]), 4);
+    let err = fails(
+        &dbss(&sim, &["tags", "remove", "-i", &instance, "env", "enz", "--yes"]),
+        4,
+    );
     assert!(err.contains("no tag enz") && err.contains("env"), "{err}");
     // Nothing was removed: the command refused as a whole.
     let tags = list(&sim, &["tags", "list", "-i", &instance]);
     assert!(tags.iter().any(|t| t["key"] == "env"), "{tags:?}");
-    ok(&dbss(&sim, &["tags", "remove", "-i", &instance, "env"]));
+    ok(&dbss(&sim, &["tags", "remove", "-i", &instance, "env", "--yes"]));
 }

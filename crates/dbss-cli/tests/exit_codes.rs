@@ -105,7 +105,7 @@ async fn exit_3_on_missing_or_refused_credentials() {
 #[tokio::test(flavor = "multi_thread")]
 async fn exit_4_when_the_service_refuses_or_nothing_has_that_name() {
     let sim = sim().await;
-    let body = r#"{"instance_id":"no-such-instance","securitygroup_ids":["sg-1"]}"#;
+    let body = r#"{"instance_id":"00000000-0000-4000-8000-000000000000","securitygroup_ids":["sg-1"]}"#;
     let err = fails(&dbss(&sim, &["api", "update-audit-security-group", "--body", body]), 4);
     assert!(err.contains("HTTP 400"), "{err}");
     let err = fails(

@@ -9,7 +9,7 @@
 
 use arbitrary::{Arbitrary, Unstructured};
 use chrono::DateTime;
-use dbss::signing::{self, SignableRequest, SigningError};
+use dbss_signing::{self as signing, SignableRequest, SigningError};
 
 /// The request, keys and clock, decoded from the fuzzer's bytes by `arbitrary`.
 #[derive(Arbitrary, Debug)]

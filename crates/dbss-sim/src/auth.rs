@@ -10,7 +10,7 @@ use std::{
 
 use axum::http::{HeaderMap, Method, Uri};
 use chrono::{DateTime, Utc};
-use dbss::signing::{self, SignableRequest, constant_time_eq};
+use dbss_signing::{self as signing, SignableRequest, constant_time_eq};
 
 use crate::error::{ApiError, codes};
 

@@ -170,7 +170,7 @@ pub fn create_token(shared: &Shared, body: &[u8]) -> Result<Response, ApiError> 
     let account = shared.settings.iam_user.as_ref().ok_or_else(wrong)?;
     let domain_matches = user.domain.name.as_deref() == Some(account.domain.as_str())
         || user.domain.id.as_deref() == Some(domain_id(&account.domain).as_str());
-    let password_matches = dbss::signing::constant_time_eq(user.password.as_bytes(), account.password.as_bytes());
+    let password_matches = dbss_signing::constant_time_eq(user.password.as_bytes(), account.password.as_bytes());
     if user.name != account.name || !domain_matches || !password_matches {
         return Err(wrong());
     }

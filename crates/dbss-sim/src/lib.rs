@@ -37,6 +37,11 @@
 //!   functions of the seed and the row index ([`SimulatorBuilder::audit_rows`] rows per
 //!   instance with databases, over the 30 days before start), filtered and paginated as
 //!   documented, so a million rows cost no memory.
+//! * **Live audit data** with [`SimulatorBuilder::audit_rate`] (`--audit-rate N`): N new SQL
+//!   records per second per instance with databases from the start on, and one alarm per 20
+//!   of them (N/20 per second); one record in 8 becomes visible up to 3 s after its time, so
+//!   a follower must re-read recent windows. Live records are listed with the history and
+//!   their SQL details can be read; live alarms cannot be confirmed or deleted.
 //! * **Everything else** is answered from its response schema with plausible values,
 //!   deterministic for a given seed and request.
 //! * **A minimal IAM**: `POST /v3/auth/tokens` (password method, for the user set with
@@ -146,6 +151,8 @@ pub(crate) struct Settings {
     pub audit_rows: u64,
     /// Time of the newest audit row (the start), epoch milliseconds.
     pub anchor_ms: i64,
+    /// New SQL records per second per audited instance, from the start on (0: none).
+    pub audit_rate: u64,
     /// How long issued IAM tokens stay valid.
     pub token_ttl: Duration,
     /// The IAM user whose password is accepted.
@@ -183,6 +190,7 @@ pub struct SimulatorBuilder {
     state: Option<State>,
     seed: u64,
     audit_rows: u64,
+    audit_rate: u64,
     transition_delay: Duration,
     faults: Vec<Fault>,
     latency: Duration,
@@ -225,6 +233,7 @@ impl Default for SimulatorBuilder {
             state: None,
             seed: 0,
             audit_rows: defaults::AUDIT_ROWS,
+            audit_rate: 0,
             transition_delay: defaults::TRANSITION_DELAY,
             faults: Vec::new(),
             latency: Duration::ZERO,
@@ -271,6 +280,14 @@ impl SimulatorBuilder {
     /// SQL records per audit instance with databases (default 1000).
     pub fn audit_rows(mut self, rows: u64) -> Self {
         self.audit_rows = rows;
+        self
+    }
+
+    /// Makes `per_second` new SQL records every second for each audit instance with databases,
+    /// from the start on, and one alarm per twenty of them; one record in eight becomes
+    /// visible up to three seconds after its time. 0 (the default) makes none.
+    pub fn audit_rate(mut self, per_second: u64) -> Self {
+        self.audit_rate = per_second;
         self
     }
     /// How long lifecycle tasks take (default 2 s).
@@ -374,6 +391,7 @@ impl SimulatorBuilder {
                 audit_rows: self.audit_rows,
                 // Whole seconds: audit rows keep their times across restarts in one second.
                 anchor_ms: chrono::Utc::now().timestamp() * 1000,
+                audit_rate: self.audit_rate,
                 token_ttl: self.token_ttl,
                 iam_user: self.iam_user,
                 limits: self.limits,

@@ -42,6 +42,10 @@ struct Args {
     /// SQL records per audit instance with databases (made on the fly).
     #[arg(long, default_value_t = dbss_sim::defaults::AUDIT_ROWS)]
     audit_rows: u64,
+    /// New SQL records per second per audit instance with databases, made while running (one
+    /// alarm per 20 of them; one in 8 becomes visible up to 3 s after its time). 0: none
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    audit_rate: u64,
     /// How long lifecycle tasks (build, start, stop, reboot, delete) take, in milliseconds.
     #[arg(long, default_value_t = 2000)]
     transition_ms: u64,
@@ -93,6 +97,7 @@ async fn main() -> std::process::ExitCode {
         .region(args.region)
         .seed(args.seed)
         .audit_rows(args.audit_rows)
+        .audit_rate(args.audit_rate)
         .transition_delay(Duration::from_millis(args.transition_ms))
         .latency(Duration::from_millis(args.latency_ms))
         .header_read_timeout(Duration::from_millis(args.header_timeout_ms))

@@ -3,7 +3,7 @@
 
 use axum::http::Request;
 use chrono::Utc;
-use dbss::signing::{self, SignableRequest};
+use dbss_signing::{self as signing, SignableRequest};
 use dbss_sim::{Fault, InMemory, Simulator, defaults};
 use serde_json::Value;
 

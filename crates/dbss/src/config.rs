@@ -9,71 +9,12 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 use crate::{
     Client,
     credentials::Credentials,
+    env,
     error::Error,
     iam, provider,
     region::{self, Region},
+    retry::RetryPolicy,
 };
-
-/// Environment variables read, named as the official SDKs name them.
-///
-/// The values of the credential variables (AK, SK, security token), the project id and the IAM
-/// endpoint are trimmed, as are those of the profile file: whitespace around a key (a pasted
-/// newline) would otherwise sign every request wrongly. A value of nothing but whitespace
-/// counts as unset; half a key pair is an error naming the missing variable.
-pub mod env {
-    /// Access key.
-    pub const AK: &str = "HUAWEICLOUD_SDK_AK";
-    /// Secret key.
-    pub const SK: &str = "HUAWEICLOUD_SDK_SK";
-    /// Security token of temporary keys.
-    pub const SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
-    /// Project id.
-    pub const PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
-    /// Account (domain) id, for the few operations whose path holds it.
-    pub const DOMAIN_ID: &str = "HUAWEICLOUD_SDK_DOMAIN_ID";
-    /// IAM endpoint used for token exchange and project lookup.
-    pub const IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
-    /// Path of the profile (credentials) file; default `~/.huaweicloud/credentials`.
-    pub const CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
-    /// Path of the regions file; default `~/.huaweicloud/regions.yaml`.
-    pub const REGIONS_FILE: &str = "HUAWEICLOUD_SDK_REGIONS_FILE";
-    /// Prefix of the per-region endpoint override, followed by the upper-cased region id with
-    /// `-` replaced by `_` (`HUAWEICLOUD_SDK_REGION_DBSS_CN_NORTH_4`); comma-separated, first wins.
-    pub const REGION_OVERRIDE_PREFIX: &str = "HUAWEICLOUD_SDK_REGION_DBSS_";
-}
-
-/// How failed attempts are retried.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RetryPolicy {
-    /// Attempts in all, the first included (1 disables retries).
-    pub max_attempts: u32,
-    /// Backoff ceiling of the first retry; it doubles each retry, up to `max_delay`.
-    pub base_delay: Duration,
-    /// Largest backoff ceiling.
-    pub max_delay: Duration,
-    /// Also retry operations that are not idempotent (orders, deletes, ...) after a failure
-    /// where the request may have reached the server. Off by default: such a retry could
-    /// create or delete twice. Refused connections and 429s are retried regardless.
-    pub retry_non_idempotent: bool,
-    /// Retries one client may spend before it stops retrying: each retry costs
-    /// `retry_cost`, each success gives one back. Stops a failing service from being hammered.
-    pub budget: u32,
-    /// What one retry costs from the budget.
-    pub retry_cost: u32,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 3,
-            base_delay: Duration::from_millis(200),
-            max_delay: Duration::from_secs(5),
-            retry_non_idempotent: false,
-            budget: 500,
-            retry_cost: 5,
-        }
-    }
-}
 
 /// A complete, validated configuration.
 #[derive(Clone, Debug)]

@@ -51,32 +51,88 @@ where
     Ok(done.bytes)
 }
 
-/// Writes a download to `path` through a temporary `<path>.part`, renamed when complete, so
-/// an interrupted download never looks finished.
+/// Writes a download to `path` without ever leaving a half-written file under its name:
+///
+/// * a directory is refused before anything is created;
+/// * a symlink is followed and the file it points at is written (as `cp` does); a dangling
+///   one is refused;
+/// * an existing device, FIFO or socket is written to directly, streamed, and stays what it is;
+/// * anything else is written to a temporary file with a random name, created exclusively
+///   (`O_CREAT|O_EXCL`) in the target's directory, synced, then renamed over the target; on
+///   failure the temporary file is removed and the target keeps what it held.
 pub async fn save_to_file(
     operation: &'static str,
     stream: dbss_api::ByteStream,
     path: &Path,
     progress: impl FnMut(Progress),
 ) -> Result<u64, Error> {
-    let partial = path.with_extension(match path.extension() {
-        Some(ext) => format!("{}.part", ext.to_string_lossy()),
-        None => "part".to_owned(),
-    });
-    let io = |e: std::io::Error| Error::Io(format!("{operation}: {}: {e}", partial.display()));
-    let mut file = tokio::fs::File::create(&partial).await.map_err(io)?;
-    let written = match save(operation, stream, &mut file, progress).await {
-        Ok(written) => written,
-        Err(error) => {
-            let _ = tokio::fs::remove_file(&partial).await;
-            return Err(error);
+    let io = |at: &Path, e: std::io::Error| Error::Io(format!("{operation}: {}: {e}", at.display()));
+    // A symlink's target is what gets written; a missing file is written where it is named.
+    let target = match tokio::fs::canonicalize(path).await {
+        Ok(resolved) => resolved,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && tokio::fs::symlink_metadata(path).await.is_err() => {
+            path.to_path_buf()
         }
+        Err(e) => return Err(io(path, e)),
     };
-    file.sync_all().await.map_err(io)?;
-    tokio::fs::rename(&partial, path)
-        .await
-        .map_err(|e| Error::Io(format!("{operation}: {}: {e}", path.display())))?;
-    Ok(written)
+    match tokio::fs::metadata(&target).await {
+        Ok(meta) if meta.is_dir() => {
+            return Err(io(path, std::io::Error::other("is a directory; name a file")));
+        }
+        Ok(meta) if !meta.is_file() => {
+            // A device, FIFO or socket: renaming over it would replace it with a regular file.
+            let mut file = tokio::fs::OpenOptions::new()
+                .write(true)
+                .open(&target)
+                .await
+                .map_err(|e| io(&target, e))?;
+            return save(operation, stream, &mut file, progress).await;
+        }
+        _ => {}
+    }
+    let (partial, mut file) = create_exclusive_beside(&target).await.map_err(|e| io(&target, e))?;
+    let written = async {
+        let written = save(operation, stream, &mut file, progress).await?;
+        file.sync_all().await.map_err(|e| io(&partial, e))?;
+        drop(file);
+        tokio::fs::rename(&partial, &target).await.map_err(|e| io(&target, e))?;
+        Ok(written)
+    }
+    .await;
+    if written.is_err() {
+        let _ = tokio::fs::remove_file(&partial).await;
+    }
+    written
+}
+
+/// A new file with a random name in `target`'s directory, created exclusively so that no
+/// existing file (or symlink planted there) is ever opened.
+async fn create_exclusive_beside(target: &Path) -> std::io::Result<(std::path::PathBuf, tokio::fs::File)> {
+    use rand::Rng;
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut last = None;
+    for _ in 0..16 {
+        let tag: u64 = rand::rng().random();
+        let partial = dir.join(format!(".{name}.{tag:016x}.part"));
+        match tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&partial)
+            .await
+        {
+            Ok(file) => return Ok((partial, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
 }
 
 impl Client {

@@ -17,7 +17,7 @@ use crate::{
     credentials::{Credentials, PasswordAuth},
     error::ServiceError,
     operation::{request_id, without_url},
-    transport::sign_request,
+    request_signer::sign_request,
 };
 
 /// A token is exchanged again when less than this remains of its validity.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use ini::Ini;
 
-use crate::{config::env, credentials::Credentials};
+use crate::{credentials::Credentials, env};
 
 /// What one source provided.
 #[derive(Clone, Debug, Default)]

@@ -106,7 +106,7 @@ pub(crate) fn iam_endpoint(region: &str) -> String {
 /// The service key is matched case-insensitively; `endpoints: [..]` may replace `endpoint`
 /// (the first is used). `Ok(None)` when there is no file or no entry for the region.
 pub(crate) fn from_regions_file(var: &dyn Fn(&str) -> Option<String>, region: &str) -> Result<Option<String>, String> {
-    let path = match var(crate::config::env::REGIONS_FILE) {
+    let path = match var(crate::env::REGIONS_FILE) {
         Some(path) => std::path::PathBuf::from(path),
         None => match var("HOME").or_else(|| var("USERPROFILE")) {
             Some(home) => std::path::Path::new(&home).join(".huaweicloud").join("regions.yaml"),
@@ -148,7 +148,7 @@ mod file_tests {
             "DBSS:\n  - id: xx-test-1\n    endpoints: [https://one.example, https://two.example]\nECS:\n  - id: xx-test-2\n    endpoint: https://ecs.example\n",
         );
         let path = file.display().to_string();
-        let var = move |name: &str| (name == crate::config::env::REGIONS_FILE).then(|| path.clone());
+        let var = move |name: &str| (name == crate::env::REGIONS_FILE).then(|| path.clone());
         assert_eq!(
             from_regions_file(&var, "xx-test-1"),
             Ok(Some("https://one.example".to_owned()))

@@ -2,36 +2,29 @@
 //! signature per attempt, retries with backoff, and a record of what came back.
 
 use std::{
-    borrow::Cow,
     sync::{
         Arc,
         atomic::{AtomicU32, Ordering},
     },
-    time::{Duration, Instant},
+    time::Instant,
 };
 
 use chrono::Utc;
-use rand::Rng;
-use reqwest::{
-    ResponseBuilderExt,
-    header::{HeaderName, HeaderValue},
-};
+use reqwest::{ResponseBuilderExt, header::HeaderValue};
 use secrecy::ExposeSecret;
 
 use crate::{
     Error,
-    config::{Config, RetryPolicy},
+    config::Config,
     credentials::{Credentials, PasswordAuth},
     error::TransportKind,
     iam::{self, IssuedToken},
     operation::{OperationMeta, in_span, record, request_id},
+    request_signer::{PROJECT_HEADER, sign_request},
     response_body::{self, Unread},
-    signing::{self, SignableRequest},
+    retry::{self, Outcome, Verdict},
     throttle::Throttle,
 };
-
-/// The header naming the project of an AK/SK-signed request.
-const PROJECT_HEADER: &str = "X-Project-Id";
 
 /// The `dbss_api::Transport` of a [`crate::Client`].
 pub(crate) struct SigningTransport {
@@ -148,12 +141,6 @@ impl dbss_api::Transport for SigningTransport {
     }
 }
 
-/// Why one attempt should or should not be followed by another.
-enum Verdict {
-    Done,
-    Retry(Option<Duration>),
-}
-
 impl SigningTransport {
     async fn send(
         &self,
@@ -162,7 +149,7 @@ impl SigningTransport {
         operation_id: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
         let meta = OperationMeta::find(operation_id);
-        let idempotent = meta.is_some_and(|m| m.idempotent) || self.config.retry.retry_non_idempotent;
+        let idempotent = meta.is_some_and(|m| m.idempotent);
         self.prepare(&mut request, meta);
 
         let policy = &self.config.retry;
@@ -230,7 +217,7 @@ impl SigningTransport {
                 }
             }
 
-            let verdict = match &outcome {
+            let classified = match &outcome {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     let id = request_id(response.headers());
@@ -247,18 +234,11 @@ impl SigningTransport {
                     if response.status().is_success() && matches!(body, Body::Read) {
                         self.refund();
                     }
-                    match status {
-                        429 => {
-                            let hint = retry_after(response);
-                            if let Some(delay) = hint {
-                                self.throttle.hold(delay);
-                            }
-                            Verdict::Retry(hint)
-                        }
-                        502..=504 if idempotent => Verdict::Retry(None),
-                        // The server may have acted on it: like a lost connection.
-                        _ if body_lost && idempotent => Verdict::Retry(None),
-                        _ => Verdict::Done,
+                    let retry_after = response.headers().get(reqwest::header::RETRY_AFTER);
+                    Outcome::Answered {
+                        status,
+                        retry_after: retry::retry_after(retry_after.and_then(|v| v.to_str().ok())),
+                        body_lost,
                     }
                 }
                 Err(error) => {
@@ -276,23 +256,27 @@ impl SigningTransport {
                             r.total_timeout = self.config.total_timeout;
                         }
                     });
-                    // A refused connection never reached the server: always safe to retry.
-                    // Anything else may have been processed, so only idempotent calls retry.
-                    if kind == TransportKind::Connect || idempotent {
-                        Verdict::Retry(None)
-                    } else {
-                        Verdict::Done
-                    }
+                    Outcome::Failed(kind)
                 }
+            };
+            let verdict = retry::classify(classified, idempotent, policy.retry_non_idempotent);
+            // A 429 told to one request pauses every request of this client (see the wait above).
+            if let Verdict::RetryAfter(delay, _) = verdict {
+                self.throttle.hold(delay);
+            }
+            let (hint, reason) = match verdict {
+                Verdict::GiveUp(reason) => (None, reason),
+                Verdict::Retry(reason) => (Some(None), reason),
+                Verdict::RetryAfter(delay, reason) => (Some(Some(delay)), reason),
             };
 
             // Why the call does or does not go on, for `--debug` readers.
-            let (retry, decision) = match (verdict, replay) {
-                (Verdict::Done, _) => (None, "no"),
-                (Verdict::Retry(_), None) => (None, "no: the body cannot be sent again"),
-                (Verdict::Retry(_), Some(_)) if attempt >= policy.max_attempts => (None, "no: no attempts left"),
-                (Verdict::Retry(_), Some(_)) if !self.spend_retry() => (None, "no: retry budget spent"),
-                (Verdict::Retry(hint), Some(next)) => {
+            let (retry, decision) = match (hint, replay) {
+                (None, _) => (None, "no"),
+                (Some(_), None) => (None, "no: the body cannot be sent again"),
+                (Some(_), Some(_)) if attempt >= policy.max_attempts => (None, "no: no attempts left"),
+                (Some(_), Some(_)) if !self.spend_retry() => (None, "no: retry budget spent"),
+                (Some(hint), Some(next)) => {
                     let delay = hint.unwrap_or_else(|| policy.backoff(attempt));
                     if self.config.total_timeout.is_none_or(|t| started.elapsed() + delay < t) {
                         (Some((delay, next)), "yes")
@@ -302,7 +286,7 @@ impl SigningTransport {
                 }
             };
             let delay_ms = retry.as_ref().map(|(delay, _)| delay.as_millis() as u64);
-            tracing::debug!(parent: &span, retry = decision, delay_ms, "attempt finished");
+            tracing::debug!(parent: &span, retry = decision, reason, delay_ms, "attempt finished");
             let Some((delay, next)) = retry else {
                 return outcome.map(|response| documented_empty_success(response, meta));
             };
@@ -346,116 +330,6 @@ impl SigningTransport {
                 }
             }
         }
-    }
-}
-
-/// Signs a reqwest request in place, as the official SDK would sign it, after adding `extra`
-/// headers. The query is rewritten to the canonical query, exactly as the official SDK sends it.
-pub(crate) fn sign_request(request: &mut reqwest::Request, ak: &str, sk: &str, extra: &[(&str, &str)]) {
-    let Some(signed) = signature_of(request, ak, sk, extra) else {
-        return;
-    };
-    let query = (!signed.query.is_empty()).then_some(signed.query.as_str());
-    if request.url().query() != query {
-        request.url_mut().set_query(query);
-    }
-    let headers = request.headers_mut();
-    for (name, value) in signed.headers {
-        headers.insert(name, value);
-    }
-    if let Ok(mut value) = HeaderValue::from_str(&signed.authorization) {
-        value.set_sensitive(true);
-        headers.insert(reqwest::header::AUTHORIZATION, value);
-    }
-}
-
-/// What signing changes on a request: its query, the headers signing added or trimmed, and
-/// the `Authorization` value.
-struct Signed {
-    query: String,
-    headers: Vec<(HeaderName, HeaderValue)>,
-    authorization: String,
-}
-
-/// Signs a view of `request` borrowed from it (nothing is copied but what signing adds), and
-/// says what must change on it.
-fn signature_of(request: &reqwest::Request, ak: &str, sk: &str, extra: &[(&str, &str)]) -> Option<Signed> {
-    let url = request.url();
-    // `host[:port]`, which is the URL's authority unless that carries credentials.
-    let host: Cow<'_, str> = match url.port() {
-        _ if url.username().is_empty() && url.password().is_none() => url.authority().into(),
-        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()).into(),
-        None => url.host_str().unwrap_or_default().into(),
-    };
-    let mut signable = SignableRequest {
-        method: request.method().as_str().into(),
-        host,
-        path: url.path().into(),
-        query: url.query_pairs().collect(),
-        // Room for what signing adds: date, host, and the payload-hash marker.
-        headers: Vec::with_capacity(request.headers().len() + extra.len() + 3),
-        body: request
-            .body()
-            .and_then(reqwest::Body::as_bytes)
-            .map(Cow::Borrowed)
-            .unwrap_or_default(),
-    };
-    // The request's own values, to tell afterwards which of them signing left as they were.
-    let mut own: Vec<&str> = Vec::with_capacity(request.headers().len());
-    for (name, value) in request.headers() {
-        // Headers already on the request are what progenitor set (content type, api-version,
-        // user agent, accept). The official SDK signs every header it sets itself, and leaves
-        // out `Accept`, which its HTTP library adds after signing: we sign the same set. A
-        // date is always the signer's own.
-        if name == reqwest::header::ACCEPT || name.as_str().eq_ignore_ascii_case(signing::DATE_HEADER) {
-            continue;
-        }
-        if let Ok(value) = value.to_str() {
-            signable
-                .headers
-                .push((canonical_case(name.as_str()).into(), value.into()));
-            own.push(value);
-        }
-    }
-    for (name, value) in extra {
-        signable.headers.push(((*name).into(), (*value).into()));
-    }
-
-    let signature = signing::sign(&mut signable, ak, sk, Utc::now()).ok()?;
-    // `sign` updates values in place and appends what it adds, so the first entries are still
-    // the request's own: those that hold the very same text need no writing back; trimmed or
-    // replaced ones, and everything after them, do.
-    let headers = signable
-        .headers
-        .iter()
-        .enumerate()
-        .filter(|(i, (_, value))| own.get(*i).is_none_or(|own| !std::ptr::eq(*own, value.as_ref())))
-        // reqwest writes Host from the URL, the same value.
-        .filter(|(_, (name, _))| !name.eq_ignore_ascii_case("host"))
-        .filter_map(|(_, (name, value))| {
-            let name = header_name(name)?;
-            let mut value = HeaderValue::from_str(value).ok()?;
-            if name.as_str() == "x-security-token" {
-                value.set_sensitive(true);
-            }
-            Some((name, value))
-        })
-        .collect();
-    Some(Signed {
-        query: signature.canonical_query,
-        headers,
-        authorization: signature.authorization,
-    })
-}
-
-/// The `HeaderName` of a header signing writes, without parsing the two it writes every time.
-fn header_name(name: &str) -> Option<HeaderName> {
-    if name == signing::DATE_HEADER {
-        Some(HeaderName::from_static("x-sdk-date"))
-    } else if name == PROJECT_HEADER {
-        Some(HeaderName::from_static("x-project-id"))
-    } else {
-        HeaderName::from_bytes(name.as_bytes()).ok()
     }
 }
 
@@ -535,36 +409,4 @@ fn documented_empty_success(response: reqwest::Response, meta: Option<&Operation
         headers,
         reqwest::Body::from(Vec::new()),
     )
-}
-
-/// `Content-Type` is looked up by its exact spelling by the official signer; give it that.
-fn canonical_case(name: &str) -> &str {
-    match name {
-        "content-type" => "Content-Type",
-        other => other,
-    }
-}
-
-fn retry_after(response: &reqwest::Response) -> Option<Duration> {
-    let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    value
-        .trim()
-        .parse::<u64>()
-        .ok()
-        .map(|secs| Duration::from_secs(secs.min(60)))
-}
-
-impl RetryPolicy {
-    /// Exponential backoff with full jitter: a random delay in `[0, min(cap, base * 2^n))`.
-    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .base_delay
-            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
-        let ceiling = exp.min(self.max_delay);
-        let nanos = ceiling.as_nanos().min(u128::from(u64::MAX)) as u64;
-        if nanos == 0 {
-            return Duration::ZERO;
-        }
-        Duration::from_nanos(rand::rng().random_range(0..nanos))
-    }
 }

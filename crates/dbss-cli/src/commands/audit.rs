@@ -102,6 +102,8 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=32))]
         concurrency: u64,
     },
+    /// Follow new records as they are written (for a SIEM), resumable from a checkpoint file
+    Tail(super::tail::TailArgs),
 }
 
 /// Which records of an instance.
@@ -141,6 +143,7 @@ impl Filter {
 /// Runs `dbss sql ...` or `dbss alarms ...`.
 pub async fn run(ctx: &Ctx, kind: Kind, command: Command) -> Result<(), CliError> {
     match command {
+        Command::Tail(args) => super::tail::run(ctx, kind, args).await,
         Command::List { filter, list } => {
             let client = ctx.client()?;
             let window = filter.window(false)?;

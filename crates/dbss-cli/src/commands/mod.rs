@@ -7,10 +7,12 @@ pub mod configure;
 pub mod databases;
 pub mod instance_ref;
 pub mod instances;
+pub mod policy;
 pub mod regions;
 pub mod reports;
 pub mod rules;
 pub mod tags;
+pub mod tail;
 pub mod whitelists;
 
 use std::cell::Cell;
@@ -39,10 +41,10 @@ pub enum Everyday {
     /// SQL statements the audit rules ignore
     #[command(subcommand)]
     Whitelists(whitelists::Command),
-    /// Audited SQL statements: list or export a time window
+    /// Audited SQL statements: list, export or tail (follow) them
     #[command(subcommand)]
     Sql(audit::Command),
-    /// Alarms raised by an instance: list or export a time window
+    /// Alarms raised by an instance: list, export or tail (follow) them
     #[command(subcommand)]
     Alarms(audit::Command),
     /// Audit reports: list, download
@@ -51,6 +53,9 @@ pub enum Everyday {
     /// Tags of an audit instance
     #[command(subcommand)]
     Tags(tags::Command),
+    /// Audit policy as code: export, plan and apply a YAML policy file
+    #[command(subcommand)]
+    Policy(policy::Command),
     /// Quotas of the project
     #[command(subcommand)]
     Quotas(QuotasCommand),
@@ -100,7 +105,7 @@ impl Everyday {
             Everyday::Reports(_) => "reports",
             Everyday::Tags(_) => "tags",
             Everyday::Regions(_) => "regions",
-            Everyday::Quotas(_) | Everyday::Configure(_) => return None,
+            Everyday::Quotas(_) | Everyday::Configure(_) | Everyday::Policy(_) => return None,
         })
     }
 }
@@ -121,6 +126,7 @@ pub async fn run(ctx: &Ctx, command: Everyday) -> Result<(), CliError> {
         Everyday::Alarms(c) => audit::run(ctx, audit::Kind::Alarms, c).await,
         Everyday::Reports(c) => reports::run(ctx, c).await,
         Everyday::Tags(c) => tags::run(ctx, c).await,
+        Everyday::Policy(c) => policy::run(ctx, c).await,
         Everyday::Quotas(QuotasCommand::Show) => {
             use dbss::Operation;
             let quota = ctx.client()?.ops().show_audit_quota_new().call().await?;

@@ -1,8 +1,8 @@
 //! Turns a decoded input into the request a client would send: method, path and query,
-//! headers, body, and the credential (signed as `dbss::signing` signs, or a token).
+//! headers, body, and the credential (signed as `dbss_signing` signs, or a token).
 
 use chrono::Utc;
-use dbss::signing::{self, SignableRequest};
+use dbss_signing::{self as signing, SignableRequest};
 use dbss_sim::defaults;
 use http::{HeaderName, HeaderValue, Method, Request};
 use percent_encoding::percent_encode;

@@ -41,6 +41,9 @@ fn alarm_data<'a>(ctx: &Ctx<'_>, instance_id: &str, data: &'a AuditData) -> Alar
         timeline: Timeline::new(ctx.shared.settings.anchor_ms, alarm_rows(ctx, data)),
         marks: &data.alarm_marks,
         rule_names: data.risk_rules.iter().map(|r| r.name.as_str()).collect(),
+        // One alarm per ALARMS_PER_SQL statements of the live feed.
+        live: super::sqls::live_feed(ctx, instance_id, "alarm", 1_000 * ALARMS_PER_SQL as i64)
+            .filter(|_| !data.databases.is_empty()),
     }
 }
 
@@ -64,10 +67,16 @@ fn list(ctx: &Ctx<'_>, call: &Call) -> Result<Reply, ApiError> {
     let data = alarm_data(ctx, instance_id, audit_data);
     let mut total = 0;
     let mut page = Vec::new();
-    let matching = data
-        .timeline
-        .window(from, to)
-        .filter_map(|i| data.alarm(i))
+    // Newest first: the live alarms, then the history.
+    let live = data
+        .live
+        .map(|feed| feed.visible(from, to, ctx.wall_ms()))
+        .unwrap_or_default();
+    let matching = live
+        .iter()
+        .rev()
+        .filter_map(|j| data.live_alarm(j))
+        .chain(data.timeline.window(from, to).filter_map(|i| data.alarm(i)))
         .filter(|a| risks.is_empty() || risks.contains(&a.risk))
         .filter(|a| kind.is_none_or(|k| a.kind == k))
         .filter(|a| status.is_none_or(|s| a.status == s));

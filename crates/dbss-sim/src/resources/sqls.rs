@@ -7,7 +7,9 @@ use super::{Call, Ctx, Handler, Reply, audit, count, no_such, page_size};
 use crate::{
     error::ApiError,
     rows::{
-        self, requested_window,
+        self,
+        live::{LiveFeed, LiveRows},
+        requested_window,
         sql::{CLIENTS, SqlData, SqlKey, USERS},
     },
     state::AuditData,
@@ -30,6 +32,63 @@ pub(crate) fn sql_data<'a>(ctx: &Ctx<'_>, instance_id: &str, data: &'a AuditData
         &data.risk_rules,
         &data.sql_rules,
     )
+    .with_live(live_feed(ctx, instance_id, "sql", 1_000))
+}
+
+/// The records `--audit-rate` makes for an instance: the rate every `period_ms`.
+pub(crate) fn live_feed(ctx: &Ctx<'_>, instance_id: &str, kind: &str, period_ms: i64) -> Option<LiveFeed> {
+    let settings = &ctx.shared.settings;
+    (settings.audit_rate > 0).then(|| LiveFeed {
+        dataset: rows::dataset(settings.seed, instance_id, &format!("{kind}-live")),
+        anchor_ms: settings.anchor_ms,
+        per_period: settings.audit_rate,
+        period_ms,
+    })
+}
+
+/// One row of a list: from the history or from the live feed.
+#[derive(Clone, Copy)]
+enum Row {
+    Past(u64),
+    Live(u64),
+}
+
+/// The rows of a window in the order asked for: the history (`past`, newest first by index)
+/// and the live records, which are all newer.
+struct Rows {
+    past: std::ops::Range<u64>,
+    live: LiveRows,
+    ascending: bool,
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        usize::try_from(self.past.end - self.past.start).unwrap_or(usize::MAX) + self.live.len()
+    }
+
+    /// The `p`-th row, without walking the ones before it.
+    fn nth(&self, p: usize) -> Option<Row> {
+        let past = usize::try_from(self.past.end - self.past.start).unwrap_or(usize::MAX);
+        if self.ascending {
+            if p < past {
+                Some(Row::Past(self.past.end - 1 - p as u64))
+            } else {
+                self.live.ascending(p - past).map(Row::Live)
+            }
+        } else if p < self.live.len() {
+            self.live.descending(p).map(Row::Live)
+        } else {
+            let q = (p - self.live.len()) as u64;
+            (q < self.past.end - self.past.start).then_some(Row::Past(self.past.start + q))
+        }
+    }
+}
+
+fn key(data: &SqlData<'_>, row: Row) -> SqlKey {
+    match row {
+        Row::Past(i) => data.key(i),
+        Row::Live(j) => data.live_key(j),
+    }
 }
 
 /// The list's filters; `None` lets everything through.
@@ -101,31 +160,34 @@ fn list(ctx: &Ctx<'_>, call: &Call) -> Result<Reply, ApiError> {
     let world = ctx.world();
     let (_, audit_data) = audit(&world, instance_id)?;
     let data = sql_data(ctx, instance_id, audit_data);
-    let window = data.timeline.window(from, to);
-    let order: Box<dyn Iterator<Item = u64>> = if ascending {
-        Box::new(window.clone().rev())
-    } else {
-        Box::new(window.clone())
+    let window = Rows {
+        past: data.timeline.window(from, to),
+        live: data
+            .live
+            .map(|feed| feed.visible(from, to, ctx.wall_ms()))
+            .unwrap_or_default(),
+        ascending,
     };
     let (rows, total): (Vec<Value>, usize) = if filters.none() {
         // Without filters a page is a slice of the window: no scan.
-        let total = usize::try_from(window.end - window.start).unwrap_or(usize::MAX);
-        let rows = order
-            .skip(skip)
-            .take(size)
-            .map(|i| data.summary(&data.key(i)))
+        let rows = (skip..skip.saturating_add(size))
+            .map_while(|p| window.nth(p))
+            .map(|row| data.summary(&key(&data, row)))
             .collect();
-        (rows, total)
+        (rows, window.len())
     } else {
         let mut total = 0;
-        let mut rows = Vec::new();
-        for key in order.map(|i| data.key(i)).filter(|k| filters.admit(&data, k)) {
-            if total >= skip && rows.len() < size {
-                rows.push(data.summary(&key));
+        let mut page = Vec::new();
+        let all = (0..window.len())
+            .filter_map(|p| window.nth(p))
+            .map(|row| key(&data, row));
+        for key in all.filter(|k| filters.admit(&data, k)) {
+            if total >= skip && page.len() < size {
+                page.push(data.summary(&key));
             }
             total += 1;
         }
-        (rows, total)
+        (page, total)
     };
     Ok(Reply::Json(
         json!({ "total": count(total), "count": count(rows.len()), "sqls": rows }),
@@ -138,7 +200,13 @@ fn detail(ctx: &Ctx<'_>, call: &Call) -> Result<Reply, ApiError> {
     let world = ctx.world();
     let (_, audit_data) = audit(&world, instance_id)?;
     let data = sql_data(ctx, instance_id, audit_data);
-    let i = rows::row_of(data.dataset, data.timeline.rows, id)
-        .ok_or_else(|| no_such("an audited statement of the instance", "id", id))?;
-    Ok(Reply::Json(data.detail(&data.key(i))))
+    let key = match rows::row_of(data.dataset, data.timeline.rows, id) {
+        Some(i) => data.key(i),
+        None => data
+            .live
+            .and_then(|feed| feed.row_of(id, ctx.wall_ms()))
+            .map(|j| data.live_key(j))
+            .ok_or_else(|| no_such("an audited statement of the instance", "id", id))?,
+    };
+    Ok(Reply::Json(data.detail(&key)))
 }

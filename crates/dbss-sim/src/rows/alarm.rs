@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::{Timeline, format_time, row_id};
+use super::{Timeline, format_time, live::LiveFeed, row_id};
 use crate::{rng, state::AlarmMark};
 
 /// Alarm types and their share, in hundredths.
@@ -51,6 +51,8 @@ pub struct AlarmData<'a> {
     pub marks: &'a HashMap<u64, AlarmMark>,
     /// Names of the instance's risk rules, for descriptions.
     pub rule_names: Vec<&'a str>,
+    /// Alarms raised while the simulator runs, if it raises any.
+    pub live: Option<LiveFeed>,
 }
 
 impl AlarmData<'_> {
@@ -60,7 +62,25 @@ impl AlarmData<'_> {
         if mark == Some(AlarmMark::Deleted) {
             return None;
         }
+        // Older alarms have mostly been looked at.
         let h = rng::combine(self.dataset, i);
+        let looked_at = i > self.timeline.rows / 10 && !(h >> 16).is_multiple_of(3);
+        Some(self.make(
+            row_id(self.dataset, i),
+            h,
+            self.timeline.time_of(i),
+            mark == Some(AlarmMark::Done) || looked_at,
+        ))
+    }
+
+    /// Alarm `j` of the live feed (new, so not confirmed).
+    pub fn live_alarm(&self, j: u64) -> Option<Alarm> {
+        let feed = self.live?;
+        let h = rng::combine(feed.dataset, j);
+        Some(self.make(row_id(feed.dataset, j), h, feed.time_of(j), false))
+    }
+
+    fn make(&self, id: String, h: u64, time_ms: i64, confirmed: bool) -> Alarm {
         let share = h % 100;
         let mut acc = 0;
         let kind = TYPES
@@ -71,8 +91,6 @@ impl AlarmData<'_> {
             })
             .map_or("RISK_RULE", |(k, _)| k);
         let risk = LEVELS[usize::try_from((h >> 8) % 3).unwrap_or(0)];
-        // Older alarms have mostly been looked at.
-        let confirmed = mark == Some(AlarmMark::Done) || (i > self.timeline.rows / 10 && !(h >> 16).is_multiple_of(3));
         let description = match kind {
             "RISK_RULE" => {
                 let n = self.rule_names.len().max(1) as u64;
@@ -89,14 +107,14 @@ impl AlarmData<'_> {
             "RISK_AGENT" => "An audit agent stopped reporting".to_owned(),
             _ => "The scheduled backup of audit logs failed".to_owned(),
         };
-        Some(Alarm {
-            id: row_id(self.dataset, i),
-            time_ms: self.timeline.time_of(i),
+        Alarm {
+            id,
+            time_ms,
             kind,
             risk,
             status: if confirmed { "DONE" } else { "UNDO" },
             description,
-        })
+        }
     }
 
     /// The alarm as the list shows it; `new_names` picks the newer snake_case field names.

@@ -6,6 +6,7 @@
 //! indices, found by arithmetic.
 
 pub mod alarm;
+pub mod live;
 pub mod oplog;
 pub mod sql;
 

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use super::{Timeline, format_time, row_id};
+use super::{Timeline, format_time, live::LiveFeed, row_id};
 use crate::{
     rng,
     state::{Database, RiskRule, SqlRule},
@@ -70,6 +70,8 @@ pub struct SqlKey {
     pub risk: Risk,
     /// The statement failed.
     pub failed: bool,
+    /// A record of the live feed (`--audit-rate`), not of the history.
+    pub live: bool,
 }
 
 /// The SQL dataset of one instance.
@@ -84,6 +86,8 @@ pub struct SqlData<'a> {
     pub risk_rules: Vec<&'a RiskRule>,
     /// Its SQL-injection rules that are switched on.
     pub injection_rules: Vec<&'a SqlRule>,
+    /// Records made while the simulator runs, if it makes any.
+    pub live: Option<LiveFeed>,
 }
 
 impl<'a> SqlData<'a> {
@@ -107,12 +111,36 @@ impl<'a> SqlData<'a> {
                 .filter(|r| r.status == "ON" && r.risk_level != "NO_RISK")
                 .collect(),
             injection_rules: sql_rules.iter().filter(|r| r.status == "ON").collect(),
+            live: None,
         }
     }
 
-    /// Row `i`, as indices.
+    /// The same dataset, plus the records `feed` makes (none for an instance without databases).
+    pub fn with_live(mut self, feed: Option<LiveFeed>) -> Self {
+        self.live = feed.filter(|_| !self.databases.is_empty());
+        self
+    }
+
+    /// Row `i` of the history, as indices.
     pub fn key(&self, i: u64) -> SqlKey {
-        let h = rng::combine(self.dataset, i);
+        self.key_from(i, rng::combine(self.dataset, i), false)
+    }
+
+    /// Record `j` of the live feed, as indices.
+    pub fn live_key(&self, j: u64) -> SqlKey {
+        let dataset = self.live.map_or(self.dataset, |f| f.dataset);
+        self.key_from(j, rng::combine(dataset, j), true)
+    }
+
+    /// When a row happened (epoch milliseconds).
+    pub fn time_of(&self, key: &SqlKey) -> i64 {
+        match self.live.filter(|_| key.live) {
+            Some(feed) => feed.time_of(key.i),
+            None => self.timeline.time_of(key.i),
+        }
+    }
+
+    fn key_from(&self, i: u64, h: u64, live: bool) -> SqlKey {
         let pick = |bits: u32, n: usize| usize::try_from((h >> bits) % n.max(1) as u64).unwrap_or(0);
         let share = (h >> 40) % 1000;
         let mut acc = 0;
@@ -141,6 +169,7 @@ impl<'a> SqlData<'a> {
             table: pick(32, TABLES.len()),
             risk,
             failed: (h >> 58).is_multiple_of(32),
+            live,
         }
     }
 
@@ -201,7 +230,10 @@ impl<'a> SqlData<'a> {
 
     /// The row's id.
     pub fn id(&self, key: &SqlKey) -> String {
-        row_id(self.dataset, key.i)
+        match self.live.filter(|_| key.live) {
+            Some(feed) => row_id(feed.dataset, key.i),
+            None => row_id(self.dataset, key.i),
+        }
     }
 
     /// The row as the SQL list shows it (`{"sql": {...}}`).
@@ -223,7 +255,7 @@ impl<'a> SqlData<'a> {
             }],
             "rule_name": self.rule_name(key),
             "risk_level": self.risk_level(key),
-            "start_time": format_time(self.timeline.time_of(key.i)),
+            "start_time": format_time(self.time_of(key)),
             "sql_response": if key.failed { "FAILED" } else { "SUCCESS" },
             "db_instance": db.map(|d| d.instance_name.as_str()).unwrap_or_default(),
         }})
@@ -233,7 +265,7 @@ impl<'a> SqlData<'a> {
     pub fn detail(&self, key: &SqlKey) -> Value {
         let (client_ip, client_name) = CLIENTS[key.client % CLIENTS.len()];
         let db = self.database(key);
-        let start = self.timeline.time_of(key.i);
+        let start = self.time_of(key);
         let duration = i64::try_from((key.h >> 20) % 500 + 1).unwrap_or(1);
         let db_port = db.and_then(|d| d.port.parse::<i32>().ok()).unwrap_or(3306);
         let client_port = 40_000 + i32::try_from((key.h >> 28) % 20_000).unwrap_or(0);

@@ -319,7 +319,7 @@ mod tests {
         assert_eq!(
             messages(
                 "SecurityGroupRequest",
-                json!({"instance_id": "i", "securitygroup_ids": ["a", "b"]})
+                json!({"instance_id": "00000000-0000-4000-8000-000000000000", "securitygroup_ids": ["a", "b"]})
             ),
             ["body.securitygroup_ids: expected 1 item, got 2"]
         );

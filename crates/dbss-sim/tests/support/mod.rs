@@ -5,7 +5,7 @@
 pub mod raw;
 
 use chrono::Utc;
-use dbss::signing;
+use dbss_signing as signing;
 use dbss_sim::Simulator;
 use serde_json::Value;
 

@@ -9,7 +9,7 @@ use std::{
 };
 
 use chrono::Utc;
-use dbss::signing;
+use dbss_signing as signing;
 use tokio::{io::AsyncReadExt, net::TcpStream};
 
 /// The head of a request for `path` declaring a body of `body_len` bytes, signed with `ak` and

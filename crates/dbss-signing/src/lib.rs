@@ -5,6 +5,11 @@
 //! each stage (canonical request, string to sign, signature) so they can be compared with the
 //! official signer one by one. The simulator verifies signatures with the same functions, and
 //! the tests check them against vectors produced by the official Python signer.
+//!
+//! It is a crate of its own so that the simulator can verify signatures without depending on
+//! the client, and so that its small dependency set (no HTTP, no async runtime) stays visible.
+
+#![deny(missing_docs)]
 
 mod python_date;
 
