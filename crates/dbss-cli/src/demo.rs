@@ -261,7 +261,7 @@ impl Tour {
         let window = Window::Named(TimeRange::Hour);
         say!("\n▶ The last hour of audited SQL (ListAuditSqlsNew, time_range HOUR), newest first");
         let client = self.client.clone();
-        let first = audit::record_pages(&client, Kind::Sql, instance, &window, None, 5)?;
+        let first = audit::record_pages(&client, Kind::Sql, instance, &window, None, 5, 1)?;
         let Some(page) = self.step("ListAuditSqlsNew", first_page(first)).await? else {
             return Ok(());
         };
@@ -275,7 +275,7 @@ impl Tour {
         )
         .await?;
         say!("\n▶ The last hour of alarms (ListAuditAlarmLogNew)");
-        let first = audit::record_pages(&client, Kind::Alarms, instance, &window, None, 5)?;
+        let first = audit::record_pages(&client, Kind::Alarms, instance, &window, None, 5, 1)?;
         if let Some(page) = self.step("ListAuditAlarmLogNew", first_page(first)).await? {
             say!("  {} alarms", page.total.unwrap_or(page.items.len() as u64));
             show(&page.items, &["alarm_time", "alarm_type", "alarm_risk", "alarm_status"]).await?;
@@ -296,7 +296,7 @@ impl Tour {
         ] {
             let path = dir.join(name);
             let mut writer = RecordWriter::create(Some(&path), format, columns)?;
-            let pages = audit::record_pages(&self.client, kind, instance, &window, None, 100)?;
+            let pages = audit::record_pages(&self.client, kind, instance, &window, None, 100, 1)?;
             let written = audit::export(pages, &mut writer, &indicatif::ProgressBar::hidden()).await?;
             writer.finish()?;
             say!("  {written} records → {}", path.display());

@@ -18,6 +18,11 @@ rounds=${1:-5}
 requests=${2:-40000}
 port=18180
 cd "$root"
+# The bench takes its keys from the SDK's usual variables; the local responder accepts any.
+# A run with a failed request exits non-zero, which stops this script (pipefail).
+export HUAWEICLOUD_SDK_AK="${HUAWEICLOUD_SDK_AK:-BENCHAK0000000000000}"
+export HUAWEICLOUD_SDK_SK="${HUAWEICLOUD_SDK_SK:-bench-secret-key-000000000000000000000000}"
+export HUAWEICLOUD_SDK_PROJECT_ID="${HUAWEICLOUD_SDK_PROJECT_ID:-0123456789abcdef0123456789abcdef}"
 cargo build -q --release -p dbss --example bench
 bench=target/release/examples/bench
 python=target/oracle-venv/bin/python

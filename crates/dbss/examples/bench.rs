@@ -12,6 +12,11 @@
 //! `--warmup N` (default 200) requests go first, untimed; `--raw-timeout SECS` gives the raw
 //! floor a per-request timeout, as the client's attempt timeout (60 s by default); `--runtime current-thread` runs on
 //! Tokio's current-thread scheduler instead of the multi-threaded one.
+//! Credentials come from `--ak`, `--sk` and `--project-id`, or else from the usual
+//! `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK` and `HUAWEICLOUD_SDK_PROJECT_ID` variables (the
+//! local responder of `--serve` accepts any).
+//! When any request fails the line says `failures=N result=INVALID rps=invalid` and the exit
+//! status is non-zero: a rate of failed calls is no figure.
 //! Prints one line: `mode=dbss runtime=.. requests=N concurrency=C seconds=S rps=R p50_us=.. p99_us=..
 //! cpu_us_per_call=..` (the last: CPU time of this process per call, on Linux, 10 ms resolution).
 
@@ -20,9 +25,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-const AK: &str = "BENCHAK0000000000000";
-const SK: &str = "bench-secret-key-000000000000000000000000";
+/// The credentials every caller signs with.
+struct Keys {
+    project: String,
+    ak: String,
+    sk: String,
+}
 
 struct Args {
     endpoint: Option<String>,
@@ -33,6 +41,9 @@ struct Args {
     current_thread: bool,
     warmup: usize,
     raw_timeout: Option<Duration>,
+    ak: Option<String>,
+    sk: Option<String>,
+    project: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -45,6 +56,9 @@ fn parse_args() -> Result<Args, String> {
         current_thread: false,
         warmup: 200,
         raw_timeout: None,
+        ak: None,
+        sk: None,
+        project: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -56,6 +70,9 @@ fn parse_args() -> Result<Args, String> {
             "--concurrency" => args.concurrency = value()?.parse().map_err(|e| format!("--concurrency: {e}"))?,
             "--warmup" => args.warmup = value()?.parse().map_err(|e| format!("--warmup: {e}"))?,
             "--raw" => args.raw = true,
+            "--ak" => args.ak = Some(value()?),
+            "--sk" => args.sk = Some(value()?),
+            "--project-id" => args.project = Some(value()?),
             "--raw-timeout" => {
                 let seconds: u64 = value()?.parse().map_err(|e| format!("--raw-timeout: {e}"))?;
                 args.raw_timeout = Some(Duration::from_secs(seconds));
@@ -94,7 +111,7 @@ fn main() -> Result<(), String> {
 #[derive(Clone)]
 enum Caller {
     Dbss(dbss::Client),
-    Raw(reqwest::Client, Arc<str>),
+    Raw(reqwest::Client, Arc<str>, Arc<Keys>),
 }
 
 impl Caller {
@@ -104,7 +121,7 @@ impl Caller {
                 let call = client.ops().list_audit_instances_last().offset("0").limit("10");
                 dbss::Operation::call(call).await.is_ok()
             }
-            Caller::Raw(http, endpoint) => raw_call(http, endpoint).await,
+            Caller::Raw(http, endpoint, keys) => raw_call(http, endpoint, keys).await,
         }
     }
 
@@ -123,6 +140,7 @@ impl Caller {
 
 async fn run(args: Args) -> Result<(), String> {
     let endpoint = args.endpoint.clone().ok_or("give --endpoint URL or --serve ADDR")?;
+    let keys = Arc::new(keys(&args)?);
     let caller = if args.raw {
         // `--raw-timeout`: the floor with a per-request timeout like the client's attempt
         // timeout (a timer per request), to tell that cost apart from the client's own.
@@ -130,12 +148,16 @@ async fn run(args: Args) -> Result<(), String> {
         if let Some(timeout) = args.raw_timeout {
             http = http.timeout(timeout);
         }
-        Caller::Raw(http.build().map_err(|e| e.to_string())?, Arc::from(endpoint.as_str()))
+        Caller::Raw(
+            http.build().map_err(|e| e.to_string())?,
+            Arc::from(endpoint.as_str()),
+            keys.clone(),
+        )
     } else {
         let client = dbss::Client::builder()
             .endpoint(&endpoint)
-            .project_id(PROJECT)
-            .credentials(dbss::Credentials::ak_sk(AK, SK))
+            .project_id(&keys.project)
+            .credentials(dbss::Credentials::ak_sk(&keys.ak, &keys.sk))
             .build()
             .map_err(|e| e.to_string())?;
         Caller::Dbss(client)
@@ -183,7 +205,7 @@ async fn run(args: Args) -> Result<(), String> {
             .unwrap_or_default()
     };
     println!(
-        "mode={} runtime={} requests={} concurrency={} failures={failures} seconds={seconds:.3} rps={:.0} p50_us={} p99_us={} cpu_us_per_call={cpu_per_call}",
+        "mode={} runtime={} requests={} concurrency={} failures={failures} result={} seconds={seconds:.3} rps={} p50_us={} p99_us={} cpu_us_per_call={cpu_per_call}",
         match (args.raw, args.raw_timeout) {
             (false, _) => "dbss",
             (true, None) => "raw-reqwest",
@@ -196,11 +218,37 @@ async fn run(args: Args) -> Result<(), String> {
         },
         args.requests,
         args.concurrency,
-        args.requests as f64 / seconds,
+        if failures == 0 { "ok" } else { "INVALID" },
+        // A rate that counts failed calls is not presented as a figure.
+        if failures == 0 {
+            format!("{:.0}", args.requests as f64 / seconds)
+        } else {
+            "invalid".to_owned()
+        },
         pct(0.50).as_micros(),
         pct(0.99).as_micros(),
     );
+    if failures > 0 {
+        return Err(format!(
+            "{failures} of {} requests failed: no valid figure",
+            args.requests
+        ));
+    }
     Ok(())
+}
+
+/// The credentials of the flags, or else of the SDK's usual environment variables.
+fn keys(args: &Args) -> Result<Keys, String> {
+    let pick = |flag: &Option<String>, name: &str, var: &str| {
+        flag.clone()
+            .or_else(|| std::env::var(var).ok().filter(|v| !v.is_empty()))
+            .ok_or(format!("give {name} or set {var}"))
+    };
+    Ok(Keys {
+        ak: pick(&args.ak, "--ak", "HUAWEICLOUD_SDK_AK")?,
+        sk: pick(&args.sk, "--sk", "HUAWEICLOUD_SDK_SK")?,
+        project: pick(&args.project, "--project-id", "HUAWEICLOUD_SDK_PROJECT_ID")?,
+    })
 }
 
 /// CPU time (user and system, every thread) this process has used, in seconds: Linux's
@@ -217,23 +265,24 @@ fn process_cpu() -> Option<f64> {
 /// The floor: one signed GET with plain reqwest, no other layer. It sends what the client
 /// sends, byte for byte but the signing time: the same headers (`accept` unsigned, the others
 /// signed), query and signature algorithm.
-async fn raw_call(http: &reqwest::Client, endpoint: &str) -> bool {
-    let url = format!("{endpoint}/v2/{PROJECT}/audit/instances");
+async fn raw_call(http: &reqwest::Client, endpoint: &str, keys: &Keys) -> bool {
+    let project = keys.project.as_str();
+    let url = format!("{endpoint}/v2/{project}/audit/instances");
     let host = endpoint.trim_start_matches("http://").trim_start_matches("https://");
     let mut request = dbss::signing::SignableRequest {
         method: "GET".into(),
         host: host.into(),
-        path: format!("/v2/{PROJECT}/audit/instances").into(),
+        path: format!("/v2/{project}/audit/instances").into(),
         query: vec![("offset".into(), "0".into()), ("limit".into(), "10".into())],
         headers: vec![
             ("Content-Type".into(), "application/json".into()),
             ("api-version".into(), "v1".into()),
             ("user-agent".into(), dbss::USER_AGENT.into()),
-            ("X-Project-Id".into(), PROJECT.into()),
+            ("X-Project-Id".into(), project.into()),
         ],
         body: Default::default(),
     };
-    let Ok(signature) = dbss::signing::sign(&mut request, AK, SK, chrono::Utc::now()) else {
+    let Ok(signature) = dbss::signing::sign(&mut request, &keys.ak, &keys.sk, chrono::Utc::now()) else {
         return false;
     };
     let mut builder = http

@@ -52,6 +52,7 @@ pub mod resources;
 mod response_body;
 mod retry;
 pub use dbss_signing as signing;
+mod throttle;
 mod transport;
 pub mod wait;
 

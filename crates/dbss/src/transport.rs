@@ -23,6 +23,7 @@ use crate::{
     request_signer::{PROJECT_HEADER, sign_request},
     response_body::{self, Unread},
     retry::{self, Outcome, Verdict},
+    throttle::Throttle,
 };
 
 /// The `dbss_api::Transport` of a [`crate::Client`].
@@ -33,6 +34,8 @@ pub(crate) struct SigningTransport {
     token: Arc<tokio::sync::Mutex<Option<IssuedToken>>>,
     /// Retries left to spend (see [`RetryPolicy::budget`]), shared likewise.
     budget: Arc<AtomicU32>,
+    /// The instant a 429's `Retry-After` holds every request back to, shared likewise.
+    throttle: Arc<Throttle>,
 }
 
 impl std::fmt::Debug for SigningTransport {
@@ -51,6 +54,7 @@ impl SigningTransport {
             config,
             token: Arc::new(tokio::sync::Mutex::new(first_token)),
             budget,
+            throttle: Arc::default(),
         }
     }
 
@@ -66,6 +70,7 @@ impl SigningTransport {
             config,
             token: self.token.clone(),
             budget,
+            throttle: self.throttle.clone(),
         }
     }
 
@@ -154,6 +159,10 @@ impl SigningTransport {
         loop {
             attempt += 1;
             let request = pending;
+            // A 429 told to any request of this client pauses this one too.
+            if !self.config.dry_run {
+                self.throttle.wait().await;
+            }
             let remaining = self.config.total_timeout.map(|t| t.saturating_sub(started.elapsed()));
             let attempt_timeout = match remaining {
                 Some(left) => self.config.attempt_timeout.min(left),
@@ -251,6 +260,10 @@ impl SigningTransport {
                 }
             };
             let verdict = retry::classify(classified, idempotent, policy.retry_non_idempotent);
+            // A 429 told to one request pauses every request of this client (see the wait above).
+            if let Verdict::RetryAfter(delay, _) = verdict {
+                self.throttle.hold(delay);
+            }
             let (hint, reason) = match verdict {
                 Verdict::GiveUp(reason) => (None, reason),
                 Verdict::Retry(reason) => (Some(None), reason),

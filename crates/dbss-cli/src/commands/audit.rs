@@ -98,6 +98,9 @@ pub enum Command {
         /// Records per request
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=1000))]
         page_size: u64,
+        /// Requests in flight at once after the first page (the records keep their order)
+        #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=32))]
+        concurrency: u64,
     },
     /// Follow new records as they are written (for a SIEM), resumable from a checkpoint file
     Tail(super::tail::TailArgs),
@@ -160,7 +163,7 @@ pub async fn run(ctx: &Ctx, kind: Kind, command: Command) -> Result<(), CliError
         Command::List { filter, list } => {
             let client = ctx.client()?;
             let window = filter.window(false)?;
-            let pages = pages(&client, kind, &filter, &window, list.page_size())?;
+            let pages = pages(&client, kind, &filter, &window, list.page_size(), 1)?;
             let field = if kind == Kind::Sql { "start_time" } else { "alarm_time" };
             let items = pages
                 .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
@@ -174,12 +177,13 @@ pub async fn run(ctx: &Ctx, kind: Kind, command: Command) -> Result<(), CliError
             format,
             out,
             page_size,
+            concurrency,
         } => {
             let window = filter.window(true)?;
             let client = ctx.client()?;
             let columns = if kind == Kind::Sql { SQL_CSV } else { ALARM_CSV };
             let mut writer = RecordWriter::create(out.as_deref(), format, columns)?;
-            let pages = pages(&client, kind, &filter, &window, page_size)?;
+            let pages = pages(&client, kind, &filter, &window, page_size, concurrency as usize)?;
             let bar = progress::records();
             let outcome = export(pages, &mut writer, &bar).await;
             bar.finish_and_clear();
@@ -239,6 +243,7 @@ pub fn pages<'a>(
     filter: &Filter,
     window: &Window,
     size: u64,
+    concurrency: usize,
 ) -> Result<RecordPages<'a>, CliError> {
     record_pages(
         client,
@@ -247,13 +252,15 @@ pub fn pages<'a>(
         window,
         filter.risk.as_deref(),
         size,
+        concurrency,
     )
 }
 
 /// Pages of records as JSON, fetched lazily.
 pub type RecordPages<'a> = std::pin::Pin<Box<dyn Stream<Item = Result<Page<Value>, CliError>> + 'a>>;
 
-/// The records of `instance` in `window`, optionally of one risk level, `size` per request.
+/// The records of `instance` in `window`, optionally of one risk level, `size` per request,
+/// up to `concurrency` requests at a time once the first page has told the total.
 pub fn record_pages<'a>(
     client: &'a dbss::Client,
     kind: Kind,
@@ -261,6 +268,7 @@ pub fn record_pages<'a>(
     window: &Window,
     risk: Option<&str>,
     size: u64,
+    concurrency: usize,
 ) -> Result<RecordPages<'a>, CliError> {
     let instance = instance.to_owned();
     let mut body = json!({ "time": window.to_json(), "page": 1, "size": size });
@@ -272,7 +280,7 @@ pub fn record_pages<'a>(
             }
             let request = decode_body::<dbss::types::AuditSqlRequest>("ListAuditSqlsNew", body)?;
             let call = client.ops().list_audit_sqls_new().instance_id(instance).body(request);
-            Ok(Box::pin(call.pages(size).map(|page| {
+            Ok(Box::pin(call.pages_concurrent(size, concurrency).map(|page| {
                 let page = page?;
                 let items = page
                     .items
@@ -300,7 +308,7 @@ pub fn record_pages<'a>(
                 .list_audit_alarm_log_new()
                 .instance_id(instance)
                 .body(request);
-            Ok(Box::pin(call.pages(size).map(|page| {
+            Ok(Box::pin(call.pages_concurrent(size, concurrency).map(|page| {
                 let page = page?;
                 let items = page.items.into_iter().map(to_value).collect::<Result<Vec<_>, _>>()?;
                 Ok(Page {
