@@ -13,16 +13,6 @@ use std::{
 use dbss_sim::Simulator;
 use support::{command, ok, run, temp_dir};
 
-/// An instance with databases: it has audit records.
-fn audited_instance(sim: &Simulator) -> String {
-    let (instances, _) = sim.state().list(0, 1000);
-    instances
-        .into_iter()
-        .map(|i| i.id)
-        .find(|id| !sim.state().databases(id).is_empty())
-        .unwrap_or_else(|| panic!("the seeded scenario has no instance with databases"))
-}
-
 async fn sim_with(rows: u64, latency: Duration) -> Simulator {
     Simulator::builder()
         .audit_rows(rows)
@@ -47,7 +37,7 @@ fn whole_window() -> [String; 4] {
 #[tokio::test(flavor = "multi_thread")]
 async fn exports_are_byte_identical_at_concurrency_1_4_and_8() {
     let sim = sim_with(3000, Duration::ZERO).await;
-    let instance = audited_instance(&sim);
+    let instance = support::audited_instance_in_state(&sim);
     let window = whole_window();
     let dir = temp_dir("concurrent-export");
     // Alarms are a small part of the rows: smaller pages, so that they too need many pages.
@@ -109,7 +99,7 @@ async fn exports_are_byte_identical_at_concurrency_1_4_and_8() {
 async fn an_export_writes_records_while_later_pages_are_still_being_fetched() {
     // 20 pages at 200 ms each, one at a time: the export takes at least 4 s in all.
     let sim = sim_with(2000, Duration::from_millis(200)).await;
-    let instance = audited_instance(&sim);
+    let instance = support::audited_instance_in_state(&sim);
     let window = whole_window();
     let mut args = vec!["sql", "export", "-i", &instance, "--page-size", "100"];
     args.extend(window.iter().map(String::as_str));

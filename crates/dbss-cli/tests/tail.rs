@@ -32,16 +32,6 @@ async fn live_sim() -> Simulator {
         .unwrap_or_else(|e| panic!("cannot start the simulator: {e}"))
 }
 
-/// An instance with databases: it has audit records.
-fn audited_instance(sim: &Simulator) -> String {
-    let (instances, _) = sim.state().list(0, 1000);
-    instances
-        .into_iter()
-        .map(|i| i.id)
-        .find(|id| !sim.state().databases(id).is_empty())
-        .unwrap_or_else(|| panic!("the seeded scenario has no instance with databases"))
-}
-
 /// A pseudo-random number below `n` (different each run: the kill moments vary).
 fn random_below(n: u64) -> u64 {
     use std::hash::{BuildHasher, RandomState};
@@ -161,7 +151,7 @@ async fn records_until(sim: &Simulator, instance: &str, end: i64) -> BTreeSet<St
 
 async fn killed_and_restarted(format: &str) {
     let sim = live_sim().await;
-    let instance = audited_instance(&sim);
+    let instance = support::audited_instance_in_state(&sim);
     let dir = temp_dir(&format!("tail-kill-{format}"));
     let checkpoint = dir.join("checkpoint.json");
     let mut outputs: Vec<PathBuf> = Vec::new();
@@ -241,7 +231,7 @@ async fn ocsf_survives_kill_9_without_loss_or_repeat() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_saves_the_checkpoint_and_exits_quietly() {
     let sim = live_sim().await;
-    let instance = audited_instance(&sim);
+    let instance = support::audited_instance_in_state(&sim);
     let dir = temp_dir("tail-sigterm");
     let checkpoint = dir.join("checkpoint.json");
     let out = dir.join("out.jsonl");
@@ -281,7 +271,7 @@ async fn sigterm_saves_the_checkpoint_and_exits_quietly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn alarms_csv_and_all_instances_until_caught_up() {
     let sim = live_sim().await;
-    let instance = audited_instance(&sim);
+    let instance = support::audited_instance_in_state(&sim);
     let dir = temp_dir("tail-once");
     tokio::time::sleep(Duration::from_secs(3)).await;
 

@@ -121,16 +121,6 @@ async fn an_empty_list_shows_the_header_and_says_so() {
     assert!(shown.contains("no tags"), "{shown}");
 }
 
-/// An instance the simulator audits: one with databases, so it has SQL records.
-fn audited_instance(sim: &Simulator) -> String {
-    let (instances, _) = sim.state().list(0, 1000);
-    instances
-        .into_iter()
-        .map(|i| i.id)
-        .find(|id| !sim.state().databases(id).is_empty())
-        .unwrap_or_else(|| panic!("no audited instance in the seeded scenario"))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_export_at_a_terminal_shows_its_progress_and_clears_it() {
     // Each page takes 300 ms, so the counter is drawn several times before the export ends.
@@ -143,7 +133,7 @@ async fn an_export_at_a_terminal_shows_its_progress_and_clears_it() {
         .await
         .unwrap_or_else(|e| panic!("cannot start the simulator: {e}"));
     require_full_sim!(sim);
-    let instance = audited_instance(&sim);
+    let instance = support::audited_instance_in_state(&sim);
     let dir = support::temp_dir("terminal-progress");
     let file = dir.join("sql.jsonl").display().to_string();
     let args = [
@@ -186,7 +176,7 @@ async fn an_export_at_a_terminal_shows_its_progress_and_clears_it() {
 async fn waiting_at_a_terminal_shows_a_spinner() {
     let sim = sim().await;
     require_full_sim!(sim);
-    let instance = audited_instance(&sim);
+    let instance = support::audited_instance_in_state(&sim);
     let shown = in_terminal(&sim, &["instances", "stop", &instance, "--yes", "--wait"], 80);
     assert!(
         shown.contains(&format!("waiting for instance {instance}")),

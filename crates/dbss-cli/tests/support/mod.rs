@@ -29,6 +29,17 @@ pub async fn sim() -> Simulator {
         .unwrap_or_else(|e| panic!("cannot start the simulator: {e}"))
 }
 
+/// An instance of the simulator's state with databases, so it has audit records (read from
+/// the state directly: for tests that must not spend a CLI call on finding it).
+pub fn audited_instance_in_state(sim: &Simulator) -> String {
+    let (instances, _) = sim.state().list(0, 1000);
+    instances
+        .into_iter()
+        .map(|i| i.id)
+        .find(|id| !sim.state().databases(id).is_empty())
+        .unwrap_or_else(|| panic!("the seeded scenario has no instance with databases"))
+}
+
 /// A fresh, empty directory for one test.
 pub fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("dbss-cli-test-{}-{name}", std::process::id()));
