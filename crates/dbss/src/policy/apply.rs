@@ -145,7 +145,40 @@ async fn run(
         Action::DeleteWhitelist { ids } => {
             answered("DeleteAuditWhitelist", whitelists::delete(client, instance, ids).await?)
         }
+        Action::RankRisk { name, rank } => {
+            const OP: &str = "SetRiskRuleRank";
+            let (ids, _) = super::export::risk_ids(client, instance).await?;
+            let body = api::RankRiskRuleNew {
+                id: id_by_name(instance, &ids, "risk rule", name)?,
+                new_rank: std::num::NonZeroU32::new(*rank).ok_or_else(|| {
+                    PolicyError::Api(crate::Error::InvalidRequest {
+                        operation: OP,
+                        reason: "ranks start at 1".into(),
+                    })
+                })?,
+            };
+            let call = ops.set_risk_rule_rank().instance_id(instance);
+            answered(OP, call.body(body).call().await?.result)
+        }
+        Action::RankSql { names } => {
+            let (_, ids, _) = super::export::sql(client, instance).await?;
+            let ids = names
+                .iter()
+                .map(|name| id_by_name(instance, &ids, "SQL-injection rule", name))
+                .collect::<Result<Vec<_>, _>>()?;
+            let call = ops.set_sql_rule_rank().instance_id(instance);
+            let body = api::RuleSqlIdsRequestNew { ids };
+            answered("SetSqlRuleRank", call.body(body).call().await?.status)
+        }
     }
+}
+
+/// The id of the rule `name` (a rule the plan created has no id until it is listed again).
+fn id_by_name(instance: &str, ids: &super::listed::Ids, what: &str, name: &str) -> Result<String, PolicyError> {
+    ids.get(name).cloned().ok_or_else(|| PolicyError::Unexpected {
+        instance: instance.to_owned(),
+        message: format!("the {what} {name:?} to rank is not listed"),
+    })
 }
 
 fn risk_request(rule: &RiskRule) -> Result<api::RuleAddRiskRuleRequest, PolicyError> {

@@ -11,13 +11,13 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "policy-schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
-    /// Risk rules: statements that raise alarms.
+    /// Risk rules: statements that raise alarms (custom rules in rank order).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk_rules: Option<RuleSet<RiskRule>>,
     /// Audit scopes: which traffic is audited.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_scopes: Option<RuleSet<AuditScope>>,
-    /// SQL-injection detection rules.
+    /// SQL-injection detection rules (custom rules in rank order).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sql_injection_rules: Option<RuleSet<SqlInjectionRule>>,
     /// Privacy masking rules applied to audited statements.
@@ -46,7 +46,9 @@ pub struct Policy {
 }
 
 /// The rules of one kind: built-in rules (which can only be switched) by name, and the
-/// custom rules, sorted by name.
+/// custom rules. Custom risk and SQL-injection rules are listed in rank order (the service
+/// ranks every rule and renumbers them on each create and delete, so a rank is a position:
+/// the list's order is the rules' rank order among themselves); other kinds are sorted by name.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "policy-schema", derive(schemars::JsonSchema))]
 #[serde(
@@ -57,7 +59,11 @@ pub struct RuleSet<C> {
     /// Built-in rules by name, each `ON` or `OFF`. Built-in rules not named are left alone.
     #[serde(default)]
     pub builtin: BTreeMap<String, Switch>,
-    /// Rules defined by the operator, identified by their unique name.
+    /// Rules defined by the operator, identified by their unique name. For risk and
+    /// SQL-injection rules the order is the rank order: export lists them by rank, and plan
+    /// and apply move the listed rules into this relative order (rank changes come last, after
+    /// the creations and deletions). Only the order among the listed rules is enforced: built-in
+    /// rules and custom rules the document leaves out keep their places.
     #[serde(default)]
     pub custom: Vec<C>,
 }

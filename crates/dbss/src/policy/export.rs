@@ -7,7 +7,7 @@ use super::{
     Policy,
     document::{MaskingRule, RiskRule, RuleSet, SchemaObject, SqlInjectionRule},
     error::PolicyError,
-    listed::{Ids, Listed, from_wire, gather, read_listed, switch},
+    listed::{Ids, Listed, by_rank, from_wire, gather, read_listed, switch},
 };
 use crate::{Client, DEFAULT_PAGE_SIZE, Operation, paging::Paged};
 
@@ -20,14 +20,19 @@ pub(crate) struct Observed {
     pub resource_id: String,
     pub policy: Policy,
     pub risk_ids: Ids,
+    /// Every risk rule's name (built-in and custom), in rank order.
+    pub risk_order: Vec<String>,
     pub scope_ids: Ids,
     pub sql_ids: Ids,
+    /// Every SQL-injection rule's name, in rank order.
+    pub sql_order: Vec<String>,
     pub mask_ids: Ids,
     pub whitelist_ids: super::whitelists::WhitelistIds,
 }
 
 impl Policy {
-    /// Reads the whole policy of `instance`: every part, rules sorted by name, no ids.
+    /// Reads the whole policy of `instance`: every part, no ids; custom risk and SQL-injection
+    /// rules in rank order (their order in the document is their rank), other rules by name.
     ///
     /// ```no_run
     /// # async fn demo(client: dbss::Client) -> Result<(), dbss::policy::PolicyError> {
@@ -54,9 +59,9 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
         .resource_id
         .filter(|r| !r.is_empty())
         .unwrap_or_else(|| instance.to_owned());
-    let (risk_rules, risk_ids) = risk(client, instance).await?;
+    let (risk_rules, risk_ids, risk_order) = risk(client, instance).await?;
     let (audit_scopes, scope_ids) = super::scopes::read(client, instance).await?;
-    let (sql_rules, sql_ids) = sql(client, instance).await?;
+    let (sql_rules, sql_ids, sql_order) = sql(client, instance).await?;
     let (masking_rules, mask_ids) = masking(client, instance).await?;
     let settings = super::settings::read(client, instance).await?;
     let (whitelists, whitelist_ids) = super::whitelists::read(client, instance).await?;
@@ -81,26 +86,53 @@ pub(crate) async fn observe(client: &Client, instance: &str) -> Result<Observed,
             whitelists: Some(whitelists),
         },
         risk_ids,
+        risk_order,
         scope_ids,
         sql_ids,
+        sql_order,
         mask_ids,
         whitelist_ids,
     })
 }
 
-async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, Ids), PolicyError> {
-    let listed: Vec<_> = client
+/// The instance's risk rules as listed (no criteria), in rank order.
+async fn list_risk(
+    client: &Client,
+    instance: &str,
+) -> Result<Vec<dbss_api::types::RuleRiskResponseRules>, PolicyError> {
+    let mut listed: Vec<_> = client
         .ops()
         .list_audit_rule_risks_new()
         .instance_id(instance)
         .items(DEFAULT_PAGE_SIZE)
         .try_collect()
         .await?;
+    by_rank(&mut listed, |r| r.rank);
+    Ok(listed)
+}
+
+/// The id of every risk rule by name, and the names in rank order (one list, no criteria).
+pub(crate) async fn risk_ids(client: &Client, instance: &str) -> Result<(Ids, Vec<String>), PolicyError> {
+    let mut ids = Ids::new();
+    let mut order = Vec::new();
+    for rule in list_risk(client, instance).await? {
+        if let (Some(id), Some(name)) = (rule.id, rule.name) {
+            order.push(name.clone());
+            ids.insert(name, id);
+        }
+    }
+    Ok((ids, order))
+}
+
+async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, Ids, Vec<String>), PolicyError> {
+    let listed = list_risk(client, instance).await?;
+    let mut order = Vec::new();
     let mut found = Vec::new();
     for rule in listed {
         let (Some(id), Some(name)) = (rule.id, rule.name) else {
             continue;
         };
+        order.push(name.clone());
         let status = switch(instance, rule.status.as_deref())?;
         if rule.rule_type.as_deref() != Some("CUSTOMIZE") {
             found.push(Listed::Builtin { id, name, status });
@@ -138,11 +170,16 @@ async fn risk(client: &Client, instance: &str) -> Result<(RuleSet<RiskRule>, Ids
         };
         found.push(Listed::Custom { id, rule });
     }
-    Ok(gather(found))
+    let (set, ids) = gather(found, true);
+    Ok((set, ids, order))
 }
 
-async fn sql(client: &Client, instance: &str) -> Result<(RuleSet<SqlInjectionRule>, Ids), PolicyError> {
-    let listed: Vec<_> = client
+/// The instance's SQL-injection rules, the id of each by name, and every name in rank order.
+pub(crate) async fn sql(
+    client: &Client,
+    instance: &str,
+) -> Result<(RuleSet<SqlInjectionRule>, Ids, Vec<String>), PolicyError> {
+    let mut listed: Vec<_> = client
         .ops()
         .list_sql_injection_rules_new()
         .instance_id(instance)
@@ -150,7 +187,14 @@ async fn sql(client: &Client, instance: &str) -> Result<(RuleSet<SqlInjectionRul
         .items(DEFAULT_PAGE_SIZE)
         .try_collect()
         .await?;
-    read_listed(instance, listed)
+    by_rank(&mut listed, |r| r.rank);
+    let order = listed
+        .iter()
+        .filter(|r| r.id.is_some())
+        .filter_map(|r| r.name.clone())
+        .collect();
+    let (set, ids) = read_listed(instance, listed)?;
+    Ok((set, ids, order))
 }
 
 pub(crate) async fn masking(client: &Client, instance: &str) -> Result<(RuleSet<MaskingRule>, Ids), PolicyError> {

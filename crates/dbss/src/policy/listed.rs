@@ -37,9 +37,10 @@ pub(crate) enum Listed<C> {
     Custom { id: String, rule: C },
 }
 
-/// The listed rules of one kind as a document part (custom rules sorted by name), and the
-/// id of every rule by name.
-pub(crate) fn gather<C: Named>(listed: Vec<Listed<C>>) -> (RuleSet<C>, Ids) {
+/// The listed rules of one kind as a document part, and the id of every rule by name. Custom
+/// rules of a `ranked` kind keep the order they are listed in (the caller lists them by rank:
+/// the order is their rank order); the others are sorted by name.
+pub(crate) fn gather<C: Named>(listed: Vec<Listed<C>>, ranked: bool) -> (RuleSet<C>, Ids) {
     let mut set = RuleSet::default();
     let mut ids = BTreeMap::new();
     for item in listed {
@@ -54,7 +55,9 @@ pub(crate) fn gather<C: Named>(listed: Vec<Listed<C>>) -> (RuleSet<C>, Ids) {
             }
         }
     }
-    set.custom.sort_by(|a, b| a.name().cmp(b.name()));
+    if !ranked {
+        set.custom.sort_by(|a, b| a.name().cmp(b.name()));
+    }
     (set, ids)
 }
 
@@ -63,6 +66,8 @@ pub(crate) fn gather<C: Named>(listed: Vec<Listed<C>>) -> (RuleSet<C>, Ids) {
 pub(crate) trait ListedRule: Sized {
     /// The document's custom rule.
     type Rule: Named;
+    /// Whether rules of this kind have a rank (their order in the document is their rank order).
+    const RANKED: bool = false;
     /// The rule's id and name; a rule without either is passed over.
     fn key(&mut self) -> Option<(String, String)>;
     /// Whether the rule is on.
@@ -73,7 +78,8 @@ pub(crate) trait ListedRule: Sized {
     fn into_rule(self, instance: &str, name: String, status: Switch) -> Result<Self::Rule, PolicyError>;
 }
 
-/// A whole list as a document part, ids by name.
+/// A whole list as a document part, ids by name (a ranked kind's items are expected in rank
+/// order: see [`by_rank`]).
 pub(crate) fn read_listed<T: ListedRule>(
     instance: &str,
     items: Vec<T>,
@@ -91,11 +97,18 @@ pub(crate) fn read_listed<T: ListedRule>(
             Listed::Builtin { id, name, status }
         });
     }
-    Ok(gather(found))
+    Ok(gather(found, T::RANKED))
+}
+
+/// Sorts listed rules by their rank (a rule without one goes last; ties keep the service's
+/// order), so that their order is the rank order.
+pub(crate) fn by_rank<T>(items: &mut [T], rank: impl Fn(&T) -> Option<i32>) {
+    items.sort_by_key(|item| rank(item).unwrap_or(i32::MAX));
 }
 
 impl ListedRule for api::SqlRuleResponseRules {
     type Rule = SqlInjectionRule;
+    const RANKED: bool = true;
 
     fn key(&mut self) -> Option<(String, String)> {
         Some((self.id.take()?, self.name.take()?))

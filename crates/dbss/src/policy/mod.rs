@@ -15,15 +15,20 @@
 //!
 //! | part | read | written by |
 //! |---|---|---|
-//! | `risk_rules` | `ListAuditRuleRisksNew`, `ShowAuditRuleRiskNew` | `SwitchRiskRuleNew`, `CreateAuditRiskRule`, `SetRiskOperationPolicy`, `DeleteAuditRuleRisk` |
+//! | `risk_rules` | `ListAuditRuleRisksNew` (ranks), `ShowAuditRuleRiskNew` | `SwitchRiskRuleNew`, `CreateAuditRiskRule`, `SetRiskOperationPolicy`, `DeleteAuditRuleRisk`, `SetRiskRuleRank` |
 //! | `audit_scopes` | `ListAuditRuleScopesNew` | `SetAuditScopeRuleSwitch`, `CreateAuditScopeRule`, `UpdateAuditScopeRule`, `DeleteAuditScope` |
-//! | `sql_injection_rules` | `ListSqlInjectionRulesNew` | `SetAuditSqlRuleSwitch`, `CreateAuditSqlRule`, `UpdateAuditSqlRule`, `DeleteAuditRuleSql` |
+//! | `sql_injection_rules` | `ListSqlInjectionRulesNew` (ranks) | `SetAuditSqlRuleSwitch`, `CreateAuditSqlRule`, `UpdateAuditSqlRule`, `DeleteAuditRuleSql`, `SetSqlRuleRank` |
 //! | `masking_rules` | `ListAuditSensitiveMasksNew` | `SetSensitiveMaskRuleSwitch`, `CreateSensitiveMaskRule`, `UpdateSensitiveMaskRule`, `DeleteSensitiveRules` |
 //! | `masking_switch` | `ShowSensitiveMaskSwitch` | `SetSensitiveSwitch` |
 //! | `log_retention_days` | `ShowLogRetentionCommonSettings` | `UpdateLogRetentionCommonSettings` |
 //! | `alarm_notification` | `ListAlarmTopicConfigInfoNew` | `SetAlarmTopicConfigInfoNew` |
 //! | `tags` | `ListAuditTags` | `BatchAddResourceTag`, `BatchDeleteResourceTag` |
 //! | `whitelists` | `ListWhitelists` | `BatchAddAuditWhitelist`, `UpdateAuditWhitelist`, `DeleteAuditWhitelist` |
+//!
+//! Ranks are order: the custom risk and SQL-injection rules are listed in rank order, and a
+//! plan moves the rules the document lists into that relative order (`~ "name": rank 5 → 2`),
+//! after its creations and deletions. Built-in rules and custom rules the document leaves out
+//! keep their places; the listed rules take the places they hold between them.
 
 mod apply;
 mod document;
@@ -32,6 +37,7 @@ mod export;
 mod listed;
 mod parse;
 mod plan;
+mod ranks;
 mod rule_calls;
 mod scopes;
 mod settings;

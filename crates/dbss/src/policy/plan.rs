@@ -130,6 +130,16 @@ pub(crate) enum Action {
     DeleteWhitelist {
         ids: Vec<String>,
     },
+    /// Moves the risk rule `name` to `rank` (its id is looked up when applied: a rule the
+    /// plan creates has none yet).
+    RankRisk {
+        name: String,
+        rank: u32,
+    },
+    /// Puts the SQL-injection rules in the order of `names` (every rule of the instance).
+    RankSql {
+        names: Vec<String>,
+    },
 }
 
 /// One change of a plan.
@@ -245,8 +255,13 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
                 rule: Box::new(r.clone()),
             },
             describe: describe_risk,
+            rank: Some(|name, rank, _| Action::RankRisk {
+                name: name.to_owned(),
+                rank,
+            }),
         };
-        rules(&mut changes, &kinds, want, have, &observed.risk_ids, options)?;
+        let ranks = Some(observed.risk_order.as_slice());
+        rules(&mut changes, &kinds, want, have, &observed.risk_ids, ranks, options)?;
     }
     if let (Some(want), Some(have)) = (&wanted.audit_scopes, &have.audit_scopes) {
         let kinds = Kinds {
@@ -259,8 +274,9 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
                 scope: Box::new(r.clone()),
             },
             describe: |r| format!("{}, databases {:?}", r.status.as_str(), r.db_names),
+            rank: None,
         };
-        rules(&mut changes, &kinds, want, have, &observed.scope_ids, options)?;
+        rules(&mut changes, &kinds, want, have, &observed.scope_ids, None, options)?;
     }
     if let (Some(want), Some(have)) = (&wanted.sql_injection_rules, &have.sql_injection_rules) {
         let kinds = Kinds {
@@ -270,8 +286,10 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
             create: |r: &SqlInjectionRule| Action::CreateSql(r.clone()),
             update: |id, r: &SqlInjectionRule| Action::UpdateSql { id, rule: r.clone() },
             describe: |r| format!("{} {}, regex {:?}", r.risk_level.as_str(), r.status.as_str(), r.regex),
+            rank: Some(|_, _, order| Action::RankSql { names: order.to_vec() }),
         };
-        rules(&mut changes, &kinds, want, have, &observed.sql_ids, options)?;
+        let ranks = Some(observed.sql_order.as_slice());
+        rules(&mut changes, &kinds, want, have, &observed.sql_ids, ranks, options)?;
     }
     if let (Some(want), Some(have)) = (&wanted.masking_rules, &have.masking_rules) {
         let kinds = Kinds {
@@ -288,8 +306,9 @@ pub(crate) fn diff(wanted: &Policy, observed: &Observed, options: PlanOptions) -
                     r.mask_value
                 )
             },
+            rank: None,
         };
-        rules(&mut changes, &kinds, want, have, &observed.mask_ids, options)?;
+        rules(&mut changes, &kinds, want, have, &observed.mask_ids, None, options)?;
     }
     super::settings::diff(&mut changes, wanted, have);
     if let (Some(want), Some(have)) = (&wanted.tags, &have.tags) {
@@ -309,7 +328,13 @@ struct Kinds<C> {
     create: fn(&C) -> Action,
     update: fn(String, &C) -> Action,
     describe: fn(&C) -> String,
+    /// For a kind with ranks: how a rule is moved.
+    rank: Option<RankCall>,
 }
+
+/// The call that moves the rule `name` to `rank`, given every rule's name in the order the
+/// move leaves them in.
+type RankCall = fn(&str, u32, &[String]) -> Action;
 
 fn rules<C: Named + PartialEq + Serialize>(
     changes: &mut Vec<Change>,
@@ -317,8 +342,11 @@ fn rules<C: Named + PartialEq + Serialize>(
     want: &RuleSet<C>,
     have: &RuleSet<C>,
     ids: &BTreeMap<String, String>,
+    order: Option<&[String]>,
     options: PlanOptions,
 ) -> Result<(), PolicyError> {
+    let mut deleted = Vec::new();
+    let mut created = Vec::new();
     let id_of = |name: &str| ids.get(name).cloned().unwrap_or_default();
     let change = |kind, name: &str, detail: String, action| Change {
         part: kinds.part,
@@ -347,6 +375,7 @@ fn rules<C: Named + PartialEq + Serialize>(
                 id: id_of(rule.name()),
             };
             changes.push(change(ChangeKind::Delete, rule.name(), String::new(), action));
+            deleted.push(rule.name());
         }
     }
     for rule in &want.custom {
@@ -366,6 +395,7 @@ fn rules<C: Named + PartialEq + Serialize>(
             None => {
                 let action = (kinds.create)(rule);
                 changes.push(change(ChangeKind::Create, rule.name(), (kinds.describe)(rule), action));
+                created.push(rule.name());
             }
         }
     }
@@ -383,6 +413,22 @@ fn rules<C: Named + PartialEq + Serialize>(
                     to: *to,
                 },
             ));
+        }
+    }
+    // Ranks last, on the order the deletions and creations above leave: a deleted rule is
+    // gone, a created one is listed last (in the file's order).
+    if let (Some(order), Some(rank)) = (order, kinds.rank) {
+        let mut after: Vec<String> = order
+            .iter()
+            .filter(|name| !deleted.contains(&name.as_str()))
+            .cloned()
+            .collect();
+        after.extend(created.iter().map(|name| (*name).to_owned()));
+        let listed: Vec<&str> = want.custom.iter().map(|r| r.name()).collect();
+        for step in super::ranks::moves(&after, &listed) {
+            let detail = format!("rank {} \u{2192} {}", step.from, step.to);
+            let action = rank(&step.name, step.to, &step.order);
+            changes.push(change(ChangeKind::Update, &step.name, detail, action));
         }
     }
     Ok(())
