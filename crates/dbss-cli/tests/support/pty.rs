@@ -14,12 +14,16 @@ const TIMEOUT: Duration = Duration::from_secs(120);
 /// Runs `dbss args...` with `env` in a terminal `columns` wide; what it wrote (stdout and
 /// stderr share the terminal), with the terminal's `\r\n` turned into `\n`, and its exit code.
 pub fn run_in_terminal(args: &[&str], env: &[(&str, &str)], columns: u16) -> (String, u32) {
-    // The terminal gets its size before dbss starts: `stty` sets it, then the shell becomes
-    // dbss (`exec`), which reads the size it was given.
+    // The terminal must have its size before dbss starts. The pty crate sets 80x24 from the
+    // parent after the child was started, so a size the child set itself could be overwritten
+    // (it was, on a loaded CI machine). The parent sets the size once the spawn returned; the
+    // shell waits (at most 10 s) until it sees it, then becomes dbss (`exec`).
     let mut command = std::process::Command::new("sh");
     command
         .arg("-c")
-        .arg(format!("stty cols {columns} rows 50 && exec \"$0\" \"$@\""))
+        .arg(format!(
+            "i=0; while [ \"$(stty size)\" != \"50 {columns}\" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; exec \"$0\" \"$@\""
+        ))
         .arg(env!("CARGO_BIN_EXE_dbss"))
         .args(args)
         .env_clear()
@@ -31,6 +35,10 @@ pub fn run_in_terminal(args: &[&str], env: &[(&str, &str)], columns: u16) -> (St
         command.env(key, value);
     }
     let mut session = Session::spawn(command).unwrap_or_else(|e| panic!("cannot start dbss in a terminal: {e}"));
+    session
+        .get_process_mut()
+        .set_window_size(columns, 50)
+        .unwrap_or_else(|e| panic!("cannot size the terminal: {e}"));
     session.set_expect_timeout(Some(TIMEOUT));
     let output = match session.expect(Eof) {
         Ok(found) => found.as_bytes().to_vec(),
