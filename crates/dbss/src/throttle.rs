@@ -2,13 +2,19 @@
 //! with `Retry-After`, every worker of a concurrent export waits, not only the one that was told.
 
 use std::{
-    sync::Mutex,
+    sync::{
+        Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
 /// The earliest instant the next attempt of any request may be sent.
 #[derive(Debug, Default)]
 pub(crate) struct Throttle {
+    /// Whether any hold was ever set: until then every attempt passes without taking the lock
+    /// (this is on every call's path).
+    ever_held: AtomicBool,
     not_before: Mutex<Option<Instant>>,
 }
 
@@ -21,10 +27,15 @@ impl Throttle {
         if slot.is_none_or(|current| current < until) {
             *slot = Some(until);
         }
+        // Set under the lock, after the instant: a waiter that sees the flag sees the instant.
+        self.ever_held.store(true, Ordering::Release);
     }
 
     /// Waits until the shared instant has passed (at once when nothing holds requests back).
     pub(crate) async fn wait(&self) {
+        if !self.ever_held.load(Ordering::Acquire) {
+            return;
+        }
         loop {
             let until = *self.not_before.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             match until {
