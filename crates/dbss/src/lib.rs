@@ -25,7 +25,9 @@
 //! by default (what the rest of this crate is built on). `db-encrypt`, `db-om` and
 //! `resource-manager` add those product lines; `deprecated` adds the operations the service
 //! is retiring (through [`Client::ops`] only); `type-builders` adds builders to
-//! the types that are no request body; `full` is all of them.
+//! the types that are no request body; `policy` adds audit policy as code (`policy`),
+//! `follow` the never-ending audit-record streams (`follow`, `AuditLogs::follow`); `full` is
+//! all of them.
 #![deny(missing_docs)]
 
 pub mod atomic_file;
@@ -37,6 +39,7 @@ mod dry_run;
 mod dry_run_request;
 pub mod env;
 mod error;
+#[cfg(feature = "follow")]
 pub mod follow;
 mod generated;
 mod iam;
@@ -44,6 +47,7 @@ mod input;
 mod operation;
 mod ops;
 pub mod paging;
+#[cfg(feature = "policy")]
 pub mod policy;
 mod provider;
 mod region;

@@ -1,4 +1,5 @@
-//! Following audit records as they are written: a never-ending, resumable stream.
+//! Following audit records as they are written: a never-ending, resumable stream (cargo feature
+//! `follow`).
 //!
 //! [`AuditLogs::follow`](crate::resources::AuditLogs::follow) and
 //! [`AuditLogs::follow_alarms`](crate::resources::AuditLogs::follow_alarms) poll
@@ -30,6 +31,7 @@
 //! # Ok(()) }
 //! ```
 
+mod audit_logs;
 mod checkpoint;
 pub(crate) mod cursor;
 mod poll;
