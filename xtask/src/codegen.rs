@@ -3,7 +3,7 @@
 //! The layout follows rust-analyzer's xtask: this file lists the artifacts ([`artifacts`]) and
 //! writes or checks them; the content of each comes from one generator module, named where the
 //! artifact is listed: `normalize.rs` (the spec in the form progenitor digests), progenitor
-//! through `crates/dbss-api/codegen.rs` (the typed client), and `render/`, one module per
+//! through `crates/dbss-api/codegen.rs` (the typed client and its types), and `render/`, one module per
 //! generated Rust file.
 
 use std::{
@@ -45,7 +45,7 @@ pub fn artifacts(root: &Path) -> Result<Vec<Artifact>> {
         "{yaml_header}{}",
         serde_yaml::to_string(&progenitor).map_err(|e| e.to_string())?
     );
-    let client = crate::progenitor_codegen::generate_client(&progenitor_yaml)?;
+    let generated = crate::progenitor_codegen::generate_client(&progenitor_yaml)?;
 
     Ok(vec![
         Artifact {
@@ -53,8 +53,12 @@ pub fn artifacts(root: &Path) -> Result<Vec<Artifact>> {
             content: progenitor_yaml,
         },
         Artifact {
+            path: "crates/dbss-api-types/src/generated/types.rs".into(),
+            content: format!("{rust_header}\n{}", generated.types),
+        },
+        Artifact {
             path: "crates/dbss-api/src/generated/client.rs".into(),
-            content: format!("{rust_header}\n{client}"),
+            content: format!("{rust_header}\n{}", generated.client),
         },
         Artifact {
             path: "crates/dbss/src/generated/operations.rs".into(),
