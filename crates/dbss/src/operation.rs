@@ -1,9 +1,9 @@
 //! Operations of the spec as typed calls: metadata, and how a generated builder's `send()`
 //! becomes a `Result<Output, dbss::Error>`.
 
-use std::{cell::RefCell, future::Future, time::Duration};
+use std::{cell::RefCell, future::Future, pin::Pin, time::Duration};
 
-use futures::future::Either;
+use futures::{FutureExt, future::Either};
 use progenitor_client::ResponseValue;
 use tracing::Instrument;
 
@@ -63,21 +63,21 @@ pub trait Operation: Sized + Send {
     /// # Ok(()) }
     /// ```
     fn call(self) -> impl Future<Output = Result<Self::Output, Error>> + Send {
-        let call = run(Self::meta(), self.dispatch());
-        async move { call.await.map(ResponseValue::into_inner) }
+        // The generated request future (KiBs) is boxed before anything holds it, and the result
+        // is mapped rather than awaited in an async block (which would hold the call future
+        // twice over): every future that held it by value would be copied whole when it moves.
+        run(Self::meta(), Box::pin(self.dispatch())).map(|outcome| outcome.map(ResponseValue::into_inner))
     }
 
     /// Like [`Operation::call`], also returning the status and request id.
     fn call_with_metadata(self) -> impl Future<Output = Result<Response<Self::Output>, Error>> + Send {
-        let call = run(Self::meta(), self.dispatch());
-        async move {
-            let response = call.await?;
-            Ok(Response {
+        run(Self::meta(), Box::pin(self.dispatch())).map(|outcome| {
+            outcome.map(|response| Response {
                 status: response.status().as_u16(),
                 request_id: request_id(response.headers()),
                 value: response.into_inner(),
             })
-        }
+        })
     }
 }
 
@@ -117,11 +117,8 @@ pub(crate) fn record(update: impl FnOnce(&mut CallRecord)) {
 /// [`Error`]s.
 pub(crate) async fn run<T>(
     meta: &'static OperationMeta,
-    dispatched: impl Future<Output = Dispatched<T>>,
+    dispatched: Pin<Box<impl Future<Output = Dispatched<T>>>>,
 ) -> Result<ResponseValue<T>, Error> {
-    // Boxed once here, the generated request future (several KiB) is not copied again by each
-    // wrapper put around it below.
-    let dispatched = Box::pin(dispatched);
     let span = tracing::info_span!(
         "dbss.call",
         operation = meta.id,
