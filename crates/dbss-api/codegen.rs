@@ -46,7 +46,8 @@ pub fn generate_client(spec_text: &str) -> Result<GeneratedClient, String> {
                 .operation_id
                 .clone()
                 .ok_or_else(|| format!("{path}: an operation has no operationId"))?;
-            Ok((id, Gate::of(path, op.deprecated)))
+            let gate = Gate::of(&id, path, op.deprecated);
+            Ok((id, gate))
         })
         .collect::<Result<HashMap<_, _>, String>>()?;
     gate_features(&mut file, &gates)?;

@@ -23,8 +23,49 @@ pub const DEPRECATED_FEATURE: &str = "deprecated";
 /// The cargo feature that keeps the builders of types that are no operation's request body.
 pub const TYPE_BUILDERS_FEATURE: &str = "type-builders";
 
+/// The cargo feature of the database-audit operations that the `dbss` crate's own API (its
+/// facade, waiters, exports and downloads) is built on; `audit` turns it on too.
+pub const AUDIT_CORE_FEATURE: &str = "audit-core";
+
+/// The operations behind [`AUDIT_CORE_FEATURE`]: a default build of `dbss` compiles these 25
+/// of the 106 current audit operations (and the types they use), not all of them. `dbss`
+/// does not compile without one it calls, which CI shows (`cargo clippy -p dbss --lib`).
+pub const AUDIT_CORE: &[&str] = &[
+    // instances, their jobs and upgrades
+    "ListAuditInstancesLast",
+    "CreateInstancesPeriodOrderNew",
+    "StartAuditInstanceNew",
+    "StopAuditInstanceNew",
+    "RebootAuditInstanceNew",
+    "DeleteInstancesNew",
+    "UpdateAuditSecurityGroupNew",
+    "ListAuditInstanceJobsNew",
+    "ShowAuditUpgradeStatus",
+    // databases and agents
+    "ListAuditDatabasesNew",
+    "AddAuditDatabaseNew",
+    "DeleteAuditDatabaseNew",
+    "SwitchAuditDatabaseNew",
+    "ListAuditAgentNew",
+    "AddAuditAgentNew",
+    "DeleteAuditAgentNew",
+    "SwitchAgentNew",
+    "DownloadAuditAgentNew",
+    // risk rules
+    "ListAuditRuleRisksNew",
+    "CreateAuditRiskRule",
+    "DeleteAuditRuleRisk",
+    "SwitchRiskRuleNew",
+    // records and reports
+    "ListAuditSqlsNew",
+    "ListAuditAlarmLogNew",
+    "DownloadAuditReport",
+];
+
 /// The product line of an operation, from its path: the cargo feature that gates it, or
-/// `None` for the product-neutral operations (version, quota, availability zones).
+/// `None` for the product-neutral operations (version, quota, availability zones). Within
+/// database audit, the operations of [`AUDIT_CORE`] have [`AUDIT_CORE_FEATURE`] (see
+/// [`Gate::of`]).
 pub fn product_line(path: &str) -> Option<&'static str> {
     if path.contains("/db-encrypt/") {
         Some("db-encrypt")
@@ -51,12 +92,13 @@ pub struct Gate {
 }
 
 impl Gate {
-    /// The gate of the operation at `path`.
-    pub fn of(path: &str, deprecated: bool) -> Self {
-        Self {
-            line: product_line(path),
-            deprecated,
-        }
+    /// The gate of the operation `id` at `path`.
+    pub fn of(id: &str, path: &str, deprecated: bool) -> Self {
+        let line = match product_line(path) {
+            Some("audit") if AUDIT_CORE.contains(&id) => Some(AUDIT_CORE_FEATURE),
+            other => other,
+        };
+        Self { line, deprecated }
     }
 
     /// The `cfg` predicate, or `None` when every build has it.
@@ -70,9 +112,14 @@ impl Gate {
         }
     }
 
-    /// Whether every build that has `other` has this one too.
+    /// Whether every build that has `other` has this one too (`audit` turns `audit-core` on).
     fn covers(self, other: Gate) -> bool {
-        (self.line.is_none() || self.line == other.line) && (!self.deprecated || other.deprecated)
+        let line = match (self.line, other.line) {
+            (None, _) => true,
+            (Some(AUDIT_CORE_FEATURE), Some("audit")) => true,
+            (mine, theirs) => mine == theirs,
+        };
+        line && (!self.deprecated || other.deprecated)
     }
 }
 
@@ -333,6 +380,15 @@ mod gate_tests {
     }
 
     #[test]
+    fn the_audit_operations_dbss_is_built_on_have_the_core_feature() {
+        let path = "/v2/{project_id}/audit/instances";
+        assert_eq!(Gate::of("ListAuditInstancesLast", path, false).line, Some("audit-core"));
+        assert_eq!(Gate::of("ListAuditBackups", path, false).line, Some("audit"));
+        // Only audit operations: a tag operation stays in its own line whatever its name.
+        assert_eq!(Gate::of("ListAuditInstancesLast", "/v1/{project_id}/{resource_type}/tags", false).line, Some("tags"));
+    }
+
+    #[test]
     fn a_gate_covered_by_another_is_dropped_and_an_ungated_user_keeps_a_type_in_every_build() {
         let gate = |line, deprecated| Gate { line, deprecated };
         let set = |gates: &[Gate]| gates.iter().copied().collect::<BTreeSet<_>>();
@@ -349,6 +405,15 @@ mod gate_tests {
             Some("feature = \"deprecated\"")
         );
         assert_eq!(any_of(&set(&[gate(None, false), gate(Some("audit"), true)])), None);
+        // `audit` turns `audit-core` on, so a type of both needs `audit-core` only.
+        assert_eq!(
+            any_of(&set(&[gate(Some("audit-core"), false), gate(Some("audit"), false)])).as_deref(),
+            Some("feature = \"audit-core\"")
+        );
+        assert_eq!(
+            any_of(&set(&[gate(Some("audit"), false), gate(Some("tags"), false)])).as_deref(),
+            Some("any(feature = \"audit\", feature = \"tags\")")
+        );
         assert_eq!(any_of(&set(&[])), None);
     }
 
@@ -423,8 +488,8 @@ mod gate_tests {
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let operations = HashMap::from([
-            ("PutThing".to_owned(), Gate::of("/v1/{project_id}/db-om/thing", false)),
-            ("GetOld".to_owned(), Gate::of("/v1/{project_id}/audit/old", true)),
+            ("PutThing".to_owned(), Gate::of("PutThing", "/v1/{project_id}/db-om/thing", false)),
+            ("GetOld".to_owned(), Gate::of("GetOld", "/v1/{project_id}/audit/old", true)),
         ]);
         gate_features(&mut file, &operations).unwrap_or_else(|e| panic!("{e}"));
         let mut found = Vec::new();

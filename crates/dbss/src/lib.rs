@@ -21,8 +21,9 @@
 //!
 //! ## Cargo features
 //!
-//! [`Client::ops`] and [`types`] have the current operations of database audit and of tags
-//! by default (what the rest of this crate is built on). `db-encrypt`, `db-om` and
+//! [`Client::ops`] and [`types`] have, by default, the database-audit operations the rest of
+//! this crate is built on (25 of the 106 current ones) and the tag operations; `audit` adds
+//! every other current audit operation. `db-encrypt`, `db-om` and
 //! `resource-manager` add those product lines; `deprecated` adds the operations the service
 //! is retiring (through [`Client::ops`] only); `type-builders` adds builders to
 //! the types that are no request body; `policy` adds audit policy as code (`policy`),

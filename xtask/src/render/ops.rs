@@ -202,14 +202,14 @@ fn operation_impl(index: usize, op: &Operation) -> TokenStream {
 }
 
 /// The product lines `dbss` always has (its Cargo.toml turns them on in `dbss-api`): its own
-/// API is made of them.
-const ALWAYS_IN_DBSS: [&str; 2] = ["audit", "tags"];
+/// API is made of them. The rest of database audit is its feature `audit`.
+const ALWAYS_IN_DBSS: [&str; 2] = [crate::progenitor_codegen::AUDIT_CORE_FEATURE, "tags"];
 
 /// The `#[cfg]` of the features an operation needs: the same as its builder's in `dbss-api`
 /// (`crates/dbss-api/gates.rs`), whose features `dbss` forwards under the same names, less
 /// the product lines `dbss` always has.
 fn cfg(op: &Operation) -> Option<TokenStream> {
-    let mut gate = crate::progenitor_codegen::Gate::of(&op.path, op.deprecated);
+    let mut gate = crate::progenitor_codegen::Gate::of(&op.id, &op.path, op.deprecated);
     gate.line = gate.line.filter(|line| !ALWAYS_IN_DBSS.contains(line));
     let predicate = gate.predicate()?;
     let predicate: TokenStream = predicate.parse().ok()?;

@@ -6,13 +6,13 @@
 pub mod types {
     ///`AddAuditAgentNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AddAuditAgentNewResponse {
         ///Operation result; SUCCESS on success
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AddAuditAgentNewResponse {
         pub fn builder() -> builder::AddAuditAgentNewResponse {
             Default::default()
@@ -36,13 +36,13 @@ pub mod types {
     }
     ///`AddAuditDatabaseNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AddAuditDatabaseNewResponse {
         ///ID assigned to the added database
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AddAuditDatabaseNewResponse {
         pub fn builder() -> builder::AddAuditDatabaseNewResponse {
             Default::default()
@@ -254,14 +254,14 @@ pub mod types {
     }
     ///`AgentSwitchRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AgentSwitchRequest {
         ///Agent to switch, from the agent list API
         pub agent_id: ::std::string::String,
         ///1 enables and 0 disables the agent
         pub status: AgentSwitchRequestStatus,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl AgentSwitchRequest {
         pub fn builder() -> builder::AgentSwitchRequest {
             Default::default()
@@ -270,22 +270,22 @@ pub mod types {
     ///1 enables and 0 disables the agent
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AgentSwitchRequestStatus(i32);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for AgentSwitchRequestStatus {
         type Target = i32;
         fn deref(&self) -> &i32 {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<AgentSwitchRequestStatus> for i32 {
         fn from(value: AgentSwitchRequestStatus) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<i32> for AgentSwitchRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -298,7 +298,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for AgentSwitchRequestStatus {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -310,7 +310,7 @@ pub mod types {
     }
     ///`AlarmLogRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AlarmLogRequest {
         ///Page number to return; the page documents no range or default
         pub page: i32,
@@ -327,7 +327,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<AlarmLogRequestType>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl AlarmLogRequest {
         pub fn builder() -> builder::AlarmLogRequest {
             Default::default()
@@ -346,7 +346,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum AlarmLogRequestRiskItem {
         #[serde(rename = "LOW")]
         Low,
@@ -355,7 +355,7 @@ pub mod types {
         #[serde(rename = "HIGH")]
         High,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for AlarmLogRequestRiskItem {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -365,7 +365,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for AlarmLogRequestRiskItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -379,7 +379,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for AlarmLogRequestRiskItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -388,7 +388,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for AlarmLogRequestRiskItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -410,14 +410,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum AlarmLogRequestStatus {
         #[serde(rename = "DONE")]
         Done,
         #[serde(rename = "UNDO")]
         Undo,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for AlarmLogRequestStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -426,7 +426,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for AlarmLogRequestStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -439,7 +439,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for AlarmLogRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -448,7 +448,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for AlarmLogRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -459,7 +459,7 @@ pub mod types {
     }
     ///`AlarmLogRequestTime`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AlarmLogRequestTime {
         ///Window end as a UTC string in yyyy-MM-dd HH:mm:ss form; only valid together with start_time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -471,7 +471,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_range: ::std::option::Option<AlarmLogRequestTimeTimeRange>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AlarmLogRequestTime {
         pub fn builder() -> builder::AlarmLogRequestTime {
             Default::default()
@@ -490,7 +490,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum AlarmLogRequestTimeTimeRange {
         #[serde(rename = "HALF_HOUR")]
         HalfHour,
@@ -507,7 +507,7 @@ pub mod types {
         #[serde(rename = "MONTH")]
         Month,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for AlarmLogRequestTimeTimeRange {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -521,7 +521,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for AlarmLogRequestTimeTimeRange {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -539,7 +539,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for AlarmLogRequestTimeTimeRange {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -548,7 +548,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for AlarmLogRequestTimeTimeRange {
         type Error = self::error::ConversionError;
@@ -571,7 +571,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum AlarmLogRequestType {
         #[serde(rename = "RISK_RULE")]
         RiskRule,
@@ -592,7 +592,7 @@ pub mod types {
         #[serde(rename = "AUDIT_BACKUP_FAILED")]
         AuditBackupFailed,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for AlarmLogRequestType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -608,7 +608,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for AlarmLogRequestType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -628,7 +628,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for AlarmLogRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -637,7 +637,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for AlarmLogRequestType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -691,7 +691,7 @@ pub mod types {
     }
     ///`AlarmLogResponseNewAlarmLog`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AlarmLogResponseNewAlarmLog {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub alarm_description: ::std::option::Option<::std::string::String>,
@@ -718,7 +718,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub send_email: ::std::option::Option<bool>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AlarmLogResponseNewAlarmLog {
         pub fn builder() -> builder::AlarmLogResponseNewAlarmLog {
             Default::default()
@@ -726,7 +726,7 @@ pub mod types {
     }
     ///`AuditAgentRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AuditAgentRequest {
         ///Existing agent to reuse; needed only when mode is 1
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -752,7 +752,7 @@ pub mod types {
         ///0 creates a new agent, 1 reuses an existing agent
         pub mode: AuditAgentRequestMode,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl AuditAgentRequest {
         pub fn builder() -> builder::AuditAgentRequest {
             Default::default()
@@ -771,7 +771,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum AuditAgentRequestAgentOs {
         #[serde(rename = "LINUX64_X86")]
         Linux64X86,
@@ -780,7 +780,7 @@ pub mod types {
         #[serde(rename = "WINDOWS64")]
         Windows64,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for AuditAgentRequestAgentOs {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -790,7 +790,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for AuditAgentRequestAgentOs {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -804,7 +804,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for AuditAgentRequestAgentOs {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -813,7 +813,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for AuditAgentRequestAgentOs {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -835,14 +835,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum AuditAgentRequestAgentType {
         #[serde(rename = "APP")]
         App,
         #[serde(rename = "DB")]
         Db,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for AuditAgentRequestAgentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -851,7 +851,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for AuditAgentRequestAgentType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -864,7 +864,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for AuditAgentRequestAgentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -873,7 +873,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for AuditAgentRequestAgentType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -885,22 +885,22 @@ pub mod types {
     ///0 creates a new agent, 1 reuses an existing agent
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AuditAgentRequestMode(i32);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for AuditAgentRequestMode {
         type Target = i32;
         fn deref(&self) -> &i32 {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<AuditAgentRequestMode> for i32 {
         fn from(value: AuditAgentRequestMode) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<i32> for AuditAgentRequestMode {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -913,7 +913,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for AuditAgentRequestMode {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -925,7 +925,7 @@ pub mod types {
     }
     ///`AuditAgentRespoonseAgents`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AuditAgentRespoonseAgents {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub agent_id: ::std::option::Option<::std::string::String>,
@@ -962,7 +962,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub universal: ::std::option::Option<bool>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AuditAgentRespoonseAgents {
         pub fn builder() -> builder::AuditAgentRespoonseAgents {
             Default::default()
@@ -970,7 +970,7 @@ pub mod types {
     }
     ///`AuditInstanceBean`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AuditInstanceBean {
         ///Billing mode (Period = yearly/monthly, Demand = pay-per-use)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1042,7 +1042,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub zone: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AuditInstanceBean {
         pub fn builder() -> builder::AuditInstanceBean {
             Default::default()
@@ -1242,7 +1242,7 @@ pub mod types {
     }
     ///`AuditSqlRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AuditSqlRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_ip: ::std::option::Option<::std::string::String>,
@@ -1274,7 +1274,7 @@ pub mod types {
         ///Sort order by time
         pub time_order: AuditSqlRequestTimeOrder,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl AuditSqlRequest {
         pub fn builder() -> builder::AuditSqlRequest {
             Default::default()
@@ -1293,7 +1293,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum AuditSqlRequestQueryType {
         #[serde(rename = "LOGIN")]
         Login,
@@ -1328,7 +1328,7 @@ pub mod types {
         #[serde(rename = "ALL")]
         All,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for AuditSqlRequestQueryType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1351,7 +1351,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for AuditSqlRequestQueryType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1378,7 +1378,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for AuditSqlRequestQueryType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1387,7 +1387,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for AuditSqlRequestQueryType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1409,7 +1409,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum AuditSqlRequestRiskLevels {
         #[serde(rename = "HIGH")]
         High,
@@ -1420,7 +1420,7 @@ pub mod types {
         #[serde(rename = "NO_RISK")]
         NoRisk,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for AuditSqlRequestRiskLevels {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1431,7 +1431,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for AuditSqlRequestRiskLevels {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1446,7 +1446,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for AuditSqlRequestRiskLevels {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1455,7 +1455,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for AuditSqlRequestRiskLevels {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1477,14 +1477,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum AuditSqlRequestSqlResponse {
         #[serde(rename = "SUCCESS")]
         Success,
         #[serde(rename = "FAILED")]
         Failed,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for AuditSqlRequestSqlResponse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1493,7 +1493,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for AuditSqlRequestSqlResponse {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1506,7 +1506,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for AuditSqlRequestSqlResponse {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1515,7 +1515,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for AuditSqlRequestSqlResponse {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1526,7 +1526,7 @@ pub mod types {
     }
     ///`AuditSqlRequestTime`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AuditSqlRequestTime {
         ///Window end as a UTC string in yyyy-MM-dd HH:mm:ss form; only valid together with start_time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1538,7 +1538,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time_range: ::std::option::Option<AuditSqlRequestTimeTimeRange>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AuditSqlRequestTime {
         pub fn builder() -> builder::AuditSqlRequestTime {
             Default::default()
@@ -1557,14 +1557,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum AuditSqlRequestTimeOrder {
         #[serde(rename = "DESC")]
         Desc,
         #[serde(rename = "ASC")]
         Asc,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for AuditSqlRequestTimeOrder {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1573,7 +1573,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for AuditSqlRequestTimeOrder {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1586,7 +1586,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for AuditSqlRequestTimeOrder {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1595,7 +1595,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for AuditSqlRequestTimeOrder {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1617,7 +1617,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum AuditSqlRequestTimeTimeRange {
         #[serde(rename = "HALF_HOUR")]
         HalfHour,
@@ -1634,7 +1634,7 @@ pub mod types {
         #[serde(rename = "MONTH")]
         Month,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for AuditSqlRequestTimeTimeRange {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -1648,7 +1648,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for AuditSqlRequestTimeTimeRange {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1666,7 +1666,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for AuditSqlRequestTimeTimeRange {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -1675,7 +1675,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for AuditSqlRequestTimeTimeRange {
         type Error = self::error::ConversionError;
@@ -1687,7 +1687,7 @@ pub mod types {
     }
     ///`AuditSqlResponseSql`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AuditSqlResponseSql {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_ip: ::std::option::Option<::std::string::String>,
@@ -1718,7 +1718,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub start_time: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AuditSqlResponseSql {
         pub fn builder() -> builder::AuditSqlResponseSql {
             Default::default()
@@ -1726,7 +1726,7 @@ pub mod types {
     }
     ///`AuditSqlResponseSqlOperatedObjInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AuditSqlResponseSqlOperatedObjInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub column_name: ::std::option::Option<::std::string::String>,
@@ -1741,7 +1741,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub table_name: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AuditSqlResponseSqlOperatedObjInfo {
         pub fn builder() -> builder::AuditSqlResponseSqlOperatedObjInfo {
             Default::default()
@@ -1749,12 +1749,12 @@ pub mod types {
     }
     ///`AuditSqlResponseSqls`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AuditSqlResponseSqls {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sql: ::std::option::Option<AuditSqlResponseSql>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AuditSqlResponseSqls {
         pub fn builder() -> builder::AuditSqlResponseSqls {
             Default::default()
@@ -1950,7 +1950,7 @@ pub mod types {
     }
     ///`AuditUpgradeStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AuditUpgradeStatus {
         ///Version currently running
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1970,7 +1970,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub upgrade_version: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AuditUpgradeStatus {
         pub fn builder() -> builder::AuditUpgradeStatus {
             Default::default()
@@ -1978,7 +1978,7 @@ pub mod types {
     }
     ///`AuditUpgradeStep`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AuditUpgradeStep {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<::std::string::String>,
@@ -1991,7 +1991,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub time: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl AuditUpgradeStep {
         pub fn builder() -> builder::AuditUpgradeStep {
             Default::default()
@@ -2662,14 +2662,14 @@ pub mod types {
     }
     ///`BatchSwitchesRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct BatchSwitchesRequest {
         ///Risk rule IDs from the risk rule list API, joined with commas into one string
         pub ids: ::std::string::String,
         ///Desired state of the rules
         pub status: BatchSwitchesRequestStatus,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl BatchSwitchesRequest {
         pub fn builder() -> builder::BatchSwitchesRequest {
             Default::default()
@@ -2764,14 +2764,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum BatchSwitchesRequestStatus {
         #[serde(rename = "OFF")]
         Off,
         #[serde(rename = "ON")]
         On,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for BatchSwitchesRequestStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -2780,7 +2780,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for BatchSwitchesRequestStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -2793,7 +2793,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for BatchSwitchesRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -2802,7 +2802,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for BatchSwitchesRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3768,13 +3768,13 @@ pub mod types {
     }
     ///`CreateAuditRiskRuleResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateAuditRiskRuleResponse {
         ///Outcome of the request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl CreateAuditRiskRuleResponse {
         pub fn builder() -> builder::CreateAuditRiskRuleResponse {
             Default::default()
@@ -3810,11 +3810,11 @@ pub mod types {
     }
     ///`CreateDatabaseRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateDatabaseRequest {
         pub database: CreateDatabaseRequestDatabase,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl CreateDatabaseRequest {
         pub fn builder() -> builder::CreateDatabaseRequest {
             Default::default()
@@ -3822,7 +3822,7 @@ pub mod types {
     }
     ///`CreateDatabaseRequestDatabase`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateDatabaseRequestDatabase {
         ///Character set of the database (UTF8 by default per the older editions)
         pub charset: CreateDatabaseRequestDatabaseCharset,
@@ -3844,7 +3844,7 @@ pub mod types {
         ///Database engine version
         pub version: ::std::string::String,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl CreateDatabaseRequestDatabase {
         pub fn builder() -> builder::CreateDatabaseRequestDatabase {
             Default::default()
@@ -3863,14 +3863,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum CreateDatabaseRequestDatabaseCharset {
         #[serde(rename = "GBK")]
         Gbk,
         #[serde(rename = "UTF8")]
         Utf8,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for CreateDatabaseRequestDatabaseCharset {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3879,7 +3879,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for CreateDatabaseRequestDatabaseCharset {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3892,7 +3892,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for CreateDatabaseRequestDatabaseCharset {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -3901,7 +3901,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateDatabaseRequestDatabaseCharset {
         type Error = self::error::ConversionError;
@@ -3924,14 +3924,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum CreateDatabaseRequestDatabaseDbClassification {
         #[serde(rename = "RDS")]
         Rds,
         #[serde(rename = "ECS")]
         Ecs,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for CreateDatabaseRequestDatabaseDbClassification {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -3940,7 +3940,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for CreateDatabaseRequestDatabaseDbClassification {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3953,7 +3953,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str>
     for CreateDatabaseRequestDatabaseDbClassification {
         type Error = self::error::ConversionError;
@@ -3963,7 +3963,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateDatabaseRequestDatabaseDbClassification {
         type Error = self::error::ConversionError;
@@ -3986,7 +3986,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum CreateDatabaseRequestDatabaseOs {
         #[serde(rename = "LINUX64")]
         Linux64,
@@ -3995,7 +3995,7 @@ pub mod types {
         #[serde(rename = "UNIX")]
         Unix,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for CreateDatabaseRequestDatabaseOs {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4005,7 +4005,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for CreateDatabaseRequestDatabaseOs {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4019,7 +4019,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for CreateDatabaseRequestDatabaseOs {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4028,7 +4028,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateDatabaseRequestDatabaseOs {
         type Error = self::error::ConversionError;
@@ -4051,7 +4051,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum CreateDatabaseRequestDatabaseType {
         #[serde(rename = "MYSQL")]
         Mysql,
@@ -4088,7 +4088,7 @@ pub mod types {
         #[serde(rename = "DDS")]
         Dds,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for CreateDatabaseRequestDatabaseType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4112,7 +4112,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for CreateDatabaseRequestDatabaseType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4140,7 +4140,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for CreateDatabaseRequestDatabaseType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4149,7 +4149,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateDatabaseRequestDatabaseType {
         type Error = self::error::ConversionError;
@@ -4195,7 +4195,7 @@ pub mod types {
     }
     ///`CreateInstancePeriodRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateInstancePeriodRequest {
         ///AZ of the ECS; primary and standby AZs separated by a comma, e.g. az1.dc1,az2.dc2
         pub availability_zone: ::std::string::String,
@@ -4232,7 +4232,7 @@ pub mod types {
         pub tags: ::std::vec::Vec<KeyValueBean>,
         pub vpc_id: ::std::string::String,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl CreateInstancePeriodRequest {
         pub fn builder() -> builder::CreateInstancePeriodRequest {
             Default::default()
@@ -4241,22 +4241,22 @@ pub mod types {
     ///Billing mode: 0 yearly/monthly, 1 pay-per-use
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateInstancePeriodRequestChargingMode(i32);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for CreateInstancePeriodRequestChargingMode {
         type Target = i32;
         fn deref(&self) -> &i32 {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<CreateInstancePeriodRequestChargingMode> for i32 {
         fn from(value: CreateInstancePeriodRequestChargingMode) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<i32> for CreateInstancePeriodRequestChargingMode {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4269,7 +4269,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for CreateInstancePeriodRequestChargingMode {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4292,12 +4292,12 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum CreateInstancePeriodRequestCloudServiceType {
         #[serde(rename = "hws.service.type.dbss")]
         HwsServiceTypeDbss,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for CreateInstancePeriodRequestCloudServiceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -4305,7 +4305,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for CreateInstancePeriodRequestCloudServiceType {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4317,7 +4317,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for CreateInstancePeriodRequestCloudServiceType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4326,7 +4326,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateInstancePeriodRequestCloudServiceType {
         type Error = self::error::ConversionError;
@@ -4339,22 +4339,22 @@ pub mod types {
     ///Auto renewal: 1 renew automatically, 0 do not
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateInstancePeriodRequestIsAutoRenew(i32);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for CreateInstancePeriodRequestIsAutoRenew {
         type Target = i32;
         fn deref(&self) -> &i32 {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<CreateInstancePeriodRequestIsAutoRenew> for i32 {
         fn from(value: CreateInstancePeriodRequestIsAutoRenew) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<i32> for CreateInstancePeriodRequestIsAutoRenew {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4367,7 +4367,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for CreateInstancePeriodRequestIsAutoRenew {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4380,23 +4380,23 @@ pub mod types {
     ///Instance name: letters (Chinese allowed), digits, underscores and hyphens
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateInstancePeriodRequestName(::std::string::String);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for CreateInstancePeriodRequestName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<CreateInstancePeriodRequestName>
     for ::std::string::String {
         fn from(value: CreateInstancePeriodRequestName) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for CreateInstancePeriodRequestName {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4408,7 +4408,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for CreateInstancePeriodRequestName {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4417,7 +4417,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateInstancePeriodRequestName {
         type Error = self::error::ConversionError;
@@ -4427,7 +4427,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for CreateInstancePeriodRequestName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4442,14 +4442,14 @@ pub mod types {
     }
     ///`CreateInstancePeriodRequestNics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateInstancePeriodRequestNics {
         ///Fixed IP for the NIC; omitted or empty means assigned automatically
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_address: ::std::option::Option<::std::string::String>,
         pub subnet_id: ::std::string::String,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl CreateInstancePeriodRequestNics {
         pub fn builder() -> builder::CreateInstancePeriodRequestNics {
             Default::default()
@@ -4458,22 +4458,22 @@ pub mod types {
     ///Period unit: 0 day, 1 week, 2 month, 3 year, 4 hour, 5 absolute time
     #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateInstancePeriodRequestPeriodType(i32);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for CreateInstancePeriodRequestPeriodType {
         type Target = i32;
         fn deref(&self) -> &i32 {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<CreateInstancePeriodRequestPeriodType> for i32 {
         fn from(value: CreateInstancePeriodRequestPeriodType) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<i32> for CreateInstancePeriodRequestPeriodType {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4486,7 +4486,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for CreateInstancePeriodRequestPeriodType {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4498,7 +4498,7 @@ pub mod types {
     }
     ///`CreateInstancePeriodRequestProductInfos`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateInstancePeriodRequestProductInfos {
         pub cloud_service_type: ::std::string::String,
         pub product_id: ::std::string::String,
@@ -4508,7 +4508,7 @@ pub mod types {
         pub resource_spec_code: CreateInstancePeriodRequestProductInfosResourceSpecCode,
         pub resource_type: ::std::string::String,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl CreateInstancePeriodRequestProductInfos {
         pub fn builder() -> builder::CreateInstancePeriodRequestProductInfos {
             Default::default()
@@ -4527,7 +4527,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum CreateInstancePeriodRequestProductInfosResourceSpecCode {
         #[serde(rename = "dbss.bypassaudit.low")]
         DbssBypassauditLow,
@@ -4536,7 +4536,7 @@ pub mod types {
         #[serde(rename = "dbss.bypassaudit.high")]
         DbssBypassauditHigh,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display
     for CreateInstancePeriodRequestProductInfosResourceSpecCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4547,7 +4547,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr
     for CreateInstancePeriodRequestProductInfosResourceSpecCode {
         type Err = self::error::ConversionError;
@@ -4562,7 +4562,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str>
     for CreateInstancePeriodRequestProductInfosResourceSpecCode {
         type Error = self::error::ConversionError;
@@ -4572,7 +4572,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for CreateInstancePeriodRequestProductInfosResourceSpecCode {
         type Error = self::error::ConversionError;
@@ -4584,12 +4584,12 @@ pub mod types {
     }
     ///`CreateInstancePeriodRequestSecurityGroups`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateInstancePeriodRequestSecurityGroups {
         ///Security group applied to the NICs of the created ECS
         pub id: ::std::string::String,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl CreateInstancePeriodRequestSecurityGroups {
         pub fn builder() -> builder::CreateInstancePeriodRequestSecurityGroups {
             Default::default()
@@ -4597,7 +4597,7 @@ pub mod types {
     }
     ///`CreateInstancesPeriodOrderNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateInstancesPeriodOrderNewResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -4607,7 +4607,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_id: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl CreateInstancesPeriodOrderNewResponse {
         pub fn builder() -> builder::CreateInstancesPeriodOrderNewResponse {
             Default::default()
@@ -4748,7 +4748,7 @@ pub mod types {
     }
     ///`DataBase`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DataBase {
         ///Unique IDs of the agents attached to the database
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -4796,7 +4796,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub version: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl DataBase {
         pub fn builder() -> builder::DataBase {
             Default::default()
@@ -4804,12 +4804,12 @@ pub mod types {
     }
     ///`DataBaseBean`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DataBaseBean {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub database: ::std::option::Option<DataBase>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl DataBaseBean {
         pub fn builder() -> builder::DataBaseBean {
             Default::default()
@@ -4911,22 +4911,22 @@ pub mod types {
     ///`DeleteAuditAgentNewAgentId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteAuditAgentNewAgentId(::std::string::String);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for DeleteAuditAgentNewAgentId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<DeleteAuditAgentNewAgentId> for ::std::string::String {
         fn from(value: DeleteAuditAgentNewAgentId) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for DeleteAuditAgentNewAgentId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -4941,7 +4941,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for DeleteAuditAgentNewAgentId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4950,7 +4950,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for DeleteAuditAgentNewAgentId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -4959,7 +4959,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for DeleteAuditAgentNewAgentId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4975,22 +4975,22 @@ pub mod types {
     ///`DeleteAuditAgentNewDbId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteAuditAgentNewDbId(::std::string::String);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for DeleteAuditAgentNewDbId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<DeleteAuditAgentNewDbId> for ::std::string::String {
         fn from(value: DeleteAuditAgentNewDbId) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for DeleteAuditAgentNewDbId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5005,7 +5005,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for DeleteAuditAgentNewDbId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5014,7 +5014,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for DeleteAuditAgentNewDbId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5023,7 +5023,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for DeleteAuditAgentNewDbId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5038,13 +5038,13 @@ pub mod types {
     }
     ///`DeleteAuditAgentNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteAuditAgentNewResponse {
         ///Operation result; SUCCESS on success
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl DeleteAuditAgentNewResponse {
         pub fn builder() -> builder::DeleteAuditAgentNewResponse {
             Default::default()
@@ -5225,22 +5225,22 @@ pub mod types {
     ///`DeleteAuditDatabaseNewId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteAuditDatabaseNewId(::std::string::String);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for DeleteAuditDatabaseNewId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<DeleteAuditDatabaseNewId> for ::std::string::String {
         fn from(value: DeleteAuditDatabaseNewId) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for DeleteAuditDatabaseNewId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5255,7 +5255,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for DeleteAuditDatabaseNewId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5264,7 +5264,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for DeleteAuditDatabaseNewId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5273,7 +5273,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for DeleteAuditDatabaseNewId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5288,13 +5288,13 @@ pub mod types {
     }
     ///`DeleteAuditDatabaseNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteAuditDatabaseNewResponse {
         ///Outcome of the deletion
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl DeleteAuditDatabaseNewResponse {
         pub fn builder() -> builder::DeleteAuditDatabaseNewResponse {
             Default::default()
@@ -5397,22 +5397,22 @@ pub mod types {
     ///`DeleteAuditRuleRiskId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteAuditRuleRiskId(::std::string::String);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for DeleteAuditRuleRiskId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<DeleteAuditRuleRiskId> for ::std::string::String {
         fn from(value: DeleteAuditRuleRiskId) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for DeleteAuditRuleRiskId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5427,7 +5427,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for DeleteAuditRuleRiskId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5436,7 +5436,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for DeleteAuditRuleRiskId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5445,7 +5445,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for DeleteAuditRuleRiskId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5460,13 +5460,13 @@ pub mod types {
     }
     ///`DeleteAuditRuleRiskResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteAuditRuleRiskResponse {
         ///Outcome of the deletion
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl DeleteAuditRuleRiskResponse {
         pub fn builder() -> builder::DeleteAuditRuleRiskResponse {
             Default::default()
@@ -5672,7 +5672,7 @@ pub mod types {
     }
     ///`DeleteInstanceDemandRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteInstanceDemandRequest {
         ///Also release the bound elastic IP
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5683,7 +5683,7 @@ pub mod types {
         ///ID of the audit instance to delete (the id field of the instance list)
         pub id: DeleteInstanceDemandRequestId,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl DeleteInstanceDemandRequest {
         pub fn builder() -> builder::DeleteInstanceDemandRequest {
             Default::default()
@@ -5692,22 +5692,22 @@ pub mod types {
     ///ID of the audit instance to delete (the id field of the instance list)
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteInstanceDemandRequestId(::std::string::String);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for DeleteInstanceDemandRequestId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<DeleteInstanceDemandRequestId> for ::std::string::String {
         fn from(value: DeleteInstanceDemandRequestId) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for DeleteInstanceDemandRequestId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5722,7 +5722,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for DeleteInstanceDemandRequestId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5731,7 +5731,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for DeleteInstanceDemandRequestId {
         type Error = self::error::ConversionError;
@@ -5741,7 +5741,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for DeleteInstanceDemandRequestId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5756,13 +5756,13 @@ pub mod types {
     }
     ///`DeleteInstancesNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteInstancesNewResponse {
         ///Outcome of the request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl DeleteInstancesNewResponse {
         pub fn builder() -> builder::DeleteInstancesNewResponse {
             Default::default()
@@ -5900,22 +5900,22 @@ pub mod types {
     ///`DownloadAuditAgentNewAgentId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DownloadAuditAgentNewAgentId(::std::string::String);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for DownloadAuditAgentNewAgentId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<DownloadAuditAgentNewAgentId> for ::std::string::String {
         fn from(value: DownloadAuditAgentNewAgentId) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for DownloadAuditAgentNewAgentId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -5930,7 +5930,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for DownloadAuditAgentNewAgentId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -5939,7 +5939,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for DownloadAuditAgentNewAgentId {
         type Error = self::error::ConversionError;
@@ -5949,7 +5949,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for DownloadAuditAgentNewAgentId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -6010,22 +6010,22 @@ pub mod types {
     ///`DownloadAuditReportId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DownloadAuditReportId(::std::string::String);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for DownloadAuditReportId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<DownloadAuditReportId> for ::std::string::String {
         fn from(value: DownloadAuditReportId) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for DownloadAuditReportId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6040,7 +6040,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for DownloadAuditReportId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6049,7 +6049,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for DownloadAuditReportId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6058,7 +6058,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for DownloadAuditReportId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -6084,14 +6084,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum DownloadAuditReportLocal {
         #[serde(rename = "en-us")]
         EnUs,
         #[serde(rename = "zh-cn")]
         ZhCn,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for DownloadAuditReportLocal {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6100,7 +6100,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for DownloadAuditReportLocal {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6113,7 +6113,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for DownloadAuditReportLocal {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6122,7 +6122,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for DownloadAuditReportLocal {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6131,7 +6131,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::default::Default for DownloadAuditReportLocal {
         fn default() -> Self {
             DownloadAuditReportLocal::EnUs
@@ -6456,22 +6456,22 @@ pub mod types {
     ///The id of an instance (audit, encryption or O&M) in a path; the pages give it 32 to 64 characters on every operation. One named schema, so the generated client has one instance id type rather than one per operation.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(any(feature = "audit", feature = "db-encrypt", feature = "db-om"))]
+    #[cfg(any(feature = "audit-core", feature = "db-encrypt", feature = "db-om"))]
     pub struct InstanceId(::std::string::String);
-    #[cfg(any(feature = "audit", feature = "db-encrypt", feature = "db-om"))]
+    #[cfg(any(feature = "audit-core", feature = "db-encrypt", feature = "db-om"))]
     impl ::std::ops::Deref for InstanceId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(any(feature = "audit", feature = "db-encrypt", feature = "db-om"))]
+    #[cfg(any(feature = "audit-core", feature = "db-encrypt", feature = "db-om"))]
     impl ::std::convert::From<InstanceId> for ::std::string::String {
         fn from(value: InstanceId) -> Self {
             value.0
         }
     }
-    #[cfg(any(feature = "audit", feature = "db-encrypt", feature = "db-om"))]
+    #[cfg(any(feature = "audit-core", feature = "db-encrypt", feature = "db-om"))]
     impl ::std::str::FromStr for InstanceId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6486,7 +6486,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "audit", feature = "db-encrypt", feature = "db-om"))]
+    #[cfg(any(feature = "audit-core", feature = "db-encrypt", feature = "db-om"))]
     impl ::std::convert::TryFrom<&str> for InstanceId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6495,7 +6495,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(any(feature = "audit", feature = "db-encrypt", feature = "db-om"))]
+    #[cfg(any(feature = "audit-core", feature = "db-encrypt", feature = "db-om"))]
     impl ::std::convert::TryFrom<::std::string::String> for InstanceId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6504,7 +6504,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(any(feature = "audit", feature = "db-encrypt", feature = "db-om"))]
+    #[cfg(any(feature = "audit-core", feature = "db-encrypt", feature = "db-om"))]
     impl<'de> ::serde::Deserialize<'de> for InstanceId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -6520,22 +6520,22 @@ pub mod types {
     ///A non-negative integer sent as a string of decimal digits (the `offset` and `limit` query parameters of the operations that take them so). One named schema, so the generated client has one type for them rather than two per operation.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(any(feature = "audit", feature = "tags"))]
+    #[cfg(any(feature = "audit-core", feature = "tags"))]
     pub struct IntegerString(::std::string::String);
-    #[cfg(any(feature = "audit", feature = "tags"))]
+    #[cfg(any(feature = "audit-core", feature = "tags"))]
     impl ::std::ops::Deref for IntegerString {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(any(feature = "audit", feature = "tags"))]
+    #[cfg(any(feature = "audit-core", feature = "tags"))]
     impl ::std::convert::From<IntegerString> for ::std::string::String {
         fn from(value: IntegerString) -> Self {
             value.0
         }
     }
-    #[cfg(any(feature = "audit", feature = "tags"))]
+    #[cfg(any(feature = "audit-core", feature = "tags"))]
     impl ::std::str::FromStr for IntegerString {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6547,7 +6547,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(any(feature = "audit", feature = "tags"))]
+    #[cfg(any(feature = "audit-core", feature = "tags"))]
     impl ::std::convert::TryFrom<&str> for IntegerString {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6556,7 +6556,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(any(feature = "audit", feature = "tags"))]
+    #[cfg(any(feature = "audit-core", feature = "tags"))]
     impl ::std::convert::TryFrom<::std::string::String> for IntegerString {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6565,7 +6565,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(any(feature = "audit", feature = "tags"))]
+    #[cfg(any(feature = "audit-core", feature = "tags"))]
     impl<'de> ::serde::Deserialize<'de> for IntegerString {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -6580,7 +6580,7 @@ pub mod types {
     }
     ///`JobBean`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct JobBean {
         ///Start time (Long)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6619,7 +6619,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl JobBean {
         pub fn builder() -> builder::JobBean {
             Default::default()
@@ -6627,13 +6627,13 @@ pub mod types {
     }
     ///`KeyValueBean`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct KeyValueBean {
         pub key: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl KeyValueBean {
         pub fn builder() -> builder::KeyValueBean {
             Default::default()
@@ -6713,12 +6713,12 @@ pub mod types {
     }
     ///`ListAuditAgentNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditAgentNewResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub agents: ::std::vec::Vec<AuditAgentRespoonseAgents>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl ListAuditAgentNewResponse {
         pub fn builder() -> builder::ListAuditAgentNewResponse {
             Default::default()
@@ -6741,7 +6741,7 @@ pub mod types {
     }
     ///`ListAuditAlarmLogNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditAlarmLogNewResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub alarm_log: ::std::vec::Vec<AlarmLogResponseNewAlarmLog>,
@@ -6749,7 +6749,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_num: ::std::option::Option<i32>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl ListAuditAlarmLogNewResponse {
         pub fn builder() -> builder::ListAuditAlarmLogNewResponse {
             Default::default()
@@ -6804,14 +6804,14 @@ pub mod types {
     }
     ///`ListAuditDatabasesNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditDatabasesNewResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub databases: ::std::vec::Vec<DataBaseBean>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i32>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl ListAuditDatabasesNewResponse {
         pub fn builder() -> builder::ListAuditDatabasesNewResponse {
             Default::default()
@@ -6830,14 +6830,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum ListAuditDatabasesNewStatus {
         #[serde(rename = "ON")]
         On,
         #[serde(rename = "OFF")]
         Off,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for ListAuditDatabasesNewStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -6846,7 +6846,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for ListAuditDatabasesNewStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -6859,7 +6859,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for ListAuditDatabasesNewStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6868,7 +6868,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for ListAuditDatabasesNewStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -6956,12 +6956,12 @@ pub mod types {
     }
     ///`ListAuditInstanceJobsNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditInstanceJobsNewResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub jobs: ::std::vec::Vec<JobBean>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl ListAuditInstanceJobsNewResponse {
         pub fn builder() -> builder::ListAuditInstanceJobsNewResponse {
             Default::default()
@@ -6984,7 +6984,7 @@ pub mod types {
     }
     ///`ListAuditInstancesLastResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditInstancesLastResponse {
         ///Audit instances on this page
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -6993,7 +6993,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i32>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl ListAuditInstancesLastResponse {
         pub fn builder() -> builder::ListAuditInstancesLastResponse {
             Default::default()
@@ -7117,7 +7117,7 @@ pub mod types {
     }
     ///`ListAuditRuleRisksNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditRuleRisksNewResponse {
         ///Number of user-defined rules
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7127,7 +7127,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i32>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl ListAuditRuleRisksNewResponse {
         pub fn builder() -> builder::ListAuditRuleRisksNewResponse {
             Default::default()
@@ -7146,7 +7146,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum ListAuditRuleRisksNewRiskLevels {
         #[serde(rename = "LOW")]
         Low,
@@ -7157,7 +7157,7 @@ pub mod types {
         #[serde(rename = "NO_RISK")]
         NoRisk,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for ListAuditRuleRisksNewRiskLevels {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -7168,7 +7168,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for ListAuditRuleRisksNewRiskLevels {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -7183,7 +7183,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for ListAuditRuleRisksNewRiskLevels {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -7192,7 +7192,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for ListAuditRuleRisksNewRiskLevels {
         type Error = self::error::ConversionError;
@@ -7359,7 +7359,7 @@ pub mod types {
     }
     ///`ListAuditSqlsNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditSqlsNewResponse {
         ///Number of records per page
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7370,7 +7370,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i32>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl ListAuditSqlsNewResponse {
         pub fn builder() -> builder::ListAuditSqlsNewResponse {
             Default::default()
@@ -8806,13 +8806,13 @@ pub mod types {
     }
     ///`RebootAuditInstanceNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct RebootAuditInstanceNewResponse {
         ///Outcome of the request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl RebootAuditInstanceNewResponse {
         pub fn builder() -> builder::RebootAuditInstanceNewResponse {
             Default::default()
@@ -10010,7 +10010,7 @@ pub mod types {
     }
     ///`RuleAddRiskRuleRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct RuleAddRiskRuleRequest {
         ///Operation types to match, comma-separated
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10044,7 +10044,7 @@ pub mod types {
         ///Whether the rule starts enabled
         pub status: RuleAddRiskRuleRequestStatus,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl RuleAddRiskRuleRequest {
         pub fn builder() -> builder::RuleAddRiskRuleRequest {
             Default::default()
@@ -10063,7 +10063,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum RuleAddRiskRuleRequestAffectSymbol {
         #[serde(rename = "GREATER")]
         Greater,
@@ -10078,7 +10078,7 @@ pub mod types {
         #[serde(rename = "NO_MATCH")]
         NoMatch,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for RuleAddRiskRuleRequestAffectSymbol {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10091,7 +10091,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for RuleAddRiskRuleRequestAffectSymbol {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10108,7 +10108,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for RuleAddRiskRuleRequestAffectSymbol {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10117,7 +10117,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for RuleAddRiskRuleRequestAffectSymbol {
         type Error = self::error::ConversionError;
@@ -10140,7 +10140,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum RuleAddRiskRuleRequestExecutionSymbol {
         #[serde(rename = "GREATER")]
         Greater,
@@ -10155,7 +10155,7 @@ pub mod types {
         #[serde(rename = "NO_MATCH")]
         NoMatch,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for RuleAddRiskRuleRequestExecutionSymbol {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10168,7 +10168,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for RuleAddRiskRuleRequestExecutionSymbol {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10185,7 +10185,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for RuleAddRiskRuleRequestExecutionSymbol {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10194,7 +10194,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for RuleAddRiskRuleRequestExecutionSymbol {
         type Error = self::error::ConversionError;
@@ -10217,7 +10217,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum RuleAddRiskRuleRequestRiskLevel {
         #[serde(rename = "LOW")]
         Low,
@@ -10228,7 +10228,7 @@ pub mod types {
         #[serde(rename = "NO_RISK")]
         NoRisk,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for RuleAddRiskRuleRequestRiskLevel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10239,7 +10239,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for RuleAddRiskRuleRequestRiskLevel {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10254,7 +10254,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for RuleAddRiskRuleRequestRiskLevel {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10263,7 +10263,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for RuleAddRiskRuleRequestRiskLevel {
         type Error = self::error::ConversionError;
@@ -10286,14 +10286,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum RuleAddRiskRuleRequestStatus {
         #[serde(rename = "OFF")]
         Off,
         #[serde(rename = "ON")]
         On,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for RuleAddRiskRuleRequestStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -10302,7 +10302,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for RuleAddRiskRuleRequestStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10315,7 +10315,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for RuleAddRiskRuleRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10324,7 +10324,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for RuleAddRiskRuleRequestStatus {
         type Error = self::error::ConversionError;
@@ -10499,7 +10499,7 @@ pub mod types {
     }
     ///`RuleRiskResponseRules`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct RuleRiskResponseRules {
         ///Characteristic the rule matches on
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -10524,7 +10524,7 @@ pub mod types {
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl RuleRiskResponseRules {
         pub fn builder() -> builder::RuleRiskResponseRules {
             Default::default()
@@ -10833,7 +10833,7 @@ pub mod types {
     }
     ///`SchemaBean`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct SchemaBean {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub column: ::std::option::Option<::std::string::String>,
@@ -10842,7 +10842,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub table: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl SchemaBean {
         pub fn builder() -> builder::SchemaBean {
             Default::default()
@@ -10865,14 +10865,14 @@ pub mod types {
     }
     ///`SecurityGroupRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct SecurityGroupRequest {
         ///Id of the audit instance, as listed by the instance list operations (32 to 64 characters, like the instance_id path parameter of the other operations).
         pub instance_id: SecurityGroupRequestInstanceId,
         ///The security group to bind. Exactly one id is accepted today.
         pub securitygroup_ids: [SecurityGroupRequestSecuritygroupIdsItem; 1usize],
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl SecurityGroupRequest {
         pub fn builder() -> builder::SecurityGroupRequest {
             Default::default()
@@ -10881,22 +10881,22 @@ pub mod types {
     ///Id of the audit instance, as listed by the instance list operations (32 to 64 characters, like the instance_id path parameter of the other operations).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct SecurityGroupRequestInstanceId(::std::string::String);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for SecurityGroupRequestInstanceId {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<SecurityGroupRequestInstanceId> for ::std::string::String {
         fn from(value: SecurityGroupRequestInstanceId) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for SecurityGroupRequestInstanceId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10911,7 +10911,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for SecurityGroupRequestInstanceId {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10920,7 +10920,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for SecurityGroupRequestInstanceId {
         type Error = self::error::ConversionError;
@@ -10930,7 +10930,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for SecurityGroupRequestInstanceId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -10946,23 +10946,23 @@ pub mod types {
     ///`SecurityGroupRequestSecuritygroupIdsItem`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct SecurityGroupRequestSecuritygroupIdsItem(::std::string::String);
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::ops::Deref for SecurityGroupRequestSecuritygroupIdsItem {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::From<SecurityGroupRequestSecuritygroupIdsItem>
     for ::std::string::String {
         fn from(value: SecurityGroupRequestSecuritygroupIdsItem) -> Self {
             value.0
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for SecurityGroupRequestSecuritygroupIdsItem {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -10974,7 +10974,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for SecurityGroupRequestSecuritygroupIdsItem {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -10983,7 +10983,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String>
     for SecurityGroupRequestSecuritygroupIdsItem {
         type Error = self::error::ConversionError;
@@ -10993,7 +10993,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'de> ::serde::Deserialize<'de> for SecurityGroupRequestSecuritygroupIdsItem {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -11038,12 +11038,12 @@ pub mod types {
     }
     ///`ServerIdBean`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ServerIdBean {
         ///ID of the audit instance (the id field of the instance list)
         pub instance_id: ::std::string::String,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ServerIdBean {
         pub fn builder() -> builder::ServerIdBean {
             Default::default()
@@ -11972,12 +11972,12 @@ pub mod types {
     }
     ///`ShowAuditUpgradeStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ShowAuditUpgradeStatusResponse {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub audit_upgrade_infos: ::std::vec::Vec<AuditUpgradeStatus>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl ShowAuditUpgradeStatusResponse {
         pub fn builder() -> builder::ShowAuditUpgradeStatusResponse {
             Default::default()
@@ -12455,13 +12455,13 @@ pub mod types {
     }
     ///`StartAuditInstanceNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct StartAuditInstanceNewResponse {
         ///Outcome of the request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl StartAuditInstanceNewResponse {
         pub fn builder() -> builder::StartAuditInstanceNewResponse {
             Default::default()
@@ -12513,13 +12513,13 @@ pub mod types {
     }
     ///`StopAuditInstanceNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct StopAuditInstanceNewResponse {
         ///Outcome of the request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl StopAuditInstanceNewResponse {
         pub fn builder() -> builder::StopAuditInstanceNewResponse {
             Default::default()
@@ -12571,13 +12571,13 @@ pub mod types {
     }
     ///`SwitchAgentNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct SwitchAgentNewResponse {
         ///Operation result; SUCCESS on success
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl SwitchAgentNewResponse {
         pub fn builder() -> builder::SwitchAgentNewResponse {
             Default::default()
@@ -12601,13 +12601,13 @@ pub mod types {
     }
     ///`SwitchAuditDatabaseNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct SwitchAuditDatabaseNewResponse {
         ///Outcome of the request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl SwitchAuditDatabaseNewResponse {
         pub fn builder() -> builder::SwitchAuditDatabaseNewResponse {
             Default::default()
@@ -12631,7 +12631,7 @@ pub mod types {
     }
     ///`SwitchAuditDbRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct SwitchAuditDbRequest {
         ///Database ID from the database list API
         pub id: ::std::string::String,
@@ -12641,7 +12641,7 @@ pub mod types {
         ///Desired audit switch state
         pub status: SwitchAuditDbRequestStatus,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl SwitchAuditDbRequest {
         pub fn builder() -> builder::SwitchAuditDbRequest {
             Default::default()
@@ -12660,14 +12660,14 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub enum SwitchAuditDbRequestStatus {
         #[serde(rename = "ON")]
         On,
         #[serde(rename = "OFF")]
         Off,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::fmt::Display for SwitchAuditDbRequestStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
@@ -12676,7 +12676,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::str::FromStr for SwitchAuditDbRequestStatus {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -12689,7 +12689,7 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<&str> for SwitchAuditDbRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12698,7 +12698,7 @@ pub mod types {
             value.parse()
         }
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl ::std::convert::TryFrom<::std::string::String> for SwitchAuditDbRequestStatus {
         type Error = self::error::ConversionError;
         fn try_from(
@@ -12709,13 +12709,13 @@ pub mod types {
     }
     ///`SwitchRiskRuleNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct SwitchRiskRuleNewResponse {
         ///Outcome of the request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl SwitchRiskRuleNewResponse {
         pub fn builder() -> builder::SwitchRiskRuleNewResponse {
             Default::default()
@@ -13370,13 +13370,13 @@ pub mod types {
     }
     ///`UpdateAuditSecurityGroupNewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct UpdateAuditSecurityGroupNewResponse {
         ///Outcome of the request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<::std::string::String>,
     }
-    #[cfg(all(feature = "audit", feature = "type-builders"))]
+    #[cfg(all(feature = "audit-core", feature = "type-builders"))]
     impl UpdateAuditSecurityGroupNewResponse {
         pub fn builder() -> builder::UpdateAuditSecurityGroupNewResponse {
             Default::default()
@@ -13882,14 +13882,14 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AddAuditAgentNewResponse {
             result: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AddAuditAgentNewResponse {
             fn default() -> Self {
                 Self {
@@ -13897,7 +13897,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AddAuditAgentNewResponse {
             pub fn result<T>(mut self, value: T) -> Self
             where
@@ -13912,7 +13912,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AddAuditAgentNewResponse>
         for super::AddAuditAgentNewResponse {
             type Error = super::error::ConversionError;
@@ -13922,7 +13922,7 @@ pub mod types {
                 Ok(Self { result: value.result? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AddAuditAgentNewResponse>
         for AddAuditAgentNewResponse {
             fn from(value: super::AddAuditAgentNewResponse) -> Self {
@@ -14003,20 +14003,20 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AddAuditDatabaseNewResponse {
             id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AddAuditDatabaseNewResponse {
             fn default() -> Self {
                 Self { id: Ok(Default::default()) }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AddAuditDatabaseNewResponse {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -14029,7 +14029,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AddAuditDatabaseNewResponse>
         for super::AddAuditDatabaseNewResponse {
             type Error = super::error::ConversionError;
@@ -14039,7 +14039,7 @@ pub mod types {
                 Ok(Self { id: value.id? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AddAuditDatabaseNewResponse>
         for AddAuditDatabaseNewResponse {
             fn from(value: super::AddAuditDatabaseNewResponse) -> Self {
@@ -14740,7 +14740,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct AgentSwitchRequest {
             agent_id: ::std::result::Result<
                 ::std::string::String,
@@ -14751,7 +14751,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for AgentSwitchRequest {
             fn default() -> Self {
                 Self {
@@ -14760,7 +14760,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl AgentSwitchRequest {
             pub fn agent_id<T>(mut self, value: T) -> Self
             where
@@ -14787,7 +14787,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<AgentSwitchRequest> for super::AgentSwitchRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14799,7 +14799,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::AgentSwitchRequest> for AgentSwitchRequest {
             fn from(value: super::AgentSwitchRequest) -> Self {
                 Self {
@@ -14809,7 +14809,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct AlarmLogRequest {
             page: ::std::result::Result<i32, ::std::string::String>,
             risk: ::std::result::Result<
@@ -14830,7 +14830,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for AlarmLogRequest {
             fn default() -> Self {
                 Self {
@@ -14843,7 +14843,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl AlarmLogRequest {
             pub fn page<T>(mut self, value: T) -> Self
             where
@@ -14924,7 +14924,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<AlarmLogRequest> for super::AlarmLogRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -14940,7 +14940,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::AlarmLogRequest> for AlarmLogRequest {
             fn from(value: super::AlarmLogRequest) -> Self {
                 Self {
@@ -14954,7 +14954,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AlarmLogRequestTime {
             end_time: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -14969,7 +14969,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AlarmLogRequestTime {
             fn default() -> Self {
                 Self {
@@ -14979,7 +14979,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AlarmLogRequestTime {
             pub fn end_time<T>(mut self, value: T) -> Self
             where
@@ -15020,7 +15020,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AlarmLogRequestTime>
         for super::AlarmLogRequestTime {
             type Error = super::error::ConversionError;
@@ -15034,7 +15034,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AlarmLogRequestTime> for AlarmLogRequestTime {
             fn from(value: super::AlarmLogRequestTime) -> Self {
                 Self {
@@ -15276,7 +15276,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AlarmLogResponseNewAlarmLog {
             alarm_description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15315,7 +15315,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AlarmLogResponseNewAlarmLog {
             fn default() -> Self {
                 Self {
@@ -15331,7 +15331,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AlarmLogResponseNewAlarmLog {
             pub fn alarm_description<T>(mut self, value: T) -> Self
             where
@@ -15444,7 +15444,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AlarmLogResponseNewAlarmLog>
         for super::AlarmLogResponseNewAlarmLog {
             type Error = super::error::ConversionError;
@@ -15464,7 +15464,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AlarmLogResponseNewAlarmLog>
         for AlarmLogResponseNewAlarmLog {
             fn from(value: super::AlarmLogResponseNewAlarmLog) -> Self {
@@ -15482,7 +15482,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct AuditAgentRequest {
             agent_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15518,7 +15518,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for AuditAgentRequest {
             fn default() -> Self {
                 Self {
@@ -15534,7 +15534,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl AuditAgentRequest {
             pub fn agent_id<T>(mut self, value: T) -> Self
             where
@@ -15645,7 +15645,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<AuditAgentRequest> for super::AuditAgentRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -15664,7 +15664,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::AuditAgentRequest> for AuditAgentRequest {
             fn from(value: super::AuditAgentRequest) -> Self {
                 Self {
@@ -15681,7 +15681,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AuditAgentRespoonseAgents {
             agent_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15736,7 +15736,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AuditAgentRespoonseAgents {
             fn default() -> Self {
                 Self {
@@ -15756,7 +15756,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AuditAgentRespoonseAgents {
             pub fn agent_id<T>(mut self, value: T) -> Self
             where
@@ -15917,7 +15917,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AuditAgentRespoonseAgents>
         for super::AuditAgentRespoonseAgents {
             type Error = super::error::ConversionError;
@@ -15941,7 +15941,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AuditAgentRespoonseAgents>
         for AuditAgentRespoonseAgents {
             fn from(value: super::AuditAgentRespoonseAgents) -> Self {
@@ -15963,7 +15963,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AuditInstanceBean {
             charge_model: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16086,7 +16086,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AuditInstanceBean {
             fn default() -> Self {
                 Self {
@@ -16123,7 +16123,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AuditInstanceBean {
             pub fn charge_model<T>(mut self, value: T) -> Self
             where
@@ -16492,7 +16492,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AuditInstanceBean> for super::AuditInstanceBean {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -16532,7 +16532,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AuditInstanceBean> for AuditInstanceBean {
             fn from(value: super::AuditInstanceBean) -> Self {
                 Self {
@@ -17423,7 +17423,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct AuditSqlRequest {
             client_ip: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17472,7 +17472,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for AuditSqlRequest {
             fn default() -> Self {
                 Self {
@@ -17492,7 +17492,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl AuditSqlRequest {
             pub fn client_ip<T>(mut self, value: T) -> Self
             where
@@ -17657,7 +17657,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<AuditSqlRequest> for super::AuditSqlRequest {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -17680,7 +17680,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::AuditSqlRequest> for AuditSqlRequest {
             fn from(value: super::AuditSqlRequest) -> Self {
                 Self {
@@ -17701,7 +17701,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AuditSqlRequestTime {
             end_time: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17716,7 +17716,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AuditSqlRequestTime {
             fn default() -> Self {
                 Self {
@@ -17726,7 +17726,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AuditSqlRequestTime {
             pub fn end_time<T>(mut self, value: T) -> Self
             where
@@ -17767,7 +17767,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AuditSqlRequestTime>
         for super::AuditSqlRequestTime {
             type Error = super::error::ConversionError;
@@ -17781,7 +17781,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AuditSqlRequestTime> for AuditSqlRequestTime {
             fn from(value: super::AuditSqlRequestTime) -> Self {
                 Self {
@@ -17792,7 +17792,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AuditSqlResponseSql {
             client_ip: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17847,7 +17847,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AuditSqlResponseSql {
             fn default() -> Self {
                 Self {
@@ -17867,7 +17867,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AuditSqlResponseSql {
             pub fn client_ip<T>(mut self, value: T) -> Self
             where
@@ -18028,7 +18028,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AuditSqlResponseSql>
         for super::AuditSqlResponseSql {
             type Error = super::error::ConversionError;
@@ -18052,7 +18052,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AuditSqlResponseSql> for AuditSqlResponseSql {
             fn from(value: super::AuditSqlResponseSql) -> Self {
                 Self {
@@ -18073,7 +18073,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AuditSqlResponseSqlOperatedObjInfo {
             column_name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18100,7 +18100,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AuditSqlResponseSqlOperatedObjInfo {
             fn default() -> Self {
                 Self {
@@ -18113,7 +18113,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AuditSqlResponseSqlOperatedObjInfo {
             pub fn column_name<T>(mut self, value: T) -> Self
             where
@@ -18188,7 +18188,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AuditSqlResponseSqlOperatedObjInfo>
         for super::AuditSqlResponseSqlOperatedObjInfo {
             type Error = super::error::ConversionError;
@@ -18205,7 +18205,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AuditSqlResponseSqlOperatedObjInfo>
         for AuditSqlResponseSqlOperatedObjInfo {
             fn from(value: super::AuditSqlResponseSqlOperatedObjInfo) -> Self {
@@ -18220,14 +18220,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AuditSqlResponseSqls {
             sql: ::std::result::Result<
                 ::std::option::Option<super::AuditSqlResponseSql>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AuditSqlResponseSqls {
             fn default() -> Self {
                 Self {
@@ -18235,7 +18235,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AuditSqlResponseSqls {
             pub fn sql<T>(mut self, value: T) -> Self
             where
@@ -18252,7 +18252,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AuditSqlResponseSqls>
         for super::AuditSqlResponseSqls {
             type Error = super::error::ConversionError;
@@ -18262,7 +18262,7 @@ pub mod types {
                 Ok(Self { sql: value.sql? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AuditSqlResponseSqls> for AuditSqlResponseSqls {
             fn from(value: super::AuditSqlResponseSqls) -> Self {
                 Self { sql: Ok(value.sql) }
@@ -18680,7 +18680,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AuditUpgradeStatus {
             current_version: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18707,7 +18707,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AuditUpgradeStatus {
             fn default() -> Self {
                 Self {
@@ -18720,7 +18720,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AuditUpgradeStatus {
             pub fn current_version<T>(mut self, value: T) -> Self
             where
@@ -18799,7 +18799,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AuditUpgradeStatus> for super::AuditUpgradeStatus {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18815,7 +18815,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AuditUpgradeStatus> for AuditUpgradeStatus {
             fn from(value: super::AuditUpgradeStatus) -> Self {
                 Self {
@@ -18829,7 +18829,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct AuditUpgradeStep {
             msg: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -18848,7 +18848,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for AuditUpgradeStep {
             fn default() -> Self {
                 Self {
@@ -18859,7 +18859,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl AuditUpgradeStep {
             pub fn msg<T>(mut self, value: T) -> Self
             where
@@ -18910,7 +18910,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<AuditUpgradeStep> for super::AuditUpgradeStep {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -18924,7 +18924,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::AuditUpgradeStep> for AuditUpgradeStep {
             fn from(value: super::AuditUpgradeStep) -> Self {
                 Self {
@@ -19888,7 +19888,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct BatchSwitchesRequest {
             ids: ::std::result::Result<::std::string::String, ::std::string::String>,
             status: ::std::result::Result<
@@ -19896,7 +19896,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for BatchSwitchesRequest {
             fn default() -> Self {
                 Self {
@@ -19905,7 +19905,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl BatchSwitchesRequest {
             pub fn ids<T>(mut self, value: T) -> Self
             where
@@ -19932,7 +19932,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<BatchSwitchesRequest>
         for super::BatchSwitchesRequest {
             type Error = super::error::ConversionError;
@@ -19945,7 +19945,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::BatchSwitchesRequest> for BatchSwitchesRequest {
             fn from(value: super::BatchSwitchesRequest) -> Self {
                 Self {
@@ -22667,14 +22667,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct CreateAuditRiskRuleResponse {
             status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for CreateAuditRiskRuleResponse {
             fn default() -> Self {
                 Self {
@@ -22682,7 +22682,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl CreateAuditRiskRuleResponse {
             pub fn status<T>(mut self, value: T) -> Self
             where
@@ -22697,7 +22697,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<CreateAuditRiskRuleResponse>
         for super::CreateAuditRiskRuleResponse {
             type Error = super::error::ConversionError;
@@ -22707,7 +22707,7 @@ pub mod types {
                 Ok(Self { status: value.status? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::CreateAuditRiskRuleResponse>
         for CreateAuditRiskRuleResponse {
             fn from(value: super::CreateAuditRiskRuleResponse) -> Self {
@@ -22811,14 +22811,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct CreateDatabaseRequest {
             database: ::std::result::Result<
                 super::CreateDatabaseRequestDatabase,
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for CreateDatabaseRequest {
             fn default() -> Self {
                 Self {
@@ -22826,7 +22826,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl CreateDatabaseRequest {
             pub fn database<T>(mut self, value: T) -> Self
             where
@@ -22841,7 +22841,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<CreateDatabaseRequest>
         for super::CreateDatabaseRequest {
             type Error = super::error::ConversionError;
@@ -22851,7 +22851,7 @@ pub mod types {
                 Ok(Self { database: value.database? })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::CreateDatabaseRequest>
         for CreateDatabaseRequest {
             fn from(value: super::CreateDatabaseRequest) -> Self {
@@ -22861,7 +22861,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct CreateDatabaseRequestDatabase {
             charset: ::std::result::Result<
                 super::CreateDatabaseRequestDatabaseCharset,
@@ -22888,7 +22888,7 @@ pub mod types {
             >,
             version: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for CreateDatabaseRequestDatabase {
             fn default() -> Self {
                 Self {
@@ -22906,7 +22906,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl CreateDatabaseRequestDatabase {
             pub fn charset<T>(mut self, value: T) -> Self
             where
@@ -23017,7 +23017,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<CreateDatabaseRequestDatabase>
         for super::CreateDatabaseRequestDatabase {
             type Error = super::error::ConversionError;
@@ -23037,7 +23037,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::CreateDatabaseRequestDatabase>
         for CreateDatabaseRequestDatabase {
             fn from(value: super::CreateDatabaseRequestDatabase) -> Self {
@@ -23235,7 +23235,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct CreateInstancePeriodRequest {
             availability_zone: ::std::result::Result<
                 ::std::string::String,
@@ -23298,7 +23298,7 @@ pub mod types {
             >,
             vpc_id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for CreateInstancePeriodRequest {
             fn default() -> Self {
                 Self {
@@ -23337,7 +23337,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl CreateInstancePeriodRequest {
             pub fn availability_zone<T>(mut self, value: T) -> Self
             where
@@ -23580,7 +23580,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<CreateInstancePeriodRequest>
         for super::CreateInstancePeriodRequest {
             type Error = super::error::ConversionError;
@@ -23609,7 +23609,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::CreateInstancePeriodRequest>
         for CreateInstancePeriodRequest {
             fn from(value: super::CreateInstancePeriodRequest) -> Self {
@@ -23636,7 +23636,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct CreateInstancePeriodRequestNics {
             ip_address: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23647,7 +23647,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for CreateInstancePeriodRequestNics {
             fn default() -> Self {
                 Self {
@@ -23656,7 +23656,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl CreateInstancePeriodRequestNics {
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
@@ -23683,7 +23683,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<CreateInstancePeriodRequestNics>
         for super::CreateInstancePeriodRequestNics {
             type Error = super::error::ConversionError;
@@ -23696,7 +23696,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::CreateInstancePeriodRequestNics>
         for CreateInstancePeriodRequestNics {
             fn from(value: super::CreateInstancePeriodRequestNics) -> Self {
@@ -23707,7 +23707,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct CreateInstancePeriodRequestProductInfos {
             cloud_service_type: ::std::result::Result<
                 ::std::string::String,
@@ -23730,7 +23730,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for CreateInstancePeriodRequestProductInfos {
             fn default() -> Self {
                 Self {
@@ -23746,7 +23746,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl CreateInstancePeriodRequestProductInfos {
             pub fn cloud_service_type<T>(mut self, value: T) -> Self
             where
@@ -23817,7 +23817,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<CreateInstancePeriodRequestProductInfos>
         for super::CreateInstancePeriodRequestProductInfos {
             type Error = super::error::ConversionError;
@@ -23833,7 +23833,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::CreateInstancePeriodRequestProductInfos>
         for CreateInstancePeriodRequestProductInfos {
             fn from(value: super::CreateInstancePeriodRequestProductInfos) -> Self {
@@ -23847,11 +23847,11 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct CreateInstancePeriodRequestSecurityGroups {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for CreateInstancePeriodRequestSecurityGroups {
             fn default() -> Self {
                 Self {
@@ -23859,7 +23859,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl CreateInstancePeriodRequestSecurityGroups {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -23872,7 +23872,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<CreateInstancePeriodRequestSecurityGroups>
         for super::CreateInstancePeriodRequestSecurityGroups {
             type Error = super::error::ConversionError;
@@ -23882,7 +23882,7 @@ pub mod types {
                 Ok(Self { id: value.id? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::CreateInstancePeriodRequestSecurityGroups>
         for CreateInstancePeriodRequestSecurityGroups {
             fn from(value: super::CreateInstancePeriodRequestSecurityGroups) -> Self {
@@ -23890,7 +23890,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct CreateInstancesPeriodOrderNewResponse {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -23905,7 +23905,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for CreateInstancesPeriodOrderNewResponse {
             fn default() -> Self {
                 Self {
@@ -23915,7 +23915,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl CreateInstancesPeriodOrderNewResponse {
             pub fn code<T>(mut self, value: T) -> Self
             where
@@ -23954,7 +23954,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<CreateInstancesPeriodOrderNewResponse>
         for super::CreateInstancesPeriodOrderNewResponse {
             type Error = super::error::ConversionError;
@@ -23968,7 +23968,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::CreateInstancesPeriodOrderNewResponse>
         for CreateInstancesPeriodOrderNewResponse {
             fn from(value: super::CreateInstancesPeriodOrderNewResponse) -> Self {
@@ -24728,7 +24728,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct DataBase {
             agent_url: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -24803,7 +24803,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for DataBase {
             fn default() -> Self {
                 Self {
@@ -24828,7 +24828,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl DataBase {
             pub fn agent_url<T>(mut self, value: T) -> Self
             where
@@ -25047,7 +25047,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<DataBase> for super::DataBase {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25075,7 +25075,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::DataBase> for DataBase {
             fn from(value: super::DataBase) -> Self {
                 Self {
@@ -25101,14 +25101,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct DataBaseBean {
             database: ::std::result::Result<
                 ::std::option::Option<super::DataBase>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for DataBaseBean {
             fn default() -> Self {
                 Self {
@@ -25116,7 +25116,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl DataBaseBean {
             pub fn database<T>(mut self, value: T) -> Self
             where
@@ -25131,7 +25131,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<DataBaseBean> for super::DataBaseBean {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -25140,7 +25140,7 @@ pub mod types {
                 Ok(Self { database: value.database? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::DataBaseBean> for DataBaseBean {
             fn from(value: super::DataBaseBean) -> Self {
                 Self {
@@ -25733,14 +25733,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct DeleteAuditAgentNewResponse {
             result: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for DeleteAuditAgentNewResponse {
             fn default() -> Self {
                 Self {
@@ -25748,7 +25748,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl DeleteAuditAgentNewResponse {
             pub fn result<T>(mut self, value: T) -> Self
             where
@@ -25763,7 +25763,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<DeleteAuditAgentNewResponse>
         for super::DeleteAuditAgentNewResponse {
             type Error = super::error::ConversionError;
@@ -25773,7 +25773,7 @@ pub mod types {
                 Ok(Self { result: value.result? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::DeleteAuditAgentNewResponse>
         for DeleteAuditAgentNewResponse {
             fn from(value: super::DeleteAuditAgentNewResponse) -> Self {
@@ -25950,14 +25950,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct DeleteAuditDatabaseNewResponse {
             status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for DeleteAuditDatabaseNewResponse {
             fn default() -> Self {
                 Self {
@@ -25965,7 +25965,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl DeleteAuditDatabaseNewResponse {
             pub fn status<T>(mut self, value: T) -> Self
             where
@@ -25980,7 +25980,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<DeleteAuditDatabaseNewResponse>
         for super::DeleteAuditDatabaseNewResponse {
             type Error = super::error::ConversionError;
@@ -25990,7 +25990,7 @@ pub mod types {
                 Ok(Self { status: value.status? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::DeleteAuditDatabaseNewResponse>
         for DeleteAuditDatabaseNewResponse {
             fn from(value: super::DeleteAuditDatabaseNewResponse) -> Self {
@@ -26119,14 +26119,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct DeleteAuditRuleRiskResponse {
             status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for DeleteAuditRuleRiskResponse {
             fn default() -> Self {
                 Self {
@@ -26134,7 +26134,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl DeleteAuditRuleRiskResponse {
             pub fn status<T>(mut self, value: T) -> Self
             where
@@ -26149,7 +26149,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<DeleteAuditRuleRiskResponse>
         for super::DeleteAuditRuleRiskResponse {
             type Error = super::error::ConversionError;
@@ -26159,7 +26159,7 @@ pub mod types {
                 Ok(Self { status: value.status? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::DeleteAuditRuleRiskResponse>
         for DeleteAuditRuleRiskResponse {
             fn from(value: super::DeleteAuditRuleRiskResponse) -> Self {
@@ -26407,7 +26407,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct DeleteInstanceDemandRequest {
             delete_publicip: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -26422,7 +26422,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for DeleteInstanceDemandRequest {
             fn default() -> Self {
                 Self {
@@ -26432,7 +26432,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl DeleteInstanceDemandRequest {
             pub fn delete_publicip<T>(mut self, value: T) -> Self
             where
@@ -26471,7 +26471,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<DeleteInstanceDemandRequest>
         for super::DeleteInstanceDemandRequest {
             type Error = super::error::ConversionError;
@@ -26485,7 +26485,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::DeleteInstanceDemandRequest>
         for DeleteInstanceDemandRequest {
             fn from(value: super::DeleteInstanceDemandRequest) -> Self {
@@ -26497,14 +26497,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct DeleteInstancesNewResponse {
             result: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for DeleteInstancesNewResponse {
             fn default() -> Self {
                 Self {
@@ -26512,7 +26512,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl DeleteInstancesNewResponse {
             pub fn result<T>(mut self, value: T) -> Self
             where
@@ -26527,7 +26527,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<DeleteInstancesNewResponse>
         for super::DeleteInstancesNewResponse {
             type Error = super::error::ConversionError;
@@ -26537,7 +26537,7 @@ pub mod types {
                 Ok(Self { result: value.result? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::DeleteInstancesNewResponse>
         for DeleteInstancesNewResponse {
             fn from(value: super::DeleteInstancesNewResponse) -> Self {
@@ -27887,7 +27887,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct JobBean {
             begin_time: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -27942,7 +27942,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for JobBean {
             fn default() -> Self {
                 Self {
@@ -27962,7 +27962,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl JobBean {
             pub fn begin_time<T>(mut self, value: T) -> Self
             where
@@ -28121,7 +28121,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<JobBean> for super::JobBean {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28144,7 +28144,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::JobBean> for JobBean {
             fn from(value: super::JobBean) -> Self {
                 Self {
@@ -28165,7 +28165,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct KeyValueBean {
             key: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<
@@ -28173,7 +28173,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for KeyValueBean {
             fn default() -> Self {
                 Self {
@@ -28182,7 +28182,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl KeyValueBean {
             pub fn key<T>(mut self, value: T) -> Self
             where
@@ -28209,7 +28209,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<KeyValueBean> for super::KeyValueBean {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -28221,7 +28221,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::KeyValueBean> for KeyValueBean {
             fn from(value: super::KeyValueBean) -> Self {
                 Self {
@@ -28630,14 +28630,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct ListAuditAgentNewResponse {
             agents: ::std::result::Result<
                 ::std::vec::Vec<super::AuditAgentRespoonseAgents>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for ListAuditAgentNewResponse {
             fn default() -> Self {
                 Self {
@@ -28645,7 +28645,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ListAuditAgentNewResponse {
             pub fn agents<T>(mut self, value: T) -> Self
             where
@@ -28662,7 +28662,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<ListAuditAgentNewResponse>
         for super::ListAuditAgentNewResponse {
             type Error = super::error::ConversionError;
@@ -28672,7 +28672,7 @@ pub mod types {
                 Ok(Self { agents: value.agents? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::ListAuditAgentNewResponse>
         for ListAuditAgentNewResponse {
             fn from(value: super::ListAuditAgentNewResponse) -> Self {
@@ -28755,7 +28755,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct ListAuditAlarmLogNewResponse {
             alarm_log: ::std::result::Result<
                 ::std::vec::Vec<super::AlarmLogResponseNewAlarmLog>,
@@ -28766,7 +28766,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for ListAuditAlarmLogNewResponse {
             fn default() -> Self {
                 Self {
@@ -28775,7 +28775,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ListAuditAlarmLogNewResponse {
             pub fn alarm_log<T>(mut self, value: T) -> Self
             where
@@ -28804,7 +28804,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<ListAuditAlarmLogNewResponse>
         for super::ListAuditAlarmLogNewResponse {
             type Error = super::error::ConversionError;
@@ -28817,7 +28817,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::ListAuditAlarmLogNewResponse>
         for ListAuditAlarmLogNewResponse {
             fn from(value: super::ListAuditAlarmLogNewResponse) -> Self {
@@ -29051,7 +29051,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct ListAuditDatabasesNewResponse {
             databases: ::std::result::Result<
                 ::std::vec::Vec<super::DataBaseBean>,
@@ -29062,7 +29062,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for ListAuditDatabasesNewResponse {
             fn default() -> Self {
                 Self {
@@ -29071,7 +29071,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ListAuditDatabasesNewResponse {
             pub fn databases<T>(mut self, value: T) -> Self
             where
@@ -29098,7 +29098,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<ListAuditDatabasesNewResponse>
         for super::ListAuditDatabasesNewResponse {
             type Error = super::error::ConversionError;
@@ -29111,7 +29111,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::ListAuditDatabasesNewResponse>
         for ListAuditDatabasesNewResponse {
             fn from(value: super::ListAuditDatabasesNewResponse) -> Self {
@@ -29218,14 +29218,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct ListAuditInstanceJobsNewResponse {
             jobs: ::std::result::Result<
                 ::std::vec::Vec<super::JobBean>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for ListAuditInstanceJobsNewResponse {
             fn default() -> Self {
                 Self {
@@ -29233,7 +29233,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ListAuditInstanceJobsNewResponse {
             pub fn jobs<T>(mut self, value: T) -> Self
             where
@@ -29248,7 +29248,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<ListAuditInstanceJobsNewResponse>
         for super::ListAuditInstanceJobsNewResponse {
             type Error = super::error::ConversionError;
@@ -29258,7 +29258,7 @@ pub mod types {
                 Ok(Self { jobs: value.jobs? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::ListAuditInstanceJobsNewResponse>
         for ListAuditInstanceJobsNewResponse {
             fn from(value: super::ListAuditInstanceJobsNewResponse) -> Self {
@@ -29339,7 +29339,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct ListAuditInstancesLastResponse {
             instances: ::std::result::Result<
                 ::std::vec::Vec<super::AuditInstanceBean>,
@@ -29350,7 +29350,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for ListAuditInstancesLastResponse {
             fn default() -> Self {
                 Self {
@@ -29359,7 +29359,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ListAuditInstancesLastResponse {
             pub fn instances<T>(mut self, value: T) -> Self
             where
@@ -29386,7 +29386,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<ListAuditInstancesLastResponse>
         for super::ListAuditInstancesLastResponse {
             type Error = super::error::ConversionError;
@@ -29399,7 +29399,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::ListAuditInstancesLastResponse>
         for ListAuditInstancesLastResponse {
             fn from(value: super::ListAuditInstancesLastResponse) -> Self {
@@ -29959,7 +29959,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct ListAuditRuleRisksNewResponse {
             customize_total: ::std::result::Result<
                 ::std::option::Option<i32>,
@@ -29974,7 +29974,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for ListAuditRuleRisksNewResponse {
             fn default() -> Self {
                 Self {
@@ -29984,7 +29984,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ListAuditRuleRisksNewResponse {
             pub fn customize_total<T>(mut self, value: T) -> Self
             where
@@ -30027,7 +30027,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<ListAuditRuleRisksNewResponse>
         for super::ListAuditRuleRisksNewResponse {
             type Error = super::error::ConversionError;
@@ -30041,7 +30041,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::ListAuditRuleRisksNewResponse>
         for ListAuditRuleRisksNewResponse {
             fn from(value: super::ListAuditRuleRisksNewResponse) -> Self {
@@ -30510,7 +30510,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct ListAuditSqlsNewResponse {
             count: ::std::result::Result<
                 ::std::option::Option<i32>,
@@ -30525,7 +30525,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for ListAuditSqlsNewResponse {
             fn default() -> Self {
                 Self {
@@ -30535,7 +30535,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ListAuditSqlsNewResponse {
             pub fn count<T>(mut self, value: T) -> Self
             where
@@ -30574,7 +30574,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<ListAuditSqlsNewResponse>
         for super::ListAuditSqlsNewResponse {
             type Error = super::error::ConversionError;
@@ -30588,7 +30588,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::ListAuditSqlsNewResponse>
         for ListAuditSqlsNewResponse {
             fn from(value: super::ListAuditSqlsNewResponse) -> Self {
@@ -34071,14 +34071,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct RebootAuditInstanceNewResponse {
             result: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for RebootAuditInstanceNewResponse {
             fn default() -> Self {
                 Self {
@@ -34086,7 +34086,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl RebootAuditInstanceNewResponse {
             pub fn result<T>(mut self, value: T) -> Self
             where
@@ -34101,7 +34101,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<RebootAuditInstanceNewResponse>
         for super::RebootAuditInstanceNewResponse {
             type Error = super::error::ConversionError;
@@ -34111,7 +34111,7 @@ pub mod types {
                 Ok(Self { result: value.result? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::RebootAuditInstanceNewResponse>
         for RebootAuditInstanceNewResponse {
             fn from(value: super::RebootAuditInstanceNewResponse) -> Self {
@@ -37933,7 +37933,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct RuleAddRiskRuleRequest {
             action: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -37982,7 +37982,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for RuleAddRiskRuleRequest {
             fn default() -> Self {
                 Self {
@@ -38008,7 +38008,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl RuleAddRiskRuleRequest {
             pub fn action<T>(mut self, value: T) -> Self
             where
@@ -38171,7 +38171,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<RuleAddRiskRuleRequest>
         for super::RuleAddRiskRuleRequest {
             type Error = super::error::ConversionError;
@@ -38195,7 +38195,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::RuleAddRiskRuleRequest>
         for RuleAddRiskRuleRequest {
             fn from(value: super::RuleAddRiskRuleRequest) -> Self {
@@ -38414,7 +38414,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct RuleRiskResponseRules {
             feature: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -38449,7 +38449,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for RuleRiskResponseRules {
             fn default() -> Self {
                 Self {
@@ -38464,7 +38464,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl RuleRiskResponseRules {
             pub fn feature<T>(mut self, value: T) -> Self
             where
@@ -38561,7 +38561,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<RuleRiskResponseRules>
         for super::RuleRiskResponseRules {
             type Error = super::error::ConversionError;
@@ -38580,7 +38580,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::RuleRiskResponseRules>
         for RuleRiskResponseRules {
             fn from(value: super::RuleRiskResponseRules) -> Self {
@@ -39609,7 +39609,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct SchemaBean {
             column: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -39624,7 +39624,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for SchemaBean {
             fn default() -> Self {
                 Self {
@@ -39634,7 +39634,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl SchemaBean {
             pub fn column<T>(mut self, value: T) -> Self
             where
@@ -39673,7 +39673,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<SchemaBean> for super::SchemaBean {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -39686,7 +39686,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::SchemaBean> for SchemaBean {
             fn from(value: super::SchemaBean) -> Self {
                 Self {
@@ -39764,7 +39764,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct SecurityGroupRequest {
             instance_id: ::std::result::Result<
                 super::SecurityGroupRequestInstanceId,
@@ -39775,7 +39775,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for SecurityGroupRequest {
             fn default() -> Self {
                 Self {
@@ -39786,7 +39786,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl SecurityGroupRequest {
             pub fn instance_id<T>(mut self, value: T) -> Self
             where
@@ -39817,7 +39817,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<SecurityGroupRequest>
         for super::SecurityGroupRequest {
             type Error = super::error::ConversionError;
@@ -39830,7 +39830,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::SecurityGroupRequest> for SecurityGroupRequest {
             fn from(value: super::SecurityGroupRequest) -> Self {
                 Self {
@@ -40004,14 +40004,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct ServerIdBean {
             instance_id: ::std::result::Result<
                 ::std::string::String,
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for ServerIdBean {
             fn default() -> Self {
                 Self {
@@ -40019,7 +40019,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ServerIdBean {
             pub fn instance_id<T>(mut self, value: T) -> Self
             where
@@ -40034,7 +40034,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<ServerIdBean> for super::ServerIdBean {
             type Error = super::error::ConversionError;
             fn try_from(
@@ -40045,7 +40045,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::ServerIdBean> for ServerIdBean {
             fn from(value: super::ServerIdBean) -> Self {
                 Self {
@@ -42718,14 +42718,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct ShowAuditUpgradeStatusResponse {
             audit_upgrade_infos: ::std::result::Result<
                 ::std::vec::Vec<super::AuditUpgradeStatus>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for ShowAuditUpgradeStatusResponse {
             fn default() -> Self {
                 Self {
@@ -42733,7 +42733,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ShowAuditUpgradeStatusResponse {
             pub fn audit_upgrade_infos<T>(mut self, value: T) -> Self
             where
@@ -42750,7 +42750,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<ShowAuditUpgradeStatusResponse>
         for super::ShowAuditUpgradeStatusResponse {
             type Error = super::error::ConversionError;
@@ -42762,7 +42762,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::ShowAuditUpgradeStatusResponse>
         for ShowAuditUpgradeStatusResponse {
             fn from(value: super::ShowAuditUpgradeStatusResponse) -> Self {
@@ -44710,14 +44710,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct StartAuditInstanceNewResponse {
             result: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for StartAuditInstanceNewResponse {
             fn default() -> Self {
                 Self {
@@ -44725,7 +44725,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl StartAuditInstanceNewResponse {
             pub fn result<T>(mut self, value: T) -> Self
             where
@@ -44740,7 +44740,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<StartAuditInstanceNewResponse>
         for super::StartAuditInstanceNewResponse {
             type Error = super::error::ConversionError;
@@ -44750,7 +44750,7 @@ pub mod types {
                 Ok(Self { result: value.result? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::StartAuditInstanceNewResponse>
         for StartAuditInstanceNewResponse {
             fn from(value: super::StartAuditInstanceNewResponse) -> Self {
@@ -44927,14 +44927,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct StopAuditInstanceNewResponse {
             result: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for StopAuditInstanceNewResponse {
             fn default() -> Self {
                 Self {
@@ -44942,7 +44942,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl StopAuditInstanceNewResponse {
             pub fn result<T>(mut self, value: T) -> Self
             where
@@ -44957,7 +44957,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<StopAuditInstanceNewResponse>
         for super::StopAuditInstanceNewResponse {
             type Error = super::error::ConversionError;
@@ -44967,7 +44967,7 @@ pub mod types {
                 Ok(Self { result: value.result? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::StopAuditInstanceNewResponse>
         for StopAuditInstanceNewResponse {
             fn from(value: super::StopAuditInstanceNewResponse) -> Self {
@@ -45144,14 +45144,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct SwitchAgentNewResponse {
             result: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for SwitchAgentNewResponse {
             fn default() -> Self {
                 Self {
@@ -45159,7 +45159,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl SwitchAgentNewResponse {
             pub fn result<T>(mut self, value: T) -> Self
             where
@@ -45174,7 +45174,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<SwitchAgentNewResponse>
         for super::SwitchAgentNewResponse {
             type Error = super::error::ConversionError;
@@ -45184,7 +45184,7 @@ pub mod types {
                 Ok(Self { result: value.result? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::SwitchAgentNewResponse>
         for SwitchAgentNewResponse {
             fn from(value: super::SwitchAgentNewResponse) -> Self {
@@ -45264,14 +45264,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct SwitchAuditDatabaseNewResponse {
             status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for SwitchAuditDatabaseNewResponse {
             fn default() -> Self {
                 Self {
@@ -45279,7 +45279,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl SwitchAuditDatabaseNewResponse {
             pub fn status<T>(mut self, value: T) -> Self
             where
@@ -45294,7 +45294,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<SwitchAuditDatabaseNewResponse>
         for super::SwitchAuditDatabaseNewResponse {
             type Error = super::error::ConversionError;
@@ -45304,7 +45304,7 @@ pub mod types {
                 Ok(Self { status: value.status? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::SwitchAuditDatabaseNewResponse>
         for SwitchAuditDatabaseNewResponse {
             fn from(value: super::SwitchAuditDatabaseNewResponse) -> Self {
@@ -45385,7 +45385,7 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         pub struct SwitchAuditDbRequest {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             lts_audit_switch: ::std::result::Result<
@@ -45397,7 +45397,7 @@ pub mod types {
                 ::std::string::String,
             >,
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::default::Default for SwitchAuditDbRequest {
             fn default() -> Self {
                 Self {
@@ -45407,7 +45407,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl SwitchAuditDbRequest {
             pub fn id<T>(mut self, value: T) -> Self
             where
@@ -45446,7 +45446,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::TryFrom<SwitchAuditDbRequest>
         for super::SwitchAuditDbRequest {
             type Error = super::error::ConversionError;
@@ -45460,7 +45460,7 @@ pub mod types {
                 })
             }
         }
-        #[cfg(feature = "audit")]
+        #[cfg(feature = "audit-core")]
         impl ::std::convert::From<super::SwitchAuditDbRequest> for SwitchAuditDbRequest {
             fn from(value: super::SwitchAuditDbRequest) -> Self {
                 Self {
@@ -45471,14 +45471,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct SwitchRiskRuleNewResponse {
             status: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for SwitchRiskRuleNewResponse {
             fn default() -> Self {
                 Self {
@@ -45486,7 +45486,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl SwitchRiskRuleNewResponse {
             pub fn status<T>(mut self, value: T) -> Self
             where
@@ -45501,7 +45501,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<SwitchRiskRuleNewResponse>
         for super::SwitchRiskRuleNewResponse {
             type Error = super::error::ConversionError;
@@ -45511,7 +45511,7 @@ pub mod types {
                 Ok(Self { status: value.status? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::SwitchRiskRuleNewResponse>
         for SwitchRiskRuleNewResponse {
             fn from(value: super::SwitchRiskRuleNewResponse) -> Self {
@@ -46939,14 +46939,14 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         pub struct UpdateAuditSecurityGroupNewResponse {
             result: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::default::Default for UpdateAuditSecurityGroupNewResponse {
             fn default() -> Self {
                 Self {
@@ -46954,7 +46954,7 @@ pub mod types {
                 }
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl UpdateAuditSecurityGroupNewResponse {
             pub fn result<T>(mut self, value: T) -> Self
             where
@@ -46969,7 +46969,7 @@ pub mod types {
                 self
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::TryFrom<UpdateAuditSecurityGroupNewResponse>
         for super::UpdateAuditSecurityGroupNewResponse {
             type Error = super::error::ConversionError;
@@ -46979,7 +46979,7 @@ pub mod types {
                 Ok(Self { result: value.result? })
             }
         }
-        #[cfg(all(feature = "audit", feature = "type-builders"))]
+        #[cfg(all(feature = "audit-core", feature = "type-builders"))]
         impl ::std::convert::From<super::UpdateAuditSecurityGroupNewResponse>
         for UpdateAuditSecurityGroupNewResponse {
             fn from(value: super::UpdateAuditSecurityGroupNewResponse) -> Self {

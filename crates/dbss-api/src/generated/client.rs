@@ -225,7 +225,7 @@ let response = client.delete_instances_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn delete_instances_new(&self) -> builder::DeleteInstancesNew<'_> {
         builder::DeleteInstancesNew::new(self)
     }
@@ -245,7 +245,7 @@ let response = client.reboot_audit_instance_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn reboot_audit_instance_new(&self) -> builder::RebootAuditInstanceNew<'_> {
         builder::RebootAuditInstanceNew::new(self)
     }
@@ -265,7 +265,7 @@ let response = client.start_audit_instance_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn start_audit_instance_new(&self) -> builder::StartAuditInstanceNew<'_> {
         builder::StartAuditInstanceNew::new(self)
     }
@@ -285,7 +285,7 @@ let response = client.stop_audit_instance_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn stop_audit_instance_new(&self) -> builder::StopAuditInstanceNew<'_> {
         builder::StopAuditInstanceNew::new(self)
     }
@@ -349,7 +349,7 @@ let response = client.update_audit_security_group_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn update_audit_security_group_new(
         &self,
     ) -> builder::UpdateAuditSecurityGroupNew<'_> {
@@ -429,7 +429,7 @@ let response = client.show_audit_upgrade_status()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn show_audit_upgrade_status(&self) -> builder::ShowAuditUpgradeStatus<'_> {
         builder::ShowAuditUpgradeStatus::new(self)
     }
@@ -807,7 +807,7 @@ let response = client.download_audit_report()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn download_audit_report(&self) -> builder::DownloadAuditReport<'_> {
         builder::DownloadAuditReport::new(self)
     }
@@ -837,7 +837,7 @@ let response = client.list_audit_rule_risks_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn list_audit_rule_risks_new(&self) -> builder::ListAuditRuleRisksNew<'_> {
         builder::ListAuditRuleRisksNew::new(self)
     }
@@ -859,7 +859,7 @@ let response = client.create_audit_risk_rule()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn create_audit_risk_rule(&self) -> builder::CreateAuditRiskRule<'_> {
         builder::CreateAuditRiskRule::new(self)
     }
@@ -881,7 +881,7 @@ let response = client.delete_audit_rule_risk()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn delete_audit_rule_risk(&self) -> builder::DeleteAuditRuleRisk<'_> {
         builder::DeleteAuditRuleRisk::new(self)
     }
@@ -1619,7 +1619,7 @@ let response = client.list_audit_instance_jobs_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn list_audit_instance_jobs_new(&self) -> builder::ListAuditInstanceJobsNew<'_> {
         builder::ListAuditInstanceJobsNew::new(self)
     }
@@ -2771,7 +2771,7 @@ let response = client.create_instances_period_order_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn create_instances_period_order_new(
         &self,
     ) -> builder::CreateInstancesPeriodOrderNew<'_> {
@@ -2819,7 +2819,7 @@ let response = client.list_audit_instances_last()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn list_audit_instances_last(&self) -> builder::ListAuditInstancesLast<'_> {
         builder::ListAuditInstancesLast::new(self)
     }
@@ -2881,7 +2881,7 @@ let response = client.switch_agent_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn switch_agent_new(&self) -> builder::SwitchAgentNew<'_> {
         builder::SwitchAgentNew::new(self)
     }
@@ -2927,7 +2927,7 @@ let response = client.download_audit_agent_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn download_audit_agent_new(&self) -> builder::DownloadAuditAgentNew<'_> {
         builder::DownloadAuditAgentNew::new(self)
     }
@@ -2949,7 +2949,7 @@ let response = client.list_audit_alarm_log_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn list_audit_alarm_log_new(&self) -> builder::ListAuditAlarmLogNew<'_> {
         builder::ListAuditAlarmLogNew::new(self)
     }
@@ -3043,7 +3043,7 @@ let response = client.list_audit_databases_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn list_audit_databases_new(&self) -> builder::ListAuditDatabasesNew<'_> {
         builder::ListAuditDatabasesNew::new(self)
     }
@@ -3065,7 +3065,7 @@ let response = client.add_audit_database_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn add_audit_database_new(&self) -> builder::AddAuditDatabaseNew<'_> {
         builder::AddAuditDatabaseNew::new(self)
     }
@@ -3177,7 +3177,7 @@ let response = client.switch_risk_rule_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn switch_risk_rule_new(&self) -> builder::SwitchRiskRuleNew<'_> {
         builder::SwitchRiskRuleNew::new(self)
     }
@@ -3335,7 +3335,7 @@ let response = client.list_audit_sqls_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn list_audit_sqls_new(&self) -> builder::ListAuditSqlsNew<'_> {
         builder::ListAuditSqlsNew::new(self)
     }
@@ -3718,7 +3718,7 @@ let response = client.list_audit_agent_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn list_audit_agent_new(&self) -> builder::ListAuditAgentNew<'_> {
         builder::ListAuditAgentNew::new(self)
     }
@@ -3740,7 +3740,7 @@ let response = client.add_audit_agent_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn add_audit_agent_new(&self) -> builder::AddAuditAgentNew<'_> {
         builder::AddAuditAgentNew::new(self)
     }
@@ -3764,7 +3764,7 @@ let response = client.delete_audit_agent_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn delete_audit_agent_new(&self) -> builder::DeleteAuditAgentNew<'_> {
         builder::DeleteAuditAgentNew::new(self)
     }
@@ -3808,7 +3808,7 @@ let response = client.switch_audit_database_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn switch_audit_database_new(&self) -> builder::SwitchAuditDatabaseNew<'_> {
         builder::SwitchAuditDatabaseNew::new(self)
     }
@@ -3830,7 +3830,7 @@ let response = client.delete_audit_database_new()
     .send()
     .await;
 ```*/
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub fn delete_audit_database_new(&self) -> builder::DeleteAuditDatabaseNew<'_> {
         builder::DeleteAuditDatabaseNew::new(self)
     }
@@ -4526,13 +4526,13 @@ pub mod builder {
 
 [`Client::delete_instances_new`]: super::Client::delete_instances_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteInstancesNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         body: Result<types::builder::DeleteInstanceDemandRequest, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> DeleteInstancesNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -4631,13 +4631,13 @@ pub mod builder {
 
 [`Client::reboot_audit_instance_new`]: super::Client::reboot_audit_instance_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct RebootAuditInstanceNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         body: Result<types::builder::ServerIdBean, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> RebootAuditInstanceNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -4730,13 +4730,13 @@ pub mod builder {
 
 [`Client::start_audit_instance_new`]: super::Client::start_audit_instance_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct StartAuditInstanceNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         body: Result<types::builder::ServerIdBean, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> StartAuditInstanceNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -4829,13 +4829,13 @@ pub mod builder {
 
 [`Client::stop_audit_instance_new`]: super::Client::stop_audit_instance_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct StopAuditInstanceNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         body: Result<types::builder::ServerIdBean, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> StopAuditInstanceNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -5144,13 +5144,13 @@ pub mod builder {
 
 [`Client::update_audit_security_group_new`]: super::Client::update_audit_security_group_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct UpdateAuditSecurityGroupNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         body: Result<types::builder::SecurityGroupRequest, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> UpdateAuditSecurityGroupNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -5528,12 +5528,12 @@ pub mod builder {
 
 [`Client::show_audit_upgrade_status`]: super::Client::show_audit_upgrade_status*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ShowAuditUpgradeStatus<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> ShowAuditUpgradeStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -7213,7 +7213,7 @@ pub mod builder {
 
 [`Client::download_audit_report`]: super::Client::download_audit_report*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DownloadAuditReport<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
@@ -7221,7 +7221,7 @@ pub mod builder {
         id: Result<types::DownloadAuditReportId, String>,
         local: Result<Option<types::DownloadAuditReportLocal>, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> DownloadAuditReport<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -7322,7 +7322,7 @@ pub mod builder {
 
 [`Client::list_audit_rule_risks_new`]: super::Client::list_audit_rule_risks_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditRuleRisksNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
@@ -7333,7 +7333,7 @@ pub mod builder {
         risk_levels: Result<Option<types::ListAuditRuleRisksNewRiskLevels>, String>,
         support_db_classify_rule: Result<Option<bool>, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> ListAuditRuleRisksNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -7503,14 +7503,14 @@ pub mod builder {
 
 [`Client::create_audit_risk_rule`]: super::Client::create_audit_risk_rule*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateAuditRiskRule<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         body: Result<types::builder::RuleAddRiskRuleRequest, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> CreateAuditRiskRule<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -7620,14 +7620,14 @@ pub mod builder {
 
 [`Client::delete_audit_rule_risk`]: super::Client::delete_audit_rule_risk*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteAuditRuleRisk<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         id: Result<types::DeleteAuditRuleRiskId, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> DeleteAuditRuleRisk<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -11327,13 +11327,13 @@ pub mod builder {
 
 [`Client::list_audit_instance_jobs_new`]: super::Client::list_audit_instance_jobs_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditInstanceJobsNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         resource_id: Result<::std::string::String, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> ListAuditInstanceJobsNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -16829,13 +16829,13 @@ pub mod builder {
 
 [`Client::create_instances_period_order_new`]: super::Client::create_instances_period_order_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct CreateInstancesPeriodOrderNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         body: Result<types::builder::CreateInstancePeriodRequest, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> CreateInstancesPeriodOrderNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -17054,14 +17054,14 @@ pub mod builder {
 
 [`Client::list_audit_instances_last`]: super::Client::list_audit_instances_last*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditInstancesLast<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         limit: Result<Option<types::IntegerString>, String>,
         offset: Result<Option<types::IntegerString>, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> ListAuditInstancesLast<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -17325,14 +17325,14 @@ pub mod builder {
 
 [`Client::switch_agent_new`]: super::Client::switch_agent_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct SwitchAgentNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         body: Result<types::builder::AgentSwitchRequest, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> SwitchAgentNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -17571,14 +17571,14 @@ pub mod builder {
 
 [`Client::download_audit_agent_new`]: super::Client::download_audit_agent_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DownloadAuditAgentNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         agent_id: Result<types::DownloadAuditAgentNewAgentId, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> DownloadAuditAgentNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -17660,14 +17660,14 @@ pub mod builder {
 
 [`Client::list_audit_alarm_log_new`]: super::Client::list_audit_alarm_log_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditAlarmLogNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         body: Result<types::builder::AlarmLogRequest, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> ListAuditAlarmLogNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -18097,7 +18097,7 @@ pub mod builder {
 
 [`Client::list_audit_databases_new`]: super::Client::list_audit_databases_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditDatabasesNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
@@ -18106,7 +18106,7 @@ pub mod builder {
         offset: Result<Option<types::IntegerString>, String>,
         status: Result<Option<types::ListAuditDatabasesNewStatus>, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> ListAuditDatabasesNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -18229,14 +18229,14 @@ pub mod builder {
 
 [`Client::add_audit_database_new`]: super::Client::add_audit_database_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AddAuditDatabaseNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         body: Result<types::builder::CreateDatabaseRequest, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> AddAuditDatabaseNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -18780,14 +18780,14 @@ pub mod builder {
 
 [`Client::switch_risk_rule_new`]: super::Client::switch_risk_rule_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct SwitchRiskRuleNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         body: Result<types::builder::BatchSwitchesRequest, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> SwitchRiskRuleNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -19600,14 +19600,14 @@ pub mod builder {
 
 [`Client::list_audit_sqls_new`]: super::Client::list_audit_sqls_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditSqlsNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         body: Result<types::builder::AuditSqlRequest, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> ListAuditSqlsNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21361,14 +21361,14 @@ pub mod builder {
 
 [`Client::list_audit_agent_new`]: super::Client::list_audit_agent_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct ListAuditAgentNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         db_id: Result<::std::string::String, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> ListAuditAgentNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21460,14 +21460,14 @@ pub mod builder {
 
 [`Client::add_audit_agent_new`]: super::Client::add_audit_agent_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct AddAuditAgentNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         body: Result<types::builder::AuditAgentRequest, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> AddAuditAgentNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21575,7 +21575,7 @@ pub mod builder {
 
 [`Client::delete_audit_agent_new`]: super::Client::delete_audit_agent_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteAuditAgentNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
@@ -21583,7 +21583,7 @@ pub mod builder {
         agent_id: Result<types::DeleteAuditAgentNewAgentId, String>,
         db_id: Result<types::DeleteAuditAgentNewDbId, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> DeleteAuditAgentNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21803,14 +21803,14 @@ pub mod builder {
 
 [`Client::switch_audit_database_new`]: super::Client::switch_audit_database_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct SwitchAuditDatabaseNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         body: Result<types::builder::SwitchAuditDbRequest, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> SwitchAuditDatabaseNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
@@ -21920,14 +21920,14 @@ pub mod builder {
 
 [`Client::delete_audit_database_new`]: super::Client::delete_audit_database_new*/
     #[derive(Debug, Clone)]
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     pub struct DeleteAuditDatabaseNew<'a> {
         client: &'a super::Client,
         project_id: Result<types::ProjectId, String>,
         instance_id: Result<types::InstanceId, String>,
         id: Result<types::DeleteAuditDatabaseNewId, String>,
     }
-    #[cfg(feature = "audit")]
+    #[cfg(feature = "audit-core")]
     impl<'a> DeleteAuditDatabaseNew<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {

@@ -2268,7 +2268,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v2/{project_id}/{instance_id}/audit/agents` (`AddAuditAgent`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use AddAuditAgentNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn add_audit_agent(&self) -> dbss_api::builder::AddAuditAgent<'a> {
         #[allow(deprecated)]
         let call = self.api.add_audit_agent().project_id(self.project_id);
@@ -2290,7 +2290,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/databases` (`AddAuditDatabase`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use AddAuditDatabaseNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn add_audit_database(&self) -> dbss_api::builder::AddAuditDatabase<'a> {
         #[allow(deprecated)]
         let call = self.api.add_audit_database().project_id(self.project_id);
@@ -2311,6 +2311,7 @@ impl<'a> crate::Ops<'a> {
     /// Uploads (or replaces) the private key the audit instance uses for the given database, passed as PEM text in the body.
     ///
     /// `POST /v2/{project_id}/audit/{instance_id}/databases/{db_id}/sslkey` (`AddDatabaseSslKey`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn add_database_ssl_key(&self) -> dbss_api::builder::AddDatabaseSslKey<'a> {
         #[allow(deprecated)]
         let call = self.api.add_database_ssl_key().project_id(self.project_id);
@@ -2322,7 +2323,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v2/{project_id}/{instance_id}/audit/databases/rds` (`AddRdsDatabase`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use AddRdsDatabaseNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn add_rds_database(&self) -> dbss_api::builder::AddRdsDatabase<'a> {
         #[allow(deprecated)]
         let call = self.api.add_rds_database().project_id(self.project_id);
@@ -2333,6 +2334,7 @@ impl<'a> crate::Ops<'a> {
     /// Adds one or more RDS databases (ID plus engine type) to the audit instance; the response carries a SUCCESS/FAILED entry per database. Successor of AddRdsDatabase.
     ///
     /// `POST /v3/{project_id}/audit/{instance_id}/databases/rds` (`AddRdsDatabaseNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn add_rds_database_new(&self) -> dbss_api::builder::AddRdsDatabaseNew<'a> {
         #[allow(deprecated)]
         let call = self.api.add_rds_database_new().project_id(self.project_id);
@@ -2344,7 +2346,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/dbss/audit/databases/rds` (`AddRdsNoAgentDatabase`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use AddRdsDatabaseNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn add_rds_no_agent_database(&self) -> dbss_api::builder::AddRdsNoAgentDatabase<'a> {
         #[allow(deprecated)]
         let call = self.api.add_rds_no_agent_database().project_id(self.project_id);
@@ -2355,6 +2357,7 @@ impl<'a> crate::Ops<'a> {
     /// Adds one or more SQL statements to the audit whitelist of an instance; whitelisted statements are not evaluated by the audit rules.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/whitelists` (`BatchAddAuditWhitelist`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn batch_add_audit_whitelist(&self) -> dbss_api::builder::BatchAddAuditWhitelist<'a> {
         #[allow(deprecated)]
         let call = self.api.batch_add_audit_whitelist().project_id(self.project_id);
@@ -2375,6 +2378,7 @@ impl<'a> crate::Ops<'a> {
     /// Deletes one or more audit scope policies of the audit instance in one call; despite being a delete, it is a POST to .../rule/scopes/batch-delete with the IDs as a JSON array. According to the user guide, the built-in full-audit scope cannot be deleted and a scope must be disabled first.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/rule/scopes/batch-delete` (`BatchDeleteAuditScope`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn batch_delete_audit_scope(&self) -> dbss_api::builder::BatchDeleteAuditScope<'a> {
         #[allow(deprecated)]
         let call = self.api.batch_delete_audit_scope().project_id(self.project_id);
@@ -2395,6 +2399,7 @@ impl<'a> crate::Ops<'a> {
     /// Marks a batch of alarm records of one audit instance in a single call; the alarms are identified by their IDs from the alarm-log query.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/alarm-log/mark` (`BatchSetAuditAlarmLogStatus`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn batch_set_audit_alarm_log_status(&self) -> dbss_api::builder::BatchSetAuditAlarmLogStatus<'a> {
         #[allow(deprecated)]
         let call = self.api.batch_set_audit_alarm_log_status().project_id(self.project_id);
@@ -2449,6 +2454,7 @@ impl<'a> crate::Ops<'a> {
     /// Starts a version upgrade of the audit instance identified by its resource ID. POST without a request body; the reply carries a result code and the ids of the resulting order and task. Follow progress with ShowAuditUpgradeStatus.
     ///
     /// `POST /v1/{project_id}/audit/{resource_id}/upgrade` (`ConfirmUpgradeAudit`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn confirm_upgrade_audit(&self) -> dbss_api::builder::ConfirmUpgradeAudit<'a> {
         #[allow(deprecated)]
         let call = self.api.confirm_upgrade_audit().project_id(self.project_id);
@@ -2459,6 +2465,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns session counts per database user for the audit instance over the requested window. The response body is a bare JSON array, not an object.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/session/db-account` (`CountDbAccountSession`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn count_db_account_session(&self) -> dbss_api::builder::CountDbAccountSession<'a> {
         #[allow(deprecated)]
         let call = self.api.count_db_account_session().project_id(self.project_id);
@@ -2469,6 +2476,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns session counts per client for the audit instance over the requested window. The response body is a bare JSON array, not an object.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/session/db-client` (`CountDbClientSession`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn count_db_client_session(&self) -> dbss_api::builder::CountDbClientSession<'a> {
         #[allow(deprecated)]
         let call = self.api.count_db_client_session().project_id(self.project_id);
@@ -2479,6 +2487,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns SQL injection counts per period for one audit instance over the requested window, optionally for a single database. Results are computed asynchronously: if status is RUNNING, call again (with regenerate 0) until it is FINISHED; regenerate 1 forces a fresh computation.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/sql-injection` (`CountInjectionStatistics`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn count_injection_statistics(&self) -> dbss_api::builder::CountInjectionStatistics<'a> {
         #[allow(deprecated)]
         let call = self.api.count_injection_statistics().project_id(self.project_id);
@@ -2489,6 +2498,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns risky-operation counts per period for one audit instance over the requested window, optionally for a single database. Results are computed asynchronously: if status is RUNNING, call again (with regenerate 0) until it is FINISHED; regenerate 1 forces a fresh computation.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/risk-operation` (`CountOperationStatistics`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn count_operation_statistics(&self) -> dbss_api::builder::CountOperationStatistics<'a> {
         #[allow(deprecated)]
         let call = self.api.count_operation_statistics().project_id(self.project_id);
@@ -2509,6 +2519,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns counts of high, medium, low and no-risk statements per period for one audit instance over the requested window, optionally for a single database. Results are computed asynchronously: if status is RUNNING, call again (with regenerate 0) until it is FINISHED; regenerate 1 forces a fresh computation.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/risk-level` (`CountRiskTrendStatistics`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn count_risk_trend_statistics(&self) -> dbss_api::builder::CountRiskTrendStatistics<'a> {
         #[allow(deprecated)]
         let call = self.api.count_risk_trend_statistics().project_id(self.project_id);
@@ -2519,6 +2530,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns new, active and failed session counts per period for one audit instance over the requested window, optionally for a single database. Results are computed asynchronously: if status is RUNNING, call again (with regenerate 0) until it is FINISHED; regenerate 1 forces a fresh computation.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/session` (`CountSessionStatistics`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn count_session_statistics(&self) -> dbss_api::builder::CountSessionStatistics<'a> {
         #[allow(deprecated)]
         let call = self.api.count_session_statistics().project_id(self.project_id);
@@ -2529,6 +2541,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns counts of SELECT, INSERT, UPDATE, DELETE and other statements per period for one audit instance over the requested window, optionally for a single database. Results are computed asynchronously: if status is RUNNING, call again (with regenerate 0) until it is FINISHED; regenerate 1 forces a fresh computation.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/sql-type` (`CountSqlStatistics`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn count_sql_statistics(&self) -> dbss_api::builder::CountSqlStatistics<'a> {
         #[allow(deprecated)]
         let call = self.api.count_sql_statistics().project_id(self.project_id);
@@ -2539,6 +2552,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns total SQL statement counts per period for one audit instance over the requested window, optionally for a single database. Results are computed asynchronously: if status is RUNNING, call again (with regenerate 0) until it is FINISHED; regenerate 1 forces a fresh computation.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/statistics/trend/sql-count` (`CountSqlTrendStatistics`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn count_sql_trend_statistics(&self) -> dbss_api::builder::CountSqlTrendStatistics<'a> {
         #[allow(deprecated)]
         let call = self.api.count_sql_trend_statistics().project_id(self.project_id);
@@ -2549,6 +2563,7 @@ impl<'a> crate::Ops<'a> {
     /// Adds (attaches) an agent identified by its agent_id to the audit instance, supplying the CPU and memory thresholds it should respect. Both thresholds are percentages from 0 to 100.
     ///
     /// `POST /v2/{project_id}/audit/{instance_id}/agents/{agent_id}` (`CreateAuditDbAgent`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn create_audit_db_agent(&self) -> dbss_api::builder::CreateAuditDbAgent<'a> {
         #[allow(deprecated)]
         let call = self.api.create_audit_db_agent().project_id(self.project_id);
@@ -2569,6 +2584,7 @@ impl<'a> crate::Ops<'a> {
     /// Adds an audit scope policy that limits what the instance audits, by database (IDs and names), database accounts, source IPs and ports, operation types and exception IPs. List-valued fields are comma-separated strings.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/rule/scopes` (`CreateAuditScopeRule`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn create_audit_scope_rule(&self) -> dbss_api::builder::CreateAuditScopeRule<'a> {
         #[allow(deprecated)]
         let call = self.api.create_audit_scope_rule().project_id(self.project_id);
@@ -2579,6 +2595,7 @@ impl<'a> crate::Ops<'a> {
     /// Adds a user-defined SQL injection rule to the audit instance: audited SQL matching the regular expression is flagged with the given risk level. Each audited statement can hit at most one SQL injection rule (per the user guide).
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/rule/sql` (`CreateAuditSqlRule`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn create_audit_sql_rule(&self) -> dbss_api::builder::CreateAuditSqlRule<'a> {
         #[allow(deprecated)]
         let call = self.api.create_audit_sql_rule().project_id(self.project_id);
@@ -2612,7 +2629,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v2/{project_id}/dbss/audit/charge/period/order` (`CreateInstancesPeriodOrder`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use CreateInstancesPeriodOrderNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn create_instances_period_order(&self) -> dbss_api::builder::CreateInstancesPeriodOrder<'a> {
         #[allow(deprecated)]
         let call = self.api.create_instances_period_order().project_id(self.project_id);
@@ -2633,6 +2650,7 @@ impl<'a> crate::Ops<'a> {
     /// Starts immediate generation of a report from a report template for a time range, optionally limited to some databases.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/reports/create` (`CreateReport`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn create_report(&self) -> dbss_api::builder::CreateReport<'a> {
         #[allow(deprecated)]
         let call = self.api.create_report().project_id(self.project_id);
@@ -2643,6 +2661,7 @@ impl<'a> crate::Ops<'a> {
     /// Creates a user-defined masking rule (name, regular expression, replacement value) on an audit instance.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/sensitive/mask/rule` (`CreateSensitiveMaskRule`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn create_sensitive_mask_rule(&self) -> dbss_api::builder::CreateSensitiveMaskRule<'a> {
         #[allow(deprecated)]
         let call = self.api.create_sensitive_mask_rule().project_id(self.project_id);
@@ -2654,7 +2673,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `DELETE /v2/{project_id}/{instance_id}/audit/agents/{agent_id}` (`DeleteAuditAgent`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use DeleteAuditAgentNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn delete_audit_agent(&self) -> dbss_api::builder::DeleteAuditAgent<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_audit_agent().project_id(self.project_id);
@@ -2675,6 +2694,7 @@ impl<'a> crate::Ops<'a> {
     /// Removes a single alarm record from the alarm history of an audit instance.
     ///
     /// `DELETE /v1/{project_id}/audit/{instance_id}/alarm-log/{id}` (`DeleteAuditAlarmLog`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn delete_audit_alarm_log(&self) -> dbss_api::builder::DeleteAuditAlarmLog<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_audit_alarm_log().project_id(self.project_id);
@@ -2685,6 +2705,7 @@ impl<'a> crate::Ops<'a> {
     /// Deletes one backup record (task) of an audit instance.
     ///
     /// `DELETE /v1/{project_id}/audit/{instance_id}/backups/{id}` (`DeleteAuditBackupTask`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn delete_audit_backup_task(&self) -> dbss_api::builder::DeleteAuditBackupTask<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_audit_backup_task().project_id(self.project_id);
@@ -2696,7 +2717,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `DELETE /v2/{project_id}/{instance_id}/audit/databases/{db_id}` (`DeleteAuditDatabase`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use DeleteAuditDatabaseNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn delete_audit_database(&self) -> dbss_api::builder::DeleteAuditDatabase<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_audit_database().project_id(self.project_id);
@@ -2717,6 +2738,7 @@ impl<'a> crate::Ops<'a> {
     /// Deletes one generated report of an audit instance.
     ///
     /// `DELETE /v1/{project_id}/audit/{instance_id}/reports/{id}` (`DeleteAuditReport`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn delete_audit_report(&self) -> dbss_api::builder::DeleteAuditReport<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_audit_report().project_id(self.project_id);
@@ -2737,6 +2759,7 @@ impl<'a> crate::Ops<'a> {
     /// Deletes a user-defined SQL injection rule by ID. Built-in rules cannot be deleted, only enabled or disabled (per the user guide).
     ///
     /// `DELETE /v1/{project_id}/audit/{instance_id}/rule/sql/{id}` (`DeleteAuditRuleSql`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn delete_audit_rule_sql(&self) -> dbss_api::builder::DeleteAuditRuleSql<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_audit_rule_sql().project_id(self.project_id);
@@ -2747,6 +2770,7 @@ impl<'a> crate::Ops<'a> {
     /// Deletes a single audit scope policy by ID. Per the user guide, the default full-audit scope cannot be deleted and a scope should be disabled before deletion.
     ///
     /// `DELETE /v1/{project_id}/audit/{instance_id}/rule/scopes/{id}` (`DeleteAuditScope`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn delete_audit_scope(&self) -> dbss_api::builder::DeleteAuditScope<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_audit_scope().project_id(self.project_id);
@@ -2757,6 +2781,7 @@ impl<'a> crate::Ops<'a> {
     /// Deletes several SQL whitelist entries of an instance. Despite being a delete, it is a POST to .../whitelists/batch-delete with the IDs in the body.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/whitelists/batch-delete` (`DeleteAuditWhitelist`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn delete_audit_whitelist(&self) -> dbss_api::builder::DeleteAuditWhitelist<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_audit_whitelist().project_id(self.project_id);
@@ -2790,7 +2815,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `DELETE /v1/{project_id}/dbss/audit/instances` (`DeleteInstances`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use DeleteInstancesNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn delete_instances(&self) -> dbss_api::builder::DeleteInstances<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_instances().project_id(self.project_id);
@@ -2811,6 +2836,7 @@ impl<'a> crate::Ops<'a> {
     /// Deletes one user-defined masking rule; built-in rules can only be switched on or off.
     ///
     /// `DELETE /v1/{project_id}/audit/{instance_id}/sensitive/mask/rule/{id}` (`DeleteSensitiveRules`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn delete_sensitive_rules(&self) -> dbss_api::builder::DeleteSensitiveRules<'a> {
         #[allow(deprecated)]
         let call = self.api.delete_sensitive_rules().project_id(self.project_id);
@@ -2822,7 +2848,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v2/{project_id}/{instance_id}/audit/agents/{agent_id}` (`DownloadAuditAgent`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use DownloadAuditAgentNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn download_audit_agent(&self) -> dbss_api::builder::DownloadAuditAgent<'a> {
         #[allow(deprecated)]
         let call = self.api.download_audit_agent().project_id(self.project_id);
@@ -2854,7 +2880,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/audit/alarm/topic` (`ListAlarmTopicConfigInfo`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAlarmTopicConfigInfoNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_alarm_topic_config_info(&self) -> dbss_api::builder::ListAlarmTopicConfigInfo<'a> {
         #[allow(deprecated)]
         let call = self.api.list_alarm_topic_config_info().project_id(self.project_id);
@@ -2865,6 +2891,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the alarm thresholds, severities and SMN topic configured for an audit instance; v2 successor of ListAlarmTopicConfigInfo with an identical response.
     ///
     /// `GET /v2/{project_id}/audit/{instance_id}/alarm/topic` (`ListAlarmTopicConfigInfoNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_alarm_topic_config_info_new(&self) -> dbss_api::builder::ListAlarmTopicConfigInfoNew<'a> {
         #[allow(deprecated)]
         let call = self.api.list_alarm_topic_config_info_new().project_id(self.project_id);
@@ -2876,7 +2903,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v2/{project_id}/{instance_id}/audit/agents` (`ListAuditAgent`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditAgentNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_audit_agent(&self) -> dbss_api::builder::ListAuditAgent<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_agent().project_id(self.project_id);
@@ -2898,7 +2925,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/alarm-log` (`ListAuditAlarmLog`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditAlarmLogNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_audit_alarm_log(&self) -> dbss_api::builder::ListAuditAlarmLog<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_alarm_log().project_id(self.project_id);
@@ -2919,6 +2946,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns one page of backup records of an audit instance, optionally limited to a time window. POST with page/size (both required) in the JSON body.
     ///
     /// `POST /v2/{project_id}/audit/{instance_id}/backups` (`ListAuditBackupInfo`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_audit_backup_info(&self) -> dbss_api::builder::ListAuditBackupInfo<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_backup_info().project_id(self.project_id);
@@ -2929,6 +2957,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the per-database risk export (risk backup) configurations of an audit instance.
     ///
     /// `GET /v1/{project_id}/audit/{instance_id}/backup/risk/templates` (`ListAuditBackupRiskTemplates`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_audit_backup_risk_templates(&self) -> dbss_api::builder::ListAuditBackupRiskTemplates<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_backup_risk_templates().project_id(self.project_id);
@@ -2940,7 +2969,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/dbss/audit/databases` (`ListAuditDatabases`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditDatabasesNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_audit_databases(&self) -> dbss_api::builder::ListAuditDatabases<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_databases().project_id(self.project_id);
@@ -2962,7 +2991,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/dbss/audit/jobs/{resource_id}` (`ListAuditInstanceJobs`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditInstanceJobsNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_audit_instance_jobs(&self) -> dbss_api::builder::ListAuditInstanceJobs<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_instance_jobs().project_id(self.project_id);
@@ -2984,7 +3013,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/dbss/audit/instances` (`ListAuditInstances`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditInstancesNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_audit_instances(&self) -> dbss_api::builder::ListAuditInstances<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_instances().project_id(self.project_id);
@@ -3005,6 +3034,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns one page of the project's audit instances plus a total count. The documentation names the array servers (AuditInstanceListBean items) while the current Python SDK parses instances (ResponseAuditV2 items); clients should accept either key. offset and limit are integers passed as strings.
     ///
     /// `GET /v1/{project_id}/audit/instances` (`ListAuditInstancesNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_audit_instances_new(&self) -> dbss_api::builder::ListAuditInstancesNew<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_instances_new().project_id(self.project_id);
@@ -3015,6 +3045,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the OBS buckets the project can choose as the target of audit backups or risk exports. Project-scoped; no instance in the path.
     ///
     /// `GET /v2/{project_id}/audit/backup/obs-buckets` (`ListAuditObsBuckets`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_audit_obs_buckets(&self) -> dbss_api::builder::ListAuditObsBuckets<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_obs_buckets().project_id(self.project_id);
@@ -3026,7 +3057,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/dbss/audit/operate-log` (`ListAuditOperateLogs`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditOperateLogsNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_audit_operate_logs(&self) -> dbss_api::builder::ListAuditOperateLogs<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_operate_logs().project_id(self.project_id);
@@ -3037,6 +3068,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns one page of console/API operation log entries of an audit instance, filtered by time window, user, action and result. Paging uses page/size in the JSON body; both are required and are strings.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/operation-log` (`ListAuditOperateLogsNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_audit_operate_logs_new(&self) -> dbss_api::builder::ListAuditOperateLogsNew<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_operate_logs_new().project_id(self.project_id);
@@ -3047,6 +3079,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the report templates available on an audit instance together with their schedule status.
     ///
     /// `GET /v2/{project_id}/audit/{instance_id}/reports/templates` (`ListAuditReportTemplates`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_audit_report_templates(&self) -> dbss_api::builder::ListAuditReportTemplates<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_report_templates().project_id(self.project_id);
@@ -3057,6 +3090,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns one page of generated reports of an audit instance, optionally filtered by name. POST with page/size (both required integers) in the JSON body.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/reports/list` (`ListAuditReports`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_audit_reports(&self) -> dbss_api::builder::ListAuditReports<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_reports().project_id(self.project_id);
@@ -3068,7 +3102,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/dbss/audit/rule/risk` (`ListAuditRuleRisks`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditRuleRisksNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_audit_rule_risks(&self) -> dbss_api::builder::ListAuditRuleRisks<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_rule_risks().project_id(self.project_id);
@@ -3090,7 +3124,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/dbss/audit/rule/scopes` (`ListAuditRuleScopes`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditRuleScopesNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_audit_rule_scopes(&self) -> dbss_api::builder::ListAuditRuleScopes<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_rule_scopes().project_id(self.project_id);
@@ -3101,6 +3135,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns one page of the audit scope policies of the audit instance, including the built-in full-audit scope (all_audit), with the total count.
     ///
     /// `GET /v1/{project_id}/audit/{instance_id}/rule/scopes` (`ListAuditRuleScopesNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_audit_rule_scopes_new(&self) -> dbss_api::builder::ListAuditRuleScopesNew<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_rule_scopes_new().project_id(self.project_id);
@@ -3112,7 +3147,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/dbss/audit/sensitive/masks` (`ListAuditSensitiveMasks`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditSensitiveMasksNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_audit_sensitive_masks(&self) -> dbss_api::builder::ListAuditSensitiveMasks<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_sensitive_masks().project_id(self.project_id);
@@ -3123,6 +3158,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns one page of the built-in and user-defined masking rules of an audit instance using offset/limit query parameters (sent as strings).
     ///
     /// `GET /v1/{project_id}/audit/{instance_id}/sensitive/mask/rule` (`ListAuditSensitiveMasksNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_audit_sensitive_masks_new(&self) -> dbss_api::builder::ListAuditSensitiveMasksNew<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_sensitive_masks_new().project_id(self.project_id);
@@ -3134,7 +3170,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/sqls` (`ListAuditSqls`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAuditSqlsNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_audit_sqls(&self) -> dbss_api::builder::ListAuditSqls<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_sqls().project_id(self.project_id);
@@ -3155,6 +3191,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns aggregate audit figures for the tenant (audit duration, total and today's statement, risk and session counts) and a paged per-instance breakdown in data_list. The figures come from the background summary task controlled by UpdateAuditTaskStatus.
     ///
     /// `GET /v2/{project_id}/audit/summary/info` (`ListAuditSummaryInfos`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_audit_summary_infos(&self) -> dbss_api::builder::ListAuditSummaryInfos<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_summary_infos().project_id(self.project_id);
@@ -3175,6 +3212,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns, for each database of the audit instance and each trend statistics type, when the statistics were generated. The response is a bare JSON array.
     ///
     /// `GET /v2/{project_id}/audit/{instance_id}/statistics/trend/history` (`ListAuditTrendHistory`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_audit_trend_history(&self) -> dbss_api::builder::ListAuditTrendHistory<'a> {
         #[allow(deprecated)]
         let call = self.api.list_audit_trend_history().project_id(self.project_id);
@@ -3186,7 +3224,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v2/{project_id}/dbss/audit/availability-zone` (`ListAvailabilityZoneInfos`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListAvailabilityZoneInfosNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_availability_zone_infos(&self) -> dbss_api::builder::ListAvailabilityZoneInfos<'a> {
         #[allow(deprecated)]
         let call = self.api.list_availability_zone_infos().project_id(self.project_id);
@@ -3234,7 +3272,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/dbss/audit/specification` (`ListEcsSpecification`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListEcsSpecificationNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_ecs_specification(&self) -> dbss_api::builder::ListEcsSpecification<'a> {
         #[allow(deprecated)]
         let call = self.api.list_ecs_specification().project_id(self.project_id);
@@ -3245,6 +3283,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the ECS flavors available for a DBSS instance of the chosen image business type (O&M, encryption or audit; audit when omitted), with level, CPU, memory, supported database count and AZs.
     ///
     /// `GET /v1/{project_id}/audit/specification` (`ListEcsSpecificationNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_ecs_specification_new(&self) -> dbss_api::builder::ListEcsSpecificationNew<'a> {
         #[allow(deprecated)]
         let call = self.api.list_ecs_specification_new().project_id(self.project_id);
@@ -3276,6 +3315,7 @@ impl<'a> crate::Ops<'a> {
     /// Lists the tenant's RDS database instances of one engine type (db_type, required and case-sensitive), with their state and whether DBSS supports auditing them. Not tied to a particular audit instance.
     ///
     /// `GET /v2/{project_id}/audit/databases/rds` (`ListRdsDatabases`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_rds_databases(&self) -> dbss_api::builder::ListRdsDatabases<'a> {
         #[allow(deprecated)]
         let call = self.api.list_rds_databases().project_id(self.project_id);
@@ -3297,7 +3337,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/dbss/audit/rule/sql-injections` (`ListSqlInjectionRules`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ListSqlInjectionRulesNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn list_sql_injection_rules(&self) -> dbss_api::builder::ListSqlInjectionRules<'a> {
         #[allow(deprecated)]
         let call = self.api.list_sql_injection_rules().project_id(self.project_id);
@@ -3308,6 +3348,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns one page of the SQL injection rules of the audit instance (built-in and user-defined), optionally filtered by risk level. It is a POST with a JSON body carrying page, size and the filter.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/rule/sqls` (`ListSqlInjectionRulesNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_sql_injection_rules_new(&self) -> dbss_api::builder::ListSqlInjectionRulesNew<'a> {
         #[allow(deprecated)]
         let call = self.api.list_sql_injection_rules_new().project_id(self.project_id);
@@ -3318,6 +3359,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns one page of the SQL whitelist entries of an instance using offset/limit query parameters (real integers here, unlike most DBSS list calls).
     ///
     /// `GET /v1/{project_id}/audit/{instance_id}/whitelists` (`ListWhitelists`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn list_whitelists(&self) -> dbss_api::builder::ListWhitelists<'a> {
         #[allow(deprecated)]
         let call = self.api.list_whitelists().project_id(self.project_id);
@@ -3329,7 +3371,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/dbss/audit/instance/reboot` (`RebootAuditInstance`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use RebootAuditInstanceNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn reboot_audit_instance(&self) -> dbss_api::builder::RebootAuditInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.reboot_audit_instance().project_id(self.project_id);
@@ -3394,6 +3436,7 @@ impl<'a> crate::Ops<'a> {
     /// Starts restoring the audit data held in the given backup record. POST without a request body.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/backup/{id}/restore` (`RestoreAuditBackup`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn restore_audit_backup(&self) -> dbss_api::builder::RestoreAuditBackup<'a> {
         #[allow(deprecated)]
         let call = self.api.restore_audit_backup().project_id(self.project_id);
@@ -3404,6 +3447,7 @@ impl<'a> crate::Ops<'a> {
     /// Re-runs a backup task (typically a failed one) identified by its backup record ID. POST without a request body.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/backup/{id}/retry` (`RetryAuditBackupTask`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn retry_audit_backup_task(&self) -> dbss_api::builder::RetryAuditBackupTask<'a> {
         #[allow(deprecated)]
         let call = self.api.retry_audit_backup_task().project_id(self.project_id);
@@ -3415,7 +3459,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/alarm/topic` (`SetAlarmTopicConfigInfo`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use SetAlarmTopicConfigInfoNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn set_alarm_topic_config_info(&self) -> dbss_api::builder::SetAlarmTopicConfigInfo<'a> {
         #[allow(deprecated)]
         let call = self.api.set_alarm_topic_config_info().project_id(self.project_id);
@@ -3426,6 +3470,7 @@ impl<'a> crate::Ops<'a> {
     /// Sets the alarm thresholds, daily alarm cap, severities and SMN topic of an audit instance; v2 successor of SetAlarmTopicConfigInfo with the same body.
     ///
     /// `POST /v2/{project_id}/audit/{instance_id}/alarm/topic` (`SetAlarmTopicConfigInfoNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_alarm_topic_config_info_new(&self) -> dbss_api::builder::SetAlarmTopicConfigInfoNew<'a> {
         #[allow(deprecated)]
         let call = self.api.set_alarm_topic_config_info_new().project_id(self.project_id);
@@ -3436,6 +3481,7 @@ impl<'a> crate::Ops<'a> {
     /// Marks (acknowledges) a single alarm record of an audit instance. PUT without a request body.
     ///
     /// `PUT /v1/{project_id}/audit/{instance_id}/alarm-log/{id}` (`SetAuditAlarmLogStatus`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_audit_alarm_log_status(&self) -> dbss_api::builder::SetAuditAlarmLogStatus<'a> {
         #[allow(deprecated)]
         let call = self.api.set_audit_alarm_log_status().project_id(self.project_id);
@@ -3446,6 +3492,7 @@ impl<'a> crate::Ops<'a> {
     /// Reads the automatic backup settings (target bucket, cycle, trigger time, on/off) of an audit instance. Despite the Set prefix this is a GET that changes nothing; use SetAuditBackupSwitch to change the settings.
     ///
     /// `GET /v1/{project_id}/audit/{instance_id}/backup/template` (`SetAuditAutoBackupTemplate`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_audit_auto_backup_template(&self) -> dbss_api::builder::SetAuditAutoBackupTemplate<'a> {
         #[allow(deprecated)]
         let call = self.api.set_audit_auto_backup_template().project_id(self.project_id);
@@ -3456,6 +3503,7 @@ impl<'a> crate::Ops<'a> {
     /// Enables or disables exporting risk records of one audited database to OBS, optionally with a cycle. The path uses the account (domain) ID instead of the project ID.
     ///
     /// `POST /v1/{domain_id}/audit/{instance_id}/backup/risk/switch` (`SetAuditBackupRiskSwitch`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_audit_backup_risk_switch(&self) -> dbss_api::builder::SetAuditBackupRiskSwitch<'a> {
         #[allow(deprecated)]
         let call = self.api.set_audit_backup_risk_switch();
@@ -3470,6 +3518,7 @@ impl<'a> crate::Ops<'a> {
     /// Enables or disables automatic backup of an audit instance to an OBS bucket and sets its cycle and trigger time. The path uses the account (domain) ID instead of the project ID.
     ///
     /// `POST /v1/{domain_id}/audit/{instance_id}/backup/switch` (`SetAuditBackupSwitch`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_audit_backup_switch(&self) -> dbss_api::builder::SetAuditBackupSwitch<'a> {
         #[allow(deprecated)]
         let call = self.api.set_audit_backup_switch();
@@ -3484,6 +3533,7 @@ impl<'a> crate::Ops<'a> {
     /// Changes the time zone used by one audit instance and reports success or failure in the body. Per the user guide, changing the time zone restarts instance processes, so related APIs may be briefly unavailable afterwards.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/timezone` (`SetAuditInstanceTimeZone`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_audit_instance_time_zone(&self) -> dbss_api::builder::SetAuditInstanceTimeZone<'a> {
         #[allow(deprecated)]
         let call = self.api.set_audit_instance_time_zone().project_id(self.project_id);
@@ -3494,6 +3544,7 @@ impl<'a> crate::Ops<'a> {
     /// Switches one or more audit scope policies on or off; the IDs are sent as a JSON array (unlike the comma-joined string used for risk rules).
     ///
     /// `POST /v2/{project_id}/audit/{instance_id}/rule/scopes/switch` (`SetAuditScopeRuleSwitch`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_audit_scope_rule_switch(&self) -> dbss_api::builder::SetAuditScopeRuleSwitch<'a> {
         #[allow(deprecated)]
         let call = self.api.set_audit_scope_rule_switch().project_id(self.project_id);
@@ -3504,6 +3555,7 @@ impl<'a> crate::Ops<'a> {
     /// Switches one SQL injection rule (built-in or user-defined) of the audit instance on or off, identified by its ID in the body.
     ///
     /// `POST /v2/{project_id}/audit/{instance_id}/rule/sql/switch` (`SetAuditSqlRuleSwitch`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_audit_sql_rule_switch(&self) -> dbss_api::builder::SetAuditSqlRuleSwitch<'a> {
         #[allow(deprecated)]
         let call = self.api.set_audit_sql_rule_switch().project_id(self.project_id);
@@ -3514,6 +3566,7 @@ impl<'a> crate::Ops<'a> {
     /// Replaces the settings of an existing risk rule (risky operation policy), addressed by its ID. Uses PUT with the same body model as CreateAuditRiskRule.
     ///
     /// `PUT /v2/{project_id}/audit/{instance_id}/rule/risk/{id}` (`SetRiskOperationPolicy`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_risk_operation_policy(&self) -> dbss_api::builder::SetRiskOperationPolicy<'a> {
         #[allow(deprecated)]
         let call = self.api.set_risk_operation_policy().project_id(self.project_id);
@@ -3524,6 +3577,7 @@ impl<'a> crate::Ops<'a> {
     /// Moves one risk rule of the audit instance to a new position in the priority order. Ranks start at 1 and a smaller rank means higher priority.
     ///
     /// `POST /v2/{project_id}/audit/{instance_id}/rule/risk/rank` (`SetRiskRuleRank`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_risk_rule_rank(&self) -> dbss_api::builder::SetRiskRuleRank<'a> {
         #[allow(deprecated)]
         let call = self.api.set_risk_rule_rank().project_id(self.project_id);
@@ -3534,6 +3588,7 @@ impl<'a> crate::Ops<'a> {
     /// Turns one or more masking rules on or off in one call.
     ///
     /// `POST /v2/{project_id}/audit/{instance_id}/sensitive/mask/rule/switch` (`SetSensitiveMaskRuleSwitch`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_sensitive_mask_rule_switch(&self) -> dbss_api::builder::SetSensitiveMaskRuleSwitch<'a> {
         #[allow(deprecated)]
         let call = self.api.set_sensitive_mask_rule_switch().project_id(self.project_id);
@@ -3544,6 +3599,7 @@ impl<'a> crate::Ops<'a> {
     /// Turns storage of SQL result sets by the audit instance on or off. The user guide advises keeping it off, and off for PCI DSS/PCI 3DS CSS certification.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/sensitive/result/switch` (`SetSensitiveResultSwitch`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_sensitive_result_switch(&self) -> dbss_api::builder::SetSensitiveResultSwitch<'a> {
         #[allow(deprecated)]
         let call = self.api.set_sensitive_result_switch().project_id(self.project_id);
@@ -3554,6 +3610,7 @@ impl<'a> crate::Ops<'a> {
     /// Turns the privacy data masking function of an audit instance on or off as a whole (individual rules are switched with SetSensitiveMaskRuleSwitch).
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/sensitive/mask/switch` (`SetSensitiveSwitch`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_sensitive_switch(&self) -> dbss_api::builder::SetSensitiveSwitch<'a> {
         #[allow(deprecated)]
         let call = self.api.set_sensitive_switch().project_id(self.project_id);
@@ -3564,6 +3621,7 @@ impl<'a> crate::Ops<'a> {
     /// Sets the priority order of SQL injection rules of the audit instance by submitting a list of rule IDs.
     ///
     /// `POST /v2/{project_id}/audit/{instance_id}/rule/sql/rank` (`SetSqlRuleRank`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn set_sql_rule_rank(&self) -> dbss_api::builder::SetSqlRuleRank<'a> {
         #[allow(deprecated)]
         let call = self.api.set_sql_rule_rank().project_id(self.project_id);
@@ -3574,6 +3632,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the risk export configuration of a single audited database.
     ///
     /// `GET /v1/{project_id}/audit/{instance_id}/backup/risk/template/{db_id}` (`ShowAuditBackRiskTemplate`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_audit_back_risk_template(&self) -> dbss_api::builder::ShowAuditBackRiskTemplate<'a> {
         #[allow(deprecated)]
         let call = self.api.show_audit_back_risk_template().project_id(self.project_id);
@@ -3584,6 +3643,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns a numeric status of the instance's backup: 1 means successful, any other value means it failed.
     ///
     /// `GET /v1/{project_id}/audit/{instance_id}/backup/status` (`ShowAuditBackupStatus`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_audit_backup_status(&self) -> dbss_api::builder::ShowAuditBackupStatus<'a> {
         #[allow(deprecated)]
         let call = self.api.show_audit_backup_status().project_id(self.project_id);
@@ -3595,7 +3655,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/dbss/audit/quota` (`ShowAuditQuota`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ShowAuditQuotaNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn show_audit_quota(&self) -> dbss_api::builder::ShowAuditQuota<'a> {
         #[allow(deprecated)]
         let call = self.api.show_audit_quota().project_id(self.project_id);
@@ -3606,6 +3666,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the tenant's remaining audit instance quota together with the remaining CPU and memory quota, for checking capacity before ordering an instance.
     ///
     /// `GET /v2/{project_id}/audit/quota` (`ShowAuditQuotaNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_audit_quota_new(&self) -> dbss_api::builder::ShowAuditQuotaNew<'a> {
         #[allow(deprecated)]
         let call = self.api.show_audit_quota_new().project_id(self.project_id);
@@ -3617,7 +3678,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `GET /v1/{project_id}/{instance_id}/dbss/audit/rule/risk/{risk_id}` (`ShowAuditRuleRisk`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use ShowAuditRuleRiskNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn show_audit_rule_risk(&self) -> dbss_api::builder::ShowAuditRuleRisk<'a> {
         #[allow(deprecated)]
         let call = self.api.show_audit_rule_risk().project_id(self.project_id);
@@ -3628,6 +3689,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the full definition of one risk rule of the audit instance, including operations, schema objects, thresholds with their comparison operators, databases, client IPs, level and priority.
     ///
     /// `GET /v2/{project_id}/audit/{instance_id}/rule/risk/{id}` (`ShowAuditRuleRiskNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_audit_rule_risk_new(&self) -> dbss_api::builder::ShowAuditRuleRiskNew<'a> {
         #[allow(deprecated)]
         let call = self.api.show_audit_rule_risk_new().project_id(self.project_id);
@@ -3638,6 +3700,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns tenant-wide high/medium/low risk totals, a per-database risk breakdown, a per-rule breakdown and the list of instances whose version does not support this summary.
     ///
     /// `GET /v1/{project_id}/audit/summary/risk/statistics` (`ShowAuditStatistics`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_audit_statistics(&self) -> dbss_api::builder::ShowAuditStatistics<'a> {
         #[allow(deprecated)]
         let call = self.api.show_audit_statistics().project_id(self.project_id);
@@ -3648,6 +3711,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the state of the background task that aggregates audit or risk summary data for the tenant (busi_type audit or risk). Poll it after UpdateAuditTaskStatus with oper_type execute until task_status is 2 (success) or 3 (failed).
     ///
     /// `GET /v3/{project_id}/audit/summary/{busi_type}/task-status` (`ShowAuditTaskStatus`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_audit_task_status(&self) -> dbss_api::builder::ShowAuditTaskStatus<'a> {
         #[allow(deprecated)]
         let call = self.api.show_audit_task_status().project_id(self.project_id);
@@ -3658,6 +3722,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the scheduled-generation settings of one report template, including SMN notification, and whether SMN subscription is available.
     ///
     /// `GET /v2/{project_id}/audit/{instance_id}/reports/tasks/{id}` (`ShowAuditTopicReportSchedulerConfig`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_audit_topic_report_scheduler_config(
         &self,
     ) -> dbss_api::builder::ShowAuditTopicReportSchedulerConfig<'a> {
@@ -3683,6 +3748,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the OBS bucket, root path and owning account used for risk exports of an audit instance.
     ///
     /// `GET /v1/{project_id}/audit/{instance_id}/backup/risk/bucket-path` (`ShowBackupRiskBucketPath`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_backup_risk_bucket_path(&self) -> dbss_api::builder::ShowBackupRiskBucketPath<'a> {
         #[allow(deprecated)]
         let call = self.api.show_backup_risk_bucket_path().project_id(self.project_id);
@@ -3708,6 +3774,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns disk usage, CPU/memory samples and traffic samples of one audit instance for a time window given in the body. Despite being a read, it is a POST with a JSON body.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/system/monitorinfo` (`ShowInstanceMonitorInfo`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_instance_monitor_info(&self) -> dbss_api::builder::ShowInstanceMonitorInfo<'a> {
         #[allow(deprecated)]
         let call = self.api.show_instance_monitor_info().project_id(self.project_id);
@@ -3728,6 +3795,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns how many days the audit instance keeps audit logs, the allowed range for that setting, and the disk usage cap for log storage.
     ///
     /// `GET /v1/{project_id}/audit/{instance_id}/settings/common-settings` (`ShowLogRetentionCommonSettings`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_log_retention_common_settings(&self) -> dbss_api::builder::ShowLogRetentionCommonSettings<'a> {
         #[allow(deprecated)]
         let call = self
@@ -3741,6 +3809,7 @@ impl<'a> crate::Ops<'a> {
     /// Reports whether the privacy data masking function of an audit instance is on.
     ///
     /// `GET /v1/{project_id}/audit/{instance_id}/sensitive/mask/switch` (`ShowSensitiveMaskSwitch`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_sensitive_mask_switch(&self) -> dbss_api::builder::ShowSensitiveMaskSwitch<'a> {
         #[allow(deprecated)]
         let call = self.api.show_sensitive_mask_switch().project_id(self.project_id);
@@ -3751,6 +3820,7 @@ impl<'a> crate::Ops<'a> {
     /// Reports whether the audit instance stores SQL result sets.
     ///
     /// `GET /v1/{project_id}/audit/{instance_id}/sensitive/result/switch` (`ShowSensitiveResultSwitch`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_sensitive_result_switch(&self) -> dbss_api::builder::ShowSensitiveResultSwitch<'a> {
         #[allow(deprecated)]
         let call = self.api.show_sensitive_result_switch().project_id(self.project_id);
@@ -3771,6 +3841,7 @@ impl<'a> crate::Ops<'a> {
     /// Returns the full audit record of a single SQL statement: client and database endpoints, session, rule match, risk level, timing and result.
     ///
     /// `GET /v2/{project_id}/audit/{instance_id}/sqls/{id}` (`ShowSqlDetail`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn show_sql_detail(&self) -> dbss_api::builder::ShowSqlDetail<'a> {
         #[allow(deprecated)]
         let call = self.api.show_sql_detail().project_id(self.project_id);
@@ -3782,7 +3853,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/dbss/audit/instance/start` (`StartAuditInstance`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use StartAuditInstanceNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn start_audit_instance(&self) -> dbss_api::builder::StartAuditInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.start_audit_instance().project_id(self.project_id);
@@ -3826,7 +3897,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/dbss/audit/instance/stop` (`StopAuditInstance`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use StopAuditInstanceNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn stop_audit_instance(&self) -> dbss_api::builder::StopAuditInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.stop_audit_instance().project_id(self.project_id);
@@ -3870,7 +3941,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/agent/switch` (`SwitchAgent`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use SwitchAgentNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn switch_agent(&self) -> dbss_api::builder::SwitchAgent<'a> {
         #[allow(deprecated)]
         let call = self.api.switch_agent().project_id(self.project_id);
@@ -3892,7 +3963,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v2/{project_id}/{instance_id}/audit/databases/switch` (`SwitchAuditDatabase`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use SwitchAuditDatabaseNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn switch_audit_database(&self) -> dbss_api::builder::SwitchAuditDatabase<'a> {
         #[allow(deprecated)]
         let call = self.api.switch_audit_database().project_id(self.project_id);
@@ -3914,7 +3985,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/{instance_id}/audit/rule/risk/switch` (`SwitchRiskRule`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use SwitchRiskRuleNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn switch_risk_rule(&self) -> dbss_api::builder::SwitchRiskRule<'a> {
         #[allow(deprecated)]
         let call = self.api.switch_risk_rule().project_id(self.project_id);
@@ -3958,7 +4029,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `PUT /v1/{project_id}/dbss/audit/instances/{instance_id}` (`UpdateAuditInstance`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use UpdateAuditInstanceNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn update_audit_instance(&self) -> dbss_api::builder::UpdateAuditInstance<'a> {
         #[allow(deprecated)]
         let call = self.api.update_audit_instance().project_id(self.project_id);
@@ -3969,6 +4040,7 @@ impl<'a> crate::Ops<'a> {
     /// Changes the display name and/or the remarks of an audit instance identified in the path; both body fields are optional.
     ///
     /// `PUT /v1/{project_id}/audit/instance/{instance_id}` (`UpdateAuditInstanceNew`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn update_audit_instance_new(&self) -> dbss_api::builder::UpdateAuditInstanceNew<'a> {
         #[allow(deprecated)]
         let call = self.api.update_audit_instance_new().project_id(self.project_id);
@@ -3979,6 +4051,7 @@ impl<'a> crate::Ops<'a> {
     /// Sets the OBS bucket, root path and owning account used for risk exports. The path uses the account (domain) ID instead of the project ID.
     ///
     /// `POST /v1/{domain_id}/audit/{instance_id}/backup/risk/global/bucket-path` (`UpdateAuditRiskBucketPath`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn update_audit_risk_bucket_path(&self) -> dbss_api::builder::UpdateAuditRiskBucketPath<'a> {
         #[allow(deprecated)]
         let call = self.api.update_audit_risk_bucket_path();
@@ -3993,6 +4066,7 @@ impl<'a> crate::Ops<'a> {
     /// Replaces the settings of an existing audit scope policy. Note this update is a POST to a v3 path with the scope ID, using the same body as CreateAuditScopeRule.
     ///
     /// `POST /v3/{project_id}/audit/{instance_id}/rule/scopes/{id}` (`UpdateAuditScopeRule`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn update_audit_scope_rule(&self) -> dbss_api::builder::UpdateAuditScopeRule<'a> {
         #[allow(deprecated)]
         let call = self.api.update_audit_scope_rule().project_id(self.project_id);
@@ -4004,7 +4078,7 @@ impl<'a> crate::Ops<'a> {
     ///
     /// `POST /v1/{project_id}/dbss/audit/security-group` (`UpdateAuditSecurityGroup`). The project id is filled in from the client's configuration.
     #[deprecated(note = "the service is retiring this operation; use UpdateAuditSecurityGroupNew")]
-    #[cfg(feature = "deprecated")]
+    #[cfg(all(feature = "audit", feature = "deprecated"))]
     pub fn update_audit_security_group(&self) -> dbss_api::builder::UpdateAuditSecurityGroup<'a> {
         #[allow(deprecated)]
         let call = self.api.update_audit_security_group().project_id(self.project_id);
@@ -4025,6 +4099,7 @@ impl<'a> crate::Ops<'a> {
     /// Replaces the name, regular expression, risk level and state of a user-defined SQL injection rule. It is a POST to the rule's path, using the same body as CreateAuditSqlRule; built-in rules cannot be edited (per the user guide).
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/rule/sql/{id}` (`UpdateAuditSqlRule`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn update_audit_sql_rule(&self) -> dbss_api::builder::UpdateAuditSqlRule<'a> {
         #[allow(deprecated)]
         let call = self.api.update_audit_sql_rule().project_id(self.project_id);
@@ -4035,6 +4110,7 @@ impl<'a> crate::Ops<'a> {
     /// Controls the background audit/risk summary task: oper_type switch turns the periodic task on or off (code on/off), execute triggers an immediate refresh for an optional time window. Returns 200 with no body; track progress with ShowAuditTaskStatus.
     ///
     /// `POST /v1/{project_id}/audit/summary/{busi_type}/task-status` (`UpdateAuditTaskStatus`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn update_audit_task_status(&self) -> dbss_api::builder::UpdateAuditTaskStatus<'a> {
         #[allow(deprecated)]
         let call = self.api.update_audit_task_status().project_id(self.project_id);
@@ -4045,6 +4121,7 @@ impl<'a> crate::Ops<'a> {
     /// Sets the scheduled-generation settings of a report template (period, mode, file type, notification topic). The template is named inside the body (scheduler.id), not in the path.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/reports/task` (`UpdateAuditTopicReportSchedulerConfig`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn update_audit_topic_report_scheduler_config(
         &self,
     ) -> dbss_api::builder::UpdateAuditTopicReportSchedulerConfig<'a> {
@@ -4060,6 +4137,7 @@ impl<'a> crate::Ops<'a> {
     /// Changes the description, target databases and enabled flag of one whitelist entry; the SQL text itself is not in the body.
     ///
     /// `PUT /v1/{project_id}/audit/{instance_id}/whitelists/{id}` (`UpdateAuditWhitelist`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn update_audit_whitelist(&self) -> dbss_api::builder::UpdateAuditWhitelist<'a> {
         #[allow(deprecated)]
         let call = self.api.update_audit_whitelist().project_id(self.project_id);
@@ -4092,6 +4170,7 @@ impl<'a> crate::Ops<'a> {
     /// Sets how many days the audit instance keeps audit logs (a positive integer, within the range reported by ShowLogRetentionCommonSettings) and reports success or fail in the body.
     ///
     /// `PUT /v1/{project_id}/audit/{instance_id}/settings/common-settings` (`UpdateLogRetentionCommonSettings`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn update_log_retention_common_settings(&self) -> dbss_api::builder::UpdateLogRetentionCommonSettings<'a> {
         #[allow(deprecated)]
         let call = self
@@ -4105,6 +4184,7 @@ impl<'a> crate::Ops<'a> {
     /// Replaces the name, regular expression and replacement value of a user-defined masking rule. Uses POST to the rule's URL, not PUT.
     ///
     /// `POST /v1/{project_id}/audit/{instance_id}/sensitive/mask/rule/{id}` (`UpdateSensitiveMaskRule`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn update_sensitive_mask_rule(&self) -> dbss_api::builder::UpdateSensitiveMaskRule<'a> {
         #[allow(deprecated)]
         let call = self.api.update_sensitive_mask_rule().project_id(self.project_id);
@@ -4115,13 +4195,14 @@ impl<'a> crate::Ops<'a> {
     /// Exports the project's audit database configuration to OBS. The call is a POST with no request body and no instance ID in the path; the response reports success or failed.
     ///
     /// `POST /v1/{project_id}/audit/databases/configs/obs-upload` (`UploadAuditDbConfig`). The project id is filled in from the client's configuration.
+    #[cfg(feature = "audit")]
     pub fn upload_audit_db_config(&self) -> dbss_api::builder::UploadAuditDbConfig<'a> {
         #[allow(deprecated)]
         let call = self.api.upload_audit_db_config().project_id(self.project_id);
         call
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::AddAuditAgent<'_> {
     type Output = dbss_api::types::AddAuditAgentResponse;
     fn meta() -> &'static OperationMeta {
@@ -4140,7 +4221,7 @@ impl Operation for dbss_api::builder::AddAuditAgentNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::AddAuditDatabase<'_> {
     type Output = dbss_api::types::AddAuditDatabaseResponse;
     fn meta() -> &'static OperationMeta {
@@ -4159,6 +4240,7 @@ impl Operation for dbss_api::builder::AddAuditDatabaseNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::AddDatabaseSslKey<'_> {
     type Output = dbss_api::types::AddDatabaseSslKeyResponse;
     fn meta() -> &'static OperationMeta {
@@ -4168,7 +4250,7 @@ impl Operation for dbss_api::builder::AddDatabaseSslKey<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::AddRdsDatabase<'_> {
     type Output = dbss_api::types::AddRdsDatabaseResponse;
     fn meta() -> &'static OperationMeta {
@@ -4178,6 +4260,7 @@ impl Operation for dbss_api::builder::AddRdsDatabase<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::AddRdsDatabaseNew<'_> {
     type Output = dbss_api::types::AddRdsDatabaseNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -4187,7 +4270,7 @@ impl Operation for dbss_api::builder::AddRdsDatabaseNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::AddRdsNoAgentDatabase<'_> {
     type Output = dbss_api::types::AddRdsNoAgentDatabaseResponse;
     fn meta() -> &'static OperationMeta {
@@ -4197,6 +4280,7 @@ impl Operation for dbss_api::builder::AddRdsNoAgentDatabase<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::BatchAddAuditWhitelist<'_> {
     type Output = dbss_api::types::BatchAddAuditWhitelistResponse;
     fn meta() -> &'static OperationMeta {
@@ -4215,6 +4299,7 @@ impl Operation for dbss_api::builder::BatchAddResourceTag<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::BatchDeleteAuditScope<'_> {
     type Output = dbss_api::types::BatchDeleteAuditScopeResponse;
     fn meta() -> &'static OperationMeta {
@@ -4233,6 +4318,7 @@ impl Operation for dbss_api::builder::BatchDeleteResourceTag<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::BatchSetAuditAlarmLogStatus<'_> {
     type Output = dbss_api::types::BatchSetAuditAlarmLogStatusResponse;
     fn meta() -> &'static OperationMeta {
@@ -4282,6 +4368,7 @@ impl Operation for dbss_api::builder::ChangeDbOmSecurityGroup<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ConfirmUpgradeAudit<'_> {
     type Output = dbss_api::types::ConfirmUpgradeAuditResponse;
     fn meta() -> &'static OperationMeta {
@@ -4291,6 +4378,7 @@ impl Operation for dbss_api::builder::ConfirmUpgradeAudit<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CountDbAccountSession<'_> {
     type Output = dbss_api::types::CountDbAccountSessionResponse;
     fn meta() -> &'static OperationMeta {
@@ -4300,6 +4388,7 @@ impl Operation for dbss_api::builder::CountDbAccountSession<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CountDbClientSession<'_> {
     type Output = dbss_api::types::CountDbClientSessionResponse;
     fn meta() -> &'static OperationMeta {
@@ -4309,6 +4398,7 @@ impl Operation for dbss_api::builder::CountDbClientSession<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CountInjectionStatistics<'_> {
     type Output = dbss_api::types::CountInjectionStatisticsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4318,6 +4408,7 @@ impl Operation for dbss_api::builder::CountInjectionStatistics<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CountOperationStatistics<'_> {
     type Output = dbss_api::types::CountOperationStatisticsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4336,6 +4427,7 @@ impl Operation for dbss_api::builder::CountResourceInstanceByTag<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CountRiskTrendStatistics<'_> {
     type Output = dbss_api::types::CountRiskTrendStatisticsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4345,6 +4437,7 @@ impl Operation for dbss_api::builder::CountRiskTrendStatistics<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CountSessionStatistics<'_> {
     type Output = dbss_api::types::CountSessionStatisticsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4354,6 +4447,7 @@ impl Operation for dbss_api::builder::CountSessionStatistics<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CountSqlStatistics<'_> {
     type Output = dbss_api::types::CountSqlStatisticsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4363,6 +4457,7 @@ impl Operation for dbss_api::builder::CountSqlStatistics<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CountSqlTrendStatistics<'_> {
     type Output = dbss_api::types::CountSqlTrendStatisticsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4372,6 +4467,7 @@ impl Operation for dbss_api::builder::CountSqlTrendStatistics<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CreateAuditDbAgent<'_> {
     type Output = dbss_api::types::CreateAuditDbAgentResponse;
     fn meta() -> &'static OperationMeta {
@@ -4390,6 +4486,7 @@ impl Operation for dbss_api::builder::CreateAuditRiskRule<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CreateAuditScopeRule<'_> {
     type Output = dbss_api::types::CreateAuditScopeRuleResponse;
     fn meta() -> &'static OperationMeta {
@@ -4399,6 +4496,7 @@ impl Operation for dbss_api::builder::CreateAuditScopeRule<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CreateAuditSqlRule<'_> {
     type Output = dbss_api::types::CreateAuditSqlRuleResponse;
     fn meta() -> &'static OperationMeta {
@@ -4428,7 +4526,7 @@ impl Operation for dbss_api::builder::CreateDbOmInstancePeriod<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::CreateInstancesPeriodOrder<'_> {
     type Output = dbss_api::types::CreateInstancesPeriodOrderResponse;
     fn meta() -> &'static OperationMeta {
@@ -4447,6 +4545,7 @@ impl Operation for dbss_api::builder::CreateInstancesPeriodOrderNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CreateReport<'_> {
     type Output = dbss_api::types::CreateReportResponse;
     fn meta() -> &'static OperationMeta {
@@ -4456,6 +4555,7 @@ impl Operation for dbss_api::builder::CreateReport<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::CreateSensitiveMaskRule<'_> {
     type Output = dbss_api::types::CreateSensitiveMaskRuleResponse;
     fn meta() -> &'static OperationMeta {
@@ -4465,7 +4565,7 @@ impl Operation for dbss_api::builder::CreateSensitiveMaskRule<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::DeleteAuditAgent<'_> {
     type Output = dbss_api::types::DeleteAuditAgentResponse;
     fn meta() -> &'static OperationMeta {
@@ -4484,6 +4584,7 @@ impl Operation for dbss_api::builder::DeleteAuditAgentNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::DeleteAuditAlarmLog<'_> {
     type Output = dbss_api::types::DeleteAuditAlarmLogResponse;
     fn meta() -> &'static OperationMeta {
@@ -4493,6 +4594,7 @@ impl Operation for dbss_api::builder::DeleteAuditAlarmLog<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::DeleteAuditBackupTask<'_> {
     type Output = dbss_api::types::DeleteAuditBackupTaskResponse;
     fn meta() -> &'static OperationMeta {
@@ -4502,7 +4604,7 @@ impl Operation for dbss_api::builder::DeleteAuditBackupTask<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::DeleteAuditDatabase<'_> {
     type Output = dbss_api::types::DeleteAuditDatabaseResponse;
     fn meta() -> &'static OperationMeta {
@@ -4521,6 +4623,7 @@ impl Operation for dbss_api::builder::DeleteAuditDatabaseNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::DeleteAuditReport<'_> {
     type Output = dbss_api::types::DeleteAuditReportResponse;
     fn meta() -> &'static OperationMeta {
@@ -4539,6 +4642,7 @@ impl Operation for dbss_api::builder::DeleteAuditRuleRisk<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::DeleteAuditRuleSql<'_> {
     type Output = dbss_api::types::DeleteAuditRuleSqlResponse;
     fn meta() -> &'static OperationMeta {
@@ -4548,6 +4652,7 @@ impl Operation for dbss_api::builder::DeleteAuditRuleSql<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::DeleteAuditScope<'_> {
     type Output = dbss_api::types::DeleteAuditScopeResponse;
     fn meta() -> &'static OperationMeta {
@@ -4557,6 +4662,7 @@ impl Operation for dbss_api::builder::DeleteAuditScope<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::DeleteAuditWhitelist<'_> {
     type Output = dbss_api::types::DeleteAuditWhitelistResponse;
     fn meta() -> &'static OperationMeta {
@@ -4586,7 +4692,7 @@ impl Operation for dbss_api::builder::DeleteDbOmInstance<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::DeleteInstances<'_> {
     type Output = dbss_api::types::DeleteInstancesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4605,6 +4711,7 @@ impl Operation for dbss_api::builder::DeleteInstancesNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::DeleteSensitiveRules<'_> {
     type Output = dbss_api::types::DeleteSensitiveRulesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4614,7 +4721,7 @@ impl Operation for dbss_api::builder::DeleteSensitiveRules<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::DownloadAuditAgent<'_> {
     type Output = dbss_api::types::DownloadAuditAgentResponse;
     fn meta() -> &'static OperationMeta {
@@ -4642,7 +4749,7 @@ impl Operation for dbss_api::builder::DownloadAuditReport<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAlarmTopicConfigInfo<'_> {
     type Output = dbss_api::types::ListAlarmTopicConfigInfoResponse;
     fn meta() -> &'static OperationMeta {
@@ -4652,6 +4759,7 @@ impl Operation for dbss_api::builder::ListAlarmTopicConfigInfo<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAlarmTopicConfigInfoNew<'_> {
     type Output = dbss_api::types::ListAlarmTopicConfigInfoNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -4661,7 +4769,7 @@ impl Operation for dbss_api::builder::ListAlarmTopicConfigInfoNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAuditAgent<'_> {
     type Output = dbss_api::types::ListAuditAgentResponse;
     fn meta() -> &'static OperationMeta {
@@ -4680,7 +4788,7 @@ impl Operation for dbss_api::builder::ListAuditAgentNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAuditAlarmLog<'_> {
     type Output = dbss_api::types::ListAuditAlarmLogResponse;
     fn meta() -> &'static OperationMeta {
@@ -4699,6 +4807,7 @@ impl Operation for dbss_api::builder::ListAuditAlarmLogNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAuditBackupInfo<'_> {
     type Output = dbss_api::types::ListAuditBackupInfoResponse;
     fn meta() -> &'static OperationMeta {
@@ -4708,6 +4817,7 @@ impl Operation for dbss_api::builder::ListAuditBackupInfo<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAuditBackupRiskTemplates<'_> {
     type Output = dbss_api::types::ListAuditBackupRiskTemplatesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4717,7 +4827,7 @@ impl Operation for dbss_api::builder::ListAuditBackupRiskTemplates<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAuditDatabases<'_> {
     type Output = dbss_api::types::ListAuditDatabasesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4736,7 +4846,7 @@ impl Operation for dbss_api::builder::ListAuditDatabasesNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAuditInstanceJobs<'_> {
     type Output = dbss_api::types::ListAuditInstanceJobsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4755,7 +4865,7 @@ impl Operation for dbss_api::builder::ListAuditInstanceJobsNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAuditInstances<'_> {
     type Output = dbss_api::types::ListAuditInstancesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4774,6 +4884,7 @@ impl Operation for dbss_api::builder::ListAuditInstancesLast<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAuditInstancesNew<'_> {
     type Output = dbss_api::types::ListAuditInstancesNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -4783,6 +4894,7 @@ impl Operation for dbss_api::builder::ListAuditInstancesNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAuditObsBuckets<'_> {
     type Output = dbss_api::types::ListAuditObsBucketsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4792,7 +4904,7 @@ impl Operation for dbss_api::builder::ListAuditObsBuckets<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAuditOperateLogs<'_> {
     type Output = dbss_api::types::ListAuditOperateLogsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4802,6 +4914,7 @@ impl Operation for dbss_api::builder::ListAuditOperateLogs<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAuditOperateLogsNew<'_> {
     type Output = dbss_api::types::ListAuditOperateLogsNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -4811,6 +4924,7 @@ impl Operation for dbss_api::builder::ListAuditOperateLogsNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAuditReportTemplates<'_> {
     type Output = dbss_api::types::ListAuditReportTemplatesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4820,6 +4934,7 @@ impl Operation for dbss_api::builder::ListAuditReportTemplates<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAuditReports<'_> {
     type Output = dbss_api::types::ListAuditReportsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4829,7 +4944,7 @@ impl Operation for dbss_api::builder::ListAuditReports<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAuditRuleRisks<'_> {
     type Output = dbss_api::types::ListAuditRuleRisksResponse;
     fn meta() -> &'static OperationMeta {
@@ -4848,7 +4963,7 @@ impl Operation for dbss_api::builder::ListAuditRuleRisksNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAuditRuleScopes<'_> {
     type Output = dbss_api::types::ListAuditRuleScopesResponse;
     fn meta() -> &'static OperationMeta {
@@ -4858,6 +4973,7 @@ impl Operation for dbss_api::builder::ListAuditRuleScopes<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAuditRuleScopesNew<'_> {
     type Output = dbss_api::types::ListAuditRuleScopesNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -4867,7 +4983,7 @@ impl Operation for dbss_api::builder::ListAuditRuleScopesNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAuditSensitiveMasks<'_> {
     type Output = dbss_api::types::ListAuditSensitiveMasksResponse;
     fn meta() -> &'static OperationMeta {
@@ -4877,6 +4993,7 @@ impl Operation for dbss_api::builder::ListAuditSensitiveMasks<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAuditSensitiveMasksNew<'_> {
     type Output = dbss_api::types::ListAuditSensitiveMasksNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -4886,7 +5003,7 @@ impl Operation for dbss_api::builder::ListAuditSensitiveMasksNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAuditSqls<'_> {
     type Output = dbss_api::types::ListAuditSqlsResponse;
     fn meta() -> &'static OperationMeta {
@@ -4905,6 +5022,7 @@ impl Operation for dbss_api::builder::ListAuditSqlsNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAuditSummaryInfos<'_> {
     type Output = dbss_api::types::ListAuditSummaryInfosResponse;
     fn meta() -> &'static OperationMeta {
@@ -4923,6 +5041,7 @@ impl Operation for dbss_api::builder::ListAuditTags<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListAuditTrendHistory<'_> {
     type Output = dbss_api::types::ListAuditTrendHistoryResponse;
     fn meta() -> &'static OperationMeta {
@@ -4932,7 +5051,7 @@ impl Operation for dbss_api::builder::ListAuditTrendHistory<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListAvailabilityZoneInfos<'_> {
     type Output = dbss_api::types::ListAvailabilityZoneInfosResponse;
     fn meta() -> &'static OperationMeta {
@@ -4971,7 +5090,7 @@ impl Operation for dbss_api::builder::ListDomainAllResource<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListEcsSpecification<'_> {
     type Output = dbss_api::types::ListEcsSpecificationResponse;
     fn meta() -> &'static OperationMeta {
@@ -4981,6 +5100,7 @@ impl Operation for dbss_api::builder::ListEcsSpecification<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListEcsSpecificationNew<'_> {
     type Output = dbss_api::types::ListEcsSpecificationNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -5009,6 +5129,7 @@ impl Operation for dbss_api::builder::ListProjectResourceTags<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListRdsDatabases<'_> {
     type Output = dbss_api::types::ListRdsDatabasesResponse;
     fn meta() -> &'static OperationMeta {
@@ -5027,7 +5148,7 @@ impl Operation for dbss_api::builder::ListResourceInstanceByTag<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ListSqlInjectionRules<'_> {
     type Output = dbss_api::types::ListSqlInjectionRulesResponse;
     fn meta() -> &'static OperationMeta {
@@ -5037,6 +5158,7 @@ impl Operation for dbss_api::builder::ListSqlInjectionRules<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListSqlInjectionRulesNew<'_> {
     type Output = dbss_api::types::ListSqlInjectionRulesNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -5046,6 +5168,7 @@ impl Operation for dbss_api::builder::ListSqlInjectionRulesNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ListWhitelists<'_> {
     type Output = dbss_api::types::ListWhitelistsResponse;
     fn meta() -> &'static OperationMeta {
@@ -5055,7 +5178,7 @@ impl Operation for dbss_api::builder::ListWhitelists<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::RebootAuditInstance<'_> {
     type Output = dbss_api::types::RebootAuditInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -5114,6 +5237,7 @@ impl Operation for dbss_api::builder::ResetDbOmPassword<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::RestoreAuditBackup<'_> {
     type Output = dbss_api::types::RestoreAuditBackupResponse;
     fn meta() -> &'static OperationMeta {
@@ -5123,6 +5247,7 @@ impl Operation for dbss_api::builder::RestoreAuditBackup<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::RetryAuditBackupTask<'_> {
     type Output = dbss_api::types::RetryAuditBackupTaskResponse;
     fn meta() -> &'static OperationMeta {
@@ -5132,7 +5257,7 @@ impl Operation for dbss_api::builder::RetryAuditBackupTask<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::SetAlarmTopicConfigInfo<'_> {
     type Output = dbss_api::types::SetAlarmTopicConfigInfoResponse;
     fn meta() -> &'static OperationMeta {
@@ -5142,6 +5267,7 @@ impl Operation for dbss_api::builder::SetAlarmTopicConfigInfo<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetAlarmTopicConfigInfoNew<'_> {
     type Output = dbss_api::types::SetAlarmTopicConfigInfoNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -5151,6 +5277,7 @@ impl Operation for dbss_api::builder::SetAlarmTopicConfigInfoNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetAuditAlarmLogStatus<'_> {
     type Output = dbss_api::types::SetAuditAlarmLogStatusResponse;
     fn meta() -> &'static OperationMeta {
@@ -5160,6 +5287,7 @@ impl Operation for dbss_api::builder::SetAuditAlarmLogStatus<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetAuditAutoBackupTemplate<'_> {
     type Output = dbss_api::types::SetAuditAutoBackupTemplateResponse;
     fn meta() -> &'static OperationMeta {
@@ -5169,6 +5297,7 @@ impl Operation for dbss_api::builder::SetAuditAutoBackupTemplate<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetAuditBackupRiskSwitch<'_> {
     type Output = dbss_api::types::SetAuditBackupRiskSwitchResponse;
     fn meta() -> &'static OperationMeta {
@@ -5178,6 +5307,7 @@ impl Operation for dbss_api::builder::SetAuditBackupRiskSwitch<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetAuditBackupSwitch<'_> {
     type Output = dbss_api::types::SetAuditBackupSwitchResponse;
     fn meta() -> &'static OperationMeta {
@@ -5187,6 +5317,7 @@ impl Operation for dbss_api::builder::SetAuditBackupSwitch<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetAuditInstanceTimeZone<'_> {
     type Output = dbss_api::types::SetAuditInstanceTimeZoneResponse;
     fn meta() -> &'static OperationMeta {
@@ -5196,6 +5327,7 @@ impl Operation for dbss_api::builder::SetAuditInstanceTimeZone<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetAuditScopeRuleSwitch<'_> {
     type Output = dbss_api::types::SetAuditScopeRuleSwitchResponse;
     fn meta() -> &'static OperationMeta {
@@ -5205,6 +5337,7 @@ impl Operation for dbss_api::builder::SetAuditScopeRuleSwitch<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetAuditSqlRuleSwitch<'_> {
     type Output = dbss_api::types::SetAuditSqlRuleSwitchResponse;
     fn meta() -> &'static OperationMeta {
@@ -5214,6 +5347,7 @@ impl Operation for dbss_api::builder::SetAuditSqlRuleSwitch<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetRiskOperationPolicy<'_> {
     type Output = dbss_api::types::SetRiskOperationPolicyResponse;
     fn meta() -> &'static OperationMeta {
@@ -5223,6 +5357,7 @@ impl Operation for dbss_api::builder::SetRiskOperationPolicy<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetRiskRuleRank<'_> {
     type Output = dbss_api::types::SetRiskRuleRankResponse;
     fn meta() -> &'static OperationMeta {
@@ -5232,6 +5367,7 @@ impl Operation for dbss_api::builder::SetRiskRuleRank<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetSensitiveMaskRuleSwitch<'_> {
     type Output = dbss_api::types::SetSensitiveMaskRuleSwitchResponse;
     fn meta() -> &'static OperationMeta {
@@ -5241,6 +5377,7 @@ impl Operation for dbss_api::builder::SetSensitiveMaskRuleSwitch<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetSensitiveResultSwitch<'_> {
     type Output = dbss_api::types::SetSensitiveResultSwitchResponse;
     fn meta() -> &'static OperationMeta {
@@ -5250,6 +5387,7 @@ impl Operation for dbss_api::builder::SetSensitiveResultSwitch<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetSensitiveSwitch<'_> {
     type Output = dbss_api::types::SetSensitiveSwitchResponse;
     fn meta() -> &'static OperationMeta {
@@ -5259,6 +5397,7 @@ impl Operation for dbss_api::builder::SetSensitiveSwitch<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::SetSqlRuleRank<'_> {
     type Output = dbss_api::types::SetSqlRuleRankResponse;
     fn meta() -> &'static OperationMeta {
@@ -5268,6 +5407,7 @@ impl Operation for dbss_api::builder::SetSqlRuleRank<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowAuditBackRiskTemplate<'_> {
     type Output = dbss_api::types::ShowAuditBackRiskTemplateResponse;
     fn meta() -> &'static OperationMeta {
@@ -5277,6 +5417,7 @@ impl Operation for dbss_api::builder::ShowAuditBackRiskTemplate<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowAuditBackupStatus<'_> {
     type Output = dbss_api::types::ShowAuditBackupStatusResponse;
     fn meta() -> &'static OperationMeta {
@@ -5286,7 +5427,7 @@ impl Operation for dbss_api::builder::ShowAuditBackupStatus<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ShowAuditQuota<'_> {
     type Output = dbss_api::types::ShowAuditQuotaResponse;
     fn meta() -> &'static OperationMeta {
@@ -5296,6 +5437,7 @@ impl Operation for dbss_api::builder::ShowAuditQuota<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowAuditQuotaNew<'_> {
     type Output = dbss_api::types::ShowAuditQuotaNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -5305,7 +5447,7 @@ impl Operation for dbss_api::builder::ShowAuditQuotaNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::ShowAuditRuleRisk<'_> {
     type Output = dbss_api::types::ShowAuditRuleRiskResponse;
     fn meta() -> &'static OperationMeta {
@@ -5315,6 +5457,7 @@ impl Operation for dbss_api::builder::ShowAuditRuleRisk<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowAuditRuleRiskNew<'_> {
     type Output = dbss_api::types::ShowAuditRuleRiskNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -5324,6 +5467,7 @@ impl Operation for dbss_api::builder::ShowAuditRuleRiskNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowAuditStatistics<'_> {
     type Output = dbss_api::types::ShowAuditStatisticsResponse;
     fn meta() -> &'static OperationMeta {
@@ -5333,6 +5477,7 @@ impl Operation for dbss_api::builder::ShowAuditStatistics<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowAuditTaskStatus<'_> {
     type Output = dbss_api::types::ShowAuditTaskStatusResponse;
     fn meta() -> &'static OperationMeta {
@@ -5342,6 +5487,7 @@ impl Operation for dbss_api::builder::ShowAuditTaskStatus<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowAuditTopicReportSchedulerConfig<'_> {
     type Output = dbss_api::types::ShowAuditTopicReportSchedulerConfigResponse;
     fn meta() -> &'static OperationMeta {
@@ -5360,6 +5506,7 @@ impl Operation for dbss_api::builder::ShowAuditUpgradeStatus<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowBackupRiskBucketPath<'_> {
     type Output = dbss_api::types::ShowBackupRiskBucketPathResponse;
     fn meta() -> &'static OperationMeta {
@@ -5379,6 +5526,7 @@ impl Operation for dbss_api::builder::ShowDomainAllResourceCount<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowInstanceMonitorInfo<'_> {
     type Output = dbss_api::types::ShowInstanceMonitorInfoResponse;
     fn meta() -> &'static OperationMeta {
@@ -5397,6 +5545,7 @@ impl Operation for dbss_api::builder::ShowInstanceQuota<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowLogRetentionCommonSettings<'_> {
     type Output = dbss_api::types::ShowLogRetentionCommonSettingsResponse;
     fn meta() -> &'static OperationMeta {
@@ -5406,6 +5555,7 @@ impl Operation for dbss_api::builder::ShowLogRetentionCommonSettings<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowSensitiveMaskSwitch<'_> {
     type Output = dbss_api::types::ShowSensitiveMaskSwitchResponse;
     fn meta() -> &'static OperationMeta {
@@ -5415,6 +5565,7 @@ impl Operation for dbss_api::builder::ShowSensitiveMaskSwitch<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowSensitiveResultSwitch<'_> {
     type Output = dbss_api::types::ShowSensitiveResultSwitchResponse;
     fn meta() -> &'static OperationMeta {
@@ -5433,6 +5584,7 @@ impl Operation for dbss_api::builder::ShowServerVersion<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::ShowSqlDetail<'_> {
     type Output = dbss_api::types::ShowSqlDetailResponse;
     fn meta() -> &'static OperationMeta {
@@ -5442,7 +5594,7 @@ impl Operation for dbss_api::builder::ShowSqlDetail<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::StartAuditInstance<'_> {
     type Output = dbss_api::types::StartAuditInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -5481,7 +5633,7 @@ impl Operation for dbss_api::builder::StartDbOmInstance<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::StopAuditInstance<'_> {
     type Output = dbss_api::types::StopAuditInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -5520,7 +5672,7 @@ impl Operation for dbss_api::builder::StopDbOmInstance<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::SwitchAgent<'_> {
     type Output = dbss_api::types::SwitchAgentResponse;
     fn meta() -> &'static OperationMeta {
@@ -5539,7 +5691,7 @@ impl Operation for dbss_api::builder::SwitchAgentNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::SwitchAuditDatabase<'_> {
     type Output = dbss_api::types::SwitchAuditDatabaseResponse;
     fn meta() -> &'static OperationMeta {
@@ -5558,7 +5710,7 @@ impl Operation for dbss_api::builder::SwitchAuditDatabaseNew<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::SwitchRiskRule<'_> {
     type Output = dbss_api::types::SwitchRiskRuleResponse;
     fn meta() -> &'static OperationMeta {
@@ -5597,7 +5749,7 @@ impl Operation for dbss_api::builder::UnbindDbOmEip<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::UpdateAuditInstance<'_> {
     type Output = dbss_api::types::UpdateAuditInstanceResponse;
     fn meta() -> &'static OperationMeta {
@@ -5607,6 +5759,7 @@ impl Operation for dbss_api::builder::UpdateAuditInstance<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::UpdateAuditInstanceNew<'_> {
     type Output = dbss_api::types::UpdateAuditInstanceNewResponse;
     fn meta() -> &'static OperationMeta {
@@ -5616,6 +5769,7 @@ impl Operation for dbss_api::builder::UpdateAuditInstanceNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::UpdateAuditRiskBucketPath<'_> {
     type Output = dbss_api::types::UpdateAuditRiskBucketPathResponse;
     fn meta() -> &'static OperationMeta {
@@ -5625,6 +5779,7 @@ impl Operation for dbss_api::builder::UpdateAuditRiskBucketPath<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::UpdateAuditScopeRule<'_> {
     type Output = dbss_api::types::UpdateAuditScopeRuleResponse;
     fn meta() -> &'static OperationMeta {
@@ -5634,7 +5789,7 @@ impl Operation for dbss_api::builder::UpdateAuditScopeRule<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl Operation for dbss_api::builder::UpdateAuditSecurityGroup<'_> {
     type Output = dbss_api::types::UpdateAuditSecurityGroupResponse;
     fn meta() -> &'static OperationMeta {
@@ -5653,6 +5808,7 @@ impl Operation for dbss_api::builder::UpdateAuditSecurityGroupNew<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::UpdateAuditSqlRule<'_> {
     type Output = dbss_api::types::UpdateAuditSqlRuleResponse;
     fn meta() -> &'static OperationMeta {
@@ -5662,6 +5818,7 @@ impl Operation for dbss_api::builder::UpdateAuditSqlRule<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::UpdateAuditTaskStatus<'_> {
     type Output = ();
     fn meta() -> &'static OperationMeta {
@@ -5671,6 +5828,7 @@ impl Operation for dbss_api::builder::UpdateAuditTaskStatus<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::UpdateAuditTopicReportSchedulerConfig<'_> {
     type Output = dbss_api::types::UpdateAuditTopicReportSchedulerConfigResponse;
     fn meta() -> &'static OperationMeta {
@@ -5680,6 +5838,7 @@ impl Operation for dbss_api::builder::UpdateAuditTopicReportSchedulerConfig<'_> 
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::UpdateAuditWhitelist<'_> {
     type Output = dbss_api::types::UpdateAuditWhitelistResponse;
     fn meta() -> &'static OperationMeta {
@@ -5709,6 +5868,7 @@ impl Operation for dbss_api::builder::UpdateDbOmInstanceName<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::UpdateLogRetentionCommonSettings<'_> {
     type Output = dbss_api::types::UpdateLogRetentionCommonSettingsResponse;
     fn meta() -> &'static OperationMeta {
@@ -5718,6 +5878,7 @@ impl Operation for dbss_api::builder::UpdateLogRetentionCommonSettings<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::UpdateSensitiveMaskRule<'_> {
     type Output = dbss_api::types::UpdateSensitiveMaskRuleResponse;
     fn meta() -> &'static OperationMeta {
@@ -5727,6 +5888,7 @@ impl Operation for dbss_api::builder::UpdateSensitiveMaskRule<'_> {
         self.send()
     }
 }
+#[cfg(feature = "audit")]
 impl Operation for dbss_api::builder::UploadAuditDbConfig<'_> {
     type Output = dbss_api::types::UploadAuditDbConfigResponse;
     fn meta() -> &'static OperationMeta {
@@ -5736,7 +5898,7 @@ impl Operation for dbss_api::builder::UploadAuditDbConfig<'_> {
         self.send()
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl crate::paging::Paged for dbss_api::builder::ListAuditAgent<'_> {
     type Item = dbss_api::types::AuditAgentRespoonseAgents;
     const PAGE_NUMBERED: bool = false;
@@ -5748,7 +5910,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditAgent<'_> {
         (output.agents, total)
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl crate::paging::Paged for dbss_api::builder::ListAuditAlarmLog<'_> {
     type Item = dbss_api::types::AlarmLogResponseAlarmLog;
     const PAGE_NUMBERED: bool = true;
@@ -5777,6 +5939,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditAlarmLogNew<'_> {
         (output.alarm_log, total)
     }
 }
+#[cfg(feature = "audit")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditBackupInfo<'_> {
     type Item = dbss_api::types::BackupInfo;
     const PAGE_NUMBERED: bool = true;
@@ -5791,7 +5954,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditBackupInfo<'_> {
         (output.data_list, total)
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl crate::paging::Paged for dbss_api::builder::ListAuditDatabases<'_> {
     type Item = dbss_api::types::DataBaseBean;
     const PAGE_NUMBERED: bool = false;
@@ -5814,7 +5977,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditDatabasesNew<'_> {
         (output.databases, total)
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl crate::paging::Paged for dbss_api::builder::ListAuditInstances<'_> {
     type Item = dbss_api::types::AuditInstanceListBean;
     const PAGE_NUMBERED: bool = false;
@@ -5837,7 +6000,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditInstancesLast<'_> {
         (output.instances, total)
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl crate::paging::Paged for dbss_api::builder::ListAuditOperateLogs<'_> {
     type Item = dbss_api::types::OperateLogInfo;
     const PAGE_NUMBERED: bool = true;
@@ -5852,6 +6015,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditOperateLogs<'_> {
         (output.operate_log, total)
     }
 }
+#[cfg(feature = "audit")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditOperateLogsNew<'_> {
     type Item = dbss_api::types::OperateLogInfo;
     const PAGE_NUMBERED: bool = true;
@@ -5866,6 +6030,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditOperateLogsNew<'_> {
         (output.operate_log, total)
     }
 }
+#[cfg(feature = "audit")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditReports<'_> {
     type Item = dbss_api::types::ReportInfo;
     const PAGE_NUMBERED: bool = true;
@@ -5891,7 +6056,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditRuleRisksNew<'_> {
         (output.rules, total)
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl crate::paging::Paged for dbss_api::builder::ListAuditRuleScopes<'_> {
     type Item = dbss_api::types::RuleScopeInfo;
     const PAGE_NUMBERED: bool = false;
@@ -5903,6 +6068,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditRuleScopes<'_> {
         (output.scopes, total)
     }
 }
+#[cfg(feature = "audit")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditRuleScopesNew<'_> {
     type Item = dbss_api::types::RuleScopeInfo;
     const PAGE_NUMBERED: bool = false;
@@ -5914,7 +6080,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditRuleScopesNew<'_> {
         (output.scopes, total)
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl crate::paging::Paged for dbss_api::builder::ListAuditSensitiveMasks<'_> {
     type Item = dbss_api::types::SensitiveMaskResponseRules;
     const PAGE_NUMBERED: bool = false;
@@ -5926,6 +6092,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditSensitiveMasks<'_> {
         (output.rules, total)
     }
 }
+#[cfg(feature = "audit")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditSensitiveMasksNew<'_> {
     type Item = dbss_api::types::SensitiveMaskResponseRules;
     const PAGE_NUMBERED: bool = false;
@@ -5937,7 +6104,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditSensitiveMasksNew<'_> 
         (output.rules, total)
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl crate::paging::Paged for dbss_api::builder::ListAuditSqls<'_> {
     type Item = dbss_api::types::AuditSqlResponseSqls;
     const PAGE_NUMBERED: bool = true;
@@ -5966,6 +6133,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditSqlsNew<'_> {
         (output.sqls, total)
     }
 }
+#[cfg(feature = "audit")]
 impl crate::paging::Paged for dbss_api::builder::ListAuditSummaryInfos<'_> {
     type Item = dbss_api::types::AuditSummaryResponseDataList;
     const PAGE_NUMBERED: bool = false;
@@ -5977,6 +6145,7 @@ impl crate::paging::Paged for dbss_api::builder::ListAuditSummaryInfos<'_> {
         (output.data_list, total)
     }
 }
+#[cfg(feature = "audit")]
 impl crate::paging::Paged for dbss_api::builder::ListRdsDatabases<'_> {
     type Item = dbss_api::types::RdsDbListResponseDatabases;
     const PAGE_NUMBERED: bool = false;
@@ -5999,7 +6168,7 @@ impl crate::paging::Paged for dbss_api::builder::ListResourceInstanceByTag<'_> {
         (output.resources, total)
     }
 }
-#[cfg(feature = "deprecated")]
+#[cfg(all(feature = "audit", feature = "deprecated"))]
 impl crate::paging::Paged for dbss_api::builder::ListSqlInjectionRules<'_> {
     type Item = dbss_api::types::SqlRuleResponseRules;
     const PAGE_NUMBERED: bool = true;
@@ -6014,6 +6183,7 @@ impl crate::paging::Paged for dbss_api::builder::ListSqlInjectionRules<'_> {
         (output.rules, total)
     }
 }
+#[cfg(feature = "audit")]
 impl crate::paging::Paged for dbss_api::builder::ListSqlInjectionRulesNew<'_> {
     type Item = dbss_api::types::SqlRuleResponseRules;
     const PAGE_NUMBERED: bool = true;
@@ -6028,6 +6198,7 @@ impl crate::paging::Paged for dbss_api::builder::ListSqlInjectionRulesNew<'_> {
         (output.rules, total)
     }
 }
+#[cfg(feature = "audit")]
 impl crate::paging::Paged for dbss_api::builder::ListWhitelists<'_> {
     type Item = dbss_api::types::WhitelistBean;
     const PAGE_NUMBERED: bool = false;
