@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ini::Ini;
+use configparser::ini::{Ini, IniDefault};
 
 use crate::error::CliError;
 
@@ -31,14 +31,24 @@ pub fn default_path() -> Option<PathBuf> {
         .map(|home| PathBuf::from(home).join(".huaweicloud").join("credentials"))
 }
 
+/// An empty file's settings, with the reading rules of the library (and of Python's
+/// `configparser`, which the official SDK uses): no inline comments, since a secret key may
+/// contain `#` or `;`; names of sections and keys in any case (stored lower-case).
+pub fn empty() -> Ini {
+    let mut options = IniDefault::default();
+    options.enable_inline_comments = false;
+    Ini::new_from_defaults(options)
+}
+
 /// Reads the file; `None` when it does not exist.
 pub fn load(path: &Path) -> Result<Option<Ini>, CliError> {
     if !path.exists() {
         return Ok(None);
     }
-    Ini::load_from_file(path)
-        .map(Some)
-        .map_err(|e| CliError::Config(format!("{} is not a valid credentials file: {e}", path.display())))
+    let mut ini = empty();
+    ini.load(path)
+        .map_err(|e| CliError::Config(format!("{} is not a valid credentials file: {e}", path.display())))?;
+    Ok(Some(ini))
 }
 
 /// One section's settings, blanks treated as absent.
@@ -58,8 +68,11 @@ impl Section {
     }
 
     fn of(ini: &Ini, name: &str) -> Option<Section> {
-        ini.section(Some(name)).map(|props| Section {
-            values: props.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect(),
+        ini.get_map_ref().get(&name.to_lowercase()).map(|props| Section {
+            values: props
+                .iter()
+                .filter_map(|(k, v)| Some((k.to_owned(), v.clone()?)))
+                .collect(),
         })
     }
 }

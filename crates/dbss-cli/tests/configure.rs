@@ -107,6 +107,11 @@ async fn the_terminal_shows_current_values_masked_and_enter_keeps_them() {
     ] {
         assert!(text.replace(' ', "").contains(&kept), "{kept} in\n{text}");
     }
+    let at = |needle: &str| text.find(needle).unwrap_or(usize::MAX);
+    assert!(
+        at("[basic]") < at("ak") && at("ak") < at("project_id") && at("project_id") < at("[other]"),
+        "sections and keys keep their order:\n{text}"
+    );
     assert_eq!(mode(&file), 0o600, "a 0644 file becomes 0600");
 
     // The saved region and endpoint are enough for the next command.

@@ -15,10 +15,9 @@ mod python_date;
 
 use std::borrow::Cow;
 
+use aws_lc_rs::{digest, hmac};
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-use sha2::{Digest, Sha256};
 
 /// The algorithm name, as it appears in the string to sign and in `Authorization`.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -340,7 +339,7 @@ fn payload_hash<'a>(request: &'a SignableRequest<'_>) -> Cow<'a, str> {
         // UTF-8 bytes taken as ISO-8859-1 characters: a non-ASCII value is signed encoded twice.
         Some(value) if !value.is_ascii() => Cow::Owned(value.bytes().map(char::from).collect()),
         Some(value) => Cow::Borrowed(value),
-        None => Cow::Owned(hex::encode(Sha256::digest(&request.body))),
+        None => Cow::Owned(hex::encode(sha256(&request.body))),
     }
 }
 
@@ -353,18 +352,18 @@ pub fn string_to_sign(date: &str, canonical_request: &str) -> String {
     text.push('\n');
     // Hex written in place, without a string of its own (64 digits for 32 bytes always fit).
     let mut hex = [0u8; 64];
-    if hex::encode_to_slice(Sha256::digest(canonical_request.as_bytes()), &mut hex).is_ok() {
+    if hex::encode_to_slice(sha256(canonical_request.as_bytes()), &mut hex).is_ok() {
         text.push_str(std::str::from_utf8(&hex).unwrap_or_default());
     }
     text
 }
 
 fn hmac_hex(key: &[u8], message: &[u8]) -> String {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-    mac.update(message);
-    hex::encode(mac.finalize().into_bytes())
+    hex::encode(hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), message))
+}
+
+fn sha256(data: &[u8]) -> digest::Digest {
+    digest::digest(&digest::SHA256, data)
 }
 
 /// Percent-encodes UTF-8 text, keeping only the unreserved set, upper-case hex.

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use ini::Ini;
+use configparser::ini::{Ini, IniDefault};
 
 use crate::{credentials::Credentials, env};
 
@@ -64,20 +64,18 @@ pub(crate) fn from_profile(path: &std::path::Path) -> Result<Option<Found>, Stri
     if !path.exists() {
         return Ok(None);
     }
-    let ini =
-        Ini::load_from_file(path).map_err(|e| format!("{} is not a valid credentials file: {e}", path.display()))?;
-    let Some(section) = SECTIONS.iter().find_map(|name| ini.section(Some(*name))) else {
+    let ini = read_profile_file(path)?;
+    let present = ini.sections();
+    let Some(section) = SECTIONS.into_iter().find(|name| present.iter().any(|s| s == name)) else {
         return Err(format!(
             "{} has no [basic] or [basiccredentials] section",
             path.display()
         ));
     };
     let get = |key: &str| {
-        section
-            .get(key)
-            .map(str::trim)
+        ini.get(section, key)
+            .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
-            .map(str::to_owned)
     };
     let credentials = match (get("ak"), get("sk"), get("security_token")) {
         (Some(ak), Some(sk), Some(token)) => Some(Credentials::temporary(ak, sk, token)),
@@ -90,6 +88,19 @@ pub(crate) fn from_profile(path: &std::path::Path) -> Result<Option<Found>, Stri
         project_id: get("project_id"),
         iam_endpoint: get("iam_endpoint"),
     }))
+}
+
+/// Every section of a profile file, read the way the official Python SDK's `configparser`
+/// reads it: `=` or `:` between key and value, key names in any case, whole-line `#` and `;`
+/// comments, and no inline comments (a secret key may contain `#` or `;`). Section names are
+/// matched in any case too (Python's are exact).
+fn read_profile_file(path: &std::path::Path) -> Result<Ini, String> {
+    let mut options = IniDefault::default();
+    options.enable_inline_comments = false;
+    let mut ini = Ini::new_from_defaults(options);
+    ini.load(path)
+        .map_err(|e| format!("{} is not a valid credentials file: {e}", path.display()))?;
+    Ok(ini)
 }
 
 #[cfg(test)]
@@ -157,6 +168,27 @@ mod tests {
         let _ = std::fs::write(&file, "[other]\nak = x\n");
         assert!(from_profile(&file).is_err());
         assert!(matches!(from_profile(&dir.join("absent")), Ok(None)));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// What Python's `configparser` (the official SDK's reader) accepts is read the same way.
+    #[test]
+    fn profile_is_read_like_pythons_configparser() {
+        let dir = std::env::temp_dir().join(format!("dbss-profile-py-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("credentials");
+        let text = "# written by hand\n; another comment\n[basic]\nAK: AKX\nSk = se#cr;et\n\
+                    project_id=p1  \n\n[other]\nak = no\n";
+        let _ = std::fs::write(&file, text);
+        let found = from_profile(&file).ok().flatten().unwrap_or_default();
+        let Some(Credentials::AkSk(keys)) = &found.credentials else {
+            panic!("AK/SK credentials expected, got {found:?}")
+        };
+        assert_eq!((keys.ak.as_str(), keys.sk.expose_secret()), ("AKX", "se#cr;et"));
+        assert_eq!(found.project_id.as_deref(), Some("p1"));
+        let _ = std::fs::write(&file, "[basic]\nak = A\n[broken\n");
+        let err = from_profile(&file).err().unwrap_or_default();
+        assert!(err.contains("is not a valid credentials file"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -47,13 +47,11 @@ pub async fn run(ctx: &Ctx, args: ConfigureArgs) -> Result<(), CliError> {
     if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
         return Err(CliError::Usage(format!("{}: not a regular file", path.display())));
     }
-    let mut ini = profile::load(&path)?.unwrap_or_default();
+    let mut ini = profile::load(&path)?.unwrap_or_else(profile::empty);
     let current = |key: &str| {
-        ini.section(Some(section.as_str()))
-            .and_then(|s| s.get(key))
-            .map(str::trim)
+        ini.get(&section, key)
+            .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty())
-            .map(str::to_owned)
     };
     let (old_ak, old_sk, old_project, old_region, old_endpoint) = (
         current("ak"),
@@ -106,20 +104,19 @@ pub async fn run(ctx: &Ctx, args: ConfigureArgs) -> Result<(), CliError> {
         None => look_up_project(&ak, &sk, region.as_deref(), endpoint.as_deref()).await?,
     };
 
-    let mut props = ini.with_section(Some(section.as_str()));
-    props
-        .set("ak", ak.as_str())
-        .set("sk", sk.as_str())
-        .set("project_id", project_id.as_str());
-    if let Some(region) = &region {
-        props.set("region", region.as_str());
+    let settings = [
+        ("ak", Some(&ak)),
+        ("sk", Some(&sk)),
+        ("project_id", Some(&project_id)),
+        ("region", region.as_ref()),
+        ("endpoint", endpoint.as_ref()),
+    ];
+    for (key, value) in settings {
+        if let Some(value) = value {
+            ini.set(&section, key, Some(value.clone()));
+        }
     }
-    if let Some(endpoint) = &endpoint {
-        props.set("endpoint", endpoint.as_str());
-    }
-    let mut text = Vec::new();
-    ini.write_to(&mut text).map_err(|e| CliError::file(&path, e))?;
-    write_secret(&path, &text)?;
+    write_secret(&path, ini.writes().as_bytes())?;
     ctx.printer.object(&json!({
         "file": path.display().to_string(),
         "section": section,

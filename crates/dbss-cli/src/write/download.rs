@@ -3,8 +3,8 @@
 
 use std::io::Write;
 
+use aws_lc_rs::digest;
 use futures::TryStreamExt;
-use sha2::{Digest, Sha256};
 
 use super::OutFile;
 use crate::{error::CliError, progress};
@@ -31,7 +31,7 @@ pub async fn save(
     expected: Option<[u8; 32]>,
 ) -> Result<u64, CliError> {
     let bar = progress::bytes(what.to_owned());
-    let mut hasher = Sha256::new();
+    let mut hasher = digest::Context::new(&digest::SHA256);
     let mut chunks = stream.into_inner();
     let mut written = 0u64;
     let outcome = loop {
@@ -58,8 +58,8 @@ pub async fn save(
     // On failure `out` is dropped here: its temporary file goes with it.
     outcome?;
     if let Some(expected) = expected {
-        let actual: [u8; 32] = hasher.finalize().into();
-        if actual != expected {
+        let actual = hasher.finish();
+        if actual.as_ref() != expected {
             let target = if out.is_stdout() {
                 "the bytes already written to stdout are not the package".to_owned()
             } else {

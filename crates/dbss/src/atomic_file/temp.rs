@@ -1,19 +1,33 @@
 //! A temporary file beside its target: a random name, created exclusively and never through a
 //! symlink, removed when dropped, renamed over the target when complete.
+//!
+//! The exclusive open is the part that matters for safety and is done here with the flags
+//! spelled out; what is left (a random name, another try on a clash, removal on drop, a rename)
+//! is a few lines of std, so this does not use the `tempfile` crate, whose platform layer
+//! (rustix) was a tenth of a consumer's extra build time.
 
-use std::{fs::File, io::Write, path::Path};
-
-use tempfile::NamedTempFile;
+use std::{
+    fs::File,
+    io::Write,
+    path::{Path, PathBuf},
+};
 
 use super::directory_of;
 
 /// Random characters in a temporary file's name.
 const RANDOM_CHARS: usize = 12;
 
+/// Names tried before giving up: with 62^12 names a clash is already the mark of something
+/// odd (a directory full of our names), not of bad luck.
+const ATTEMPTS: usize = 16;
+
 /// A temporary file that will become its target, or be removed (when dropped uncommitted).
 #[derive(Debug)]
 pub struct TempFile {
-    file: NamedTempFile,
+    file: File,
+    path: PathBuf,
+    /// Set once renamed over the target: nothing left to remove.
+    committed: bool,
 }
 
 impl TempFile {
@@ -21,16 +35,29 @@ impl TempFile {
     /// bits `mode`: exactly `mode` when `exact` (the umask does not apply; 0600 for a secret),
     /// else `mode` less the umask, as for any new file.
     pub fn create(dir: &Path, name: &str, mode: u32, exact: bool) -> std::io::Result<TempFile> {
-        let prefix = format!(".{name}.");
-        let file = tempfile::Builder::new()
-            .prefix(&prefix)
-            .suffix(".part")
-            .rand_bytes(RANDOM_CHARS)
-            .make_in(dir, |path| open_exclusive(path, mode))?;
-        if exact {
-            set_mode(file.as_file(), mode)?;
+        let mut last_clash = None;
+        for _ in 0..ATTEMPTS {
+            let random: String = std::iter::repeat_with(fastrand::alphanumeric)
+                .take(RANDOM_CHARS)
+                .collect();
+            let path = dir.join(format!(".{name}.{random}.part"));
+            match open_exclusive(&path, mode) {
+                Ok(file) => {
+                    let temp = TempFile {
+                        file,
+                        path,
+                        committed: false,
+                    };
+                    if exact {
+                        set_mode(&temp.file, mode)?;
+                    }
+                    return Ok(temp);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last_clash = Some(e),
+                Err(e) => return Err(e),
+            }
         }
-        Ok(TempFile { file })
+        Err(last_clash.unwrap_or_else(|| std::io::Error::other("no temporary file name was free")))
     }
 
     /// [`TempFile::create`] in the directory of `target`, named after it.
@@ -53,30 +80,41 @@ impl TempFile {
 
     /// The temporary file's path.
     pub fn path(&self) -> &Path {
-        self.file.path()
+        &self.path
     }
 
     /// The open file.
     pub fn file(&mut self) -> &mut File {
-        self.file.as_file_mut()
+        &mut self.file
     }
 
     /// Flushes what was written and syncs it to disk.
     pub fn sync(&mut self) -> std::io::Result<()> {
-        self.file.as_file_mut().flush()?;
-        self.file.as_file().sync_all()
+        self.file.flush()?;
+        self.file.sync_all()
     }
 
     /// Syncs, then renames over `target` (atomically replacing it) and syncs the directory, so
-    /// the new name survives a crash. On failure the temporary file is removed.
+    /// the new name survives a crash. On failure the temporary file is removed (on drop).
     pub fn commit(mut self, target: &Path) -> std::io::Result<()> {
         self.sync()?;
-        self.file.persist(target).map_err(|e| e.error)?;
+        std::fs::rename(&self.path, target)?;
+        self.committed = true;
         if let Ok(dir) = File::open(directory_of(target)) {
             // Not every platform can sync a directory; the data itself is already synced.
             let _ = dir.sync_all();
         }
         Ok(())
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            // Best effort: a file that cannot be removed (its directory gone or read-only) is
+            // one of the names `is_name_for` recognises, for a later clean-up.
+            let _ = std::fs::remove_file(&self.path);
+        }
     }
 }
 
