@@ -183,4 +183,26 @@ mod tests {
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    #[test]
+    fn a_missing_directory_is_an_error_and_a_failed_rename_leaves_nothing() {
+        let dir = std::env::temp_dir().join(format!("dbss-atomic-fail-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let missing = TempFile::create(&dir.join("absent"), "out.txt", 0o600, true);
+        assert_eq!(
+            missing.map(|_| ()).map_err(|e| e.kind()),
+            Err(std::io::ErrorKind::NotFound)
+        );
+
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let mut temp = TempFile::create(&dir, "out.txt", 0o600, true).unwrap_or_else(|e| panic!("{e}"));
+        temp.file().write_all(b"half").unwrap_or_else(|e| panic!("{e}"));
+        // A target whose directory does not exist: the rename fails, the temporary file goes.
+        assert!(temp.commit(&dir.join("absent").join("out.txt")).is_err());
+        let left: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.flatten().map(|e| e.file_name()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "{left:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
