@@ -11,11 +11,11 @@
 
 #![deny(missing_docs)]
 
+mod hash;
 mod python_date;
 
 use std::borrow::Cow;
 
-use aws_lc_rs::{digest, hmac};
 use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
@@ -339,7 +339,7 @@ fn payload_hash<'a>(request: &'a SignableRequest<'_>) -> Cow<'a, str> {
         // UTF-8 bytes taken as ISO-8859-1 characters: a non-ASCII value is signed encoded twice.
         Some(value) if !value.is_ascii() => Cow::Owned(value.bytes().map(char::from).collect()),
         Some(value) => Cow::Borrowed(value),
-        None => Cow::Owned(hex::encode(sha256(&request.body))),
+        None => Cow::Owned(content_sha256(&request.body)),
     }
 }
 
@@ -352,18 +352,20 @@ pub fn string_to_sign(date: &str, canonical_request: &str) -> String {
     text.push('\n');
     // Hex written in place, without a string of its own (64 digits for 32 bytes always fit).
     let mut hex = [0u8; 64];
-    if hex::encode_to_slice(sha256(canonical_request.as_bytes()), &mut hex).is_ok() {
+    if hex::encode_to_slice(hash::sha256(canonical_request.as_bytes()), &mut hex).is_ok() {
         text.push_str(std::str::from_utf8(&hex).unwrap_or_default());
     }
     text
 }
 
 fn hmac_hex(key: &[u8], message: &[u8]) -> String {
-    hex::encode(hmac::sign(&hmac::Key::new(hmac::HMAC_SHA256, key), message))
+    hex::encode(hash::hmac_sha256(key, message))
 }
 
-fn sha256(data: &[u8]) -> digest::Digest {
-    digest::digest(&digest::SHA256, data)
+/// The SHA-256 of a body in lower-case hex, as `X-Sdk-Content-Sha256` carries it and as the
+/// canonical request ends.
+pub fn content_sha256(body: &[u8]) -> String {
+    hex::encode(hash::sha256(body))
 }
 
 /// Percent-encodes UTF-8 text, keeping only the unreserved set, upper-case hex.

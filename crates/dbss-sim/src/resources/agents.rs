@@ -40,7 +40,7 @@ fn package(agent: &Agent) -> Vec<u8> {
 
 /// The package's SHA-256, as the list gives it: clients check downloads against it.
 fn package_sha256(agent: &Agent) -> String {
-    hex::encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &package(agent)))
+    dbss_signing::content_sha256(&package(agent))
 }
 
 fn agent_json(agent: &Agent, data: &AuditData) -> Value {
