@@ -99,7 +99,7 @@ async fn run(global: Global, matches: &ArgMatches) -> Result<(), CliError> {
         _ => {
             let command = Everyday::from_arg_matches(matches).map_err(|e| CliError::Usage(e.to_string()))?;
             let printer = global.printer()?;
-            commands::run(&Ctx { global, printer }, command).await
+            commands::run(&Ctx::new(global, printer), command).await
         }
     }
 }

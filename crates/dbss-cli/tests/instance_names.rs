@@ -174,3 +174,42 @@ async fn a_dry_run_by_name_looks_the_name_up_and_shows_the_request_with_the_id()
     let after = with(&sim, &["whitelists", "list", "-i", "{}", "-o", "json"], &id);
     assert!(after.contains("select 'kept'"), "the dry run deleted: {after}");
 }
+
+/// With password credentials, one run exchanges the password once, though the name lookup and
+/// the command each send requests (each client built used to exchange it again).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_is_exchanged_once_per_run_when_a_name_is_looked_up() {
+    let sim = dbss_sim::Simulator::builder()
+        .iam_user("ops-bot", "pw-very-secret", "acme")
+        .start()
+        .await
+        .unwrap_or_else(|e| panic!("cannot start the simulator: {e}"));
+    let (id, name) = first_instance(&sim);
+    let with_password = |args: &[&str]| {
+        let mut command = support::bare();
+        command
+            .args(args)
+            .args(["--endpoint", &sim.url(), "-o", "json"])
+            .env("HUAWEICLOUD_SDK_PROJECT_ID", sim.project_id())
+            .env("DBSS_IAM_USER", "ops-bot")
+            .env("DBSS_IAM_DOMAIN", "acme")
+            .env("DBSS_IAM_PASSWORD", "pw-very-secret");
+        support::run(command)
+    };
+    let before = sim.tokens_issued();
+    let shown = json(&with_password(&["instances", "show", &name]));
+    assert_eq!(shown["id"], id.as_str(), "{shown}");
+    assert_eq!(
+        sim.tokens_issued() - before,
+        1,
+        "one token for the lookup and the command"
+    );
+    // A dry run looks the name up for real, with a real token, and sends nothing else.
+    let printed = ok(&with_password(&["--dry-run", "instances", "stop", &name]));
+    assert!(printed.contains(&id), "{printed}");
+    assert_eq!(
+        sim.tokens_issued() - before,
+        2,
+        "the dry run's lookup needed its own run's token"
+    );
+}

@@ -43,6 +43,8 @@ impl std::fmt::Debug for Identity {
 #[derive(Default)]
 pub struct IssuedTokens {
     tokens: Mutex<HashMap<String, Instant>>,
+    /// Every token issued since the start, expired ones included.
+    issued: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for IssuedTokens {
@@ -77,7 +79,14 @@ impl IssuedTokens {
         let mut tokens = self.lock();
         tokens.retain(|_, expiry| *expiry > now);
         tokens.insert(token.clone(), now + ttl);
+        self.issued.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         token
+    }
+
+    /// How many tokens were issued since the start (for tests: each is an IAM round trip a
+    /// client paid).
+    pub fn issued(&self) -> u64 {
+        self.issued.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Whether `token` was issued and is still valid at `now`.

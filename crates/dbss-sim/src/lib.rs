@@ -445,6 +445,10 @@ impl Simulator {
     pub fn state(&self) -> &State {
         &self.shared.state
     }
+    /// How many IAM tokens it issued (`POST /v3/auth/tokens`), for assertions.
+    pub fn tokens_issued(&self) -> u64 {
+        self.shared.tokens.issued()
+    }
     /// Serves until the task ends (used by the binary).
     pub async fn wait(mut self) {
         let task = std::mem::replace(&mut self.task, tokio::spawn(async {}));

@@ -32,6 +32,10 @@ pub struct CallOptions {
     pub total_timeout: Option<std::time::Duration>,
     /// Retry policy.
     pub retry: Option<crate::RetryPolicy>,
+    /// Whether requests are only shown, not sent (see [`crate::ClientBuilder::dry_run`]).
+    /// `Some(false)` on a dry-run client gives one that sends: for the reads a dry run needs
+    /// to show what it would do (finding an instance by name), with the same token.
+    pub dry_run: Option<bool>,
 }
 
 impl Client {
@@ -51,8 +55,8 @@ impl Client {
         Ok(Client { api, config, transport })
     }
 
-    /// A client for some calls with other timeouts or retries; it shares this client's
-    /// connections and token, and its retry budget unless a new retry policy is given.
+    /// A client for some calls with other timeouts, retries or dry-run setting; it shares this
+    /// client's connections and token, and its retry budget unless a new retry policy is given.
     ///
     /// ```no_run
     /// # async fn demo(client: dbss::Client) -> Result<(), dbss::Error> {
@@ -68,6 +72,9 @@ impl Client {
         }
         if options.total_timeout.is_some() {
             config.total_timeout = options.total_timeout;
+        }
+        if let Some(dry_run) = options.dry_run {
+            config.dry_run = dry_run;
         }
         let new_budget = options.retry.is_some();
         if let Some(retry) = options.retry {

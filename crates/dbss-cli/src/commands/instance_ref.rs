@@ -7,7 +7,7 @@
 
 use futures::TryStreamExt;
 
-use crate::{error::CliError, settings::Global};
+use crate::{commands::Ctx, error::CliError};
 
 /// A command that takes audit instances by id or name.
 pub trait NamesInstances {
@@ -33,7 +33,7 @@ fn looks_like_id(given: &str) -> bool {
 /// request; when there are names, the instances are listed once, by a client that really
 /// sends the request even under `--dry-run` — the list is only read, and the dry run can then
 /// show the request the command would send with the instance's id in it.
-pub async fn resolve_names(global: &Global, refs: Vec<&mut String>) -> Result<(), CliError> {
+pub async fn resolve_names(ctx: &Ctx, refs: Vec<&mut String>) -> Result<(), CliError> {
     // Blank values are left for the command to judge (`--instances a,,b`).
     let mut names: Vec<&mut String> = refs
         .into_iter()
@@ -42,11 +42,12 @@ pub async fn resolve_names(global: &Global, refs: Vec<&mut String>) -> Result<()
     if names.is_empty() {
         return Ok(());
     }
-    let lookup = Global {
-        dry_run: false,
-        ..global.clone()
-    }
-    .client()?;
+    // Sent even in a dry run (what it would do depends on the ids), through the run's client
+    // and so with its token.
+    let lookup = ctx.client()?.with_options(dbss::CallOptions {
+        dry_run: Some(false),
+        ..Default::default()
+    });
     // Only ids and names are kept: one pair per instance of the project.
     let mut known: Vec<(String, String)> = Vec::new();
     let mut instances = std::pin::pin!(lookup.instances().list());

@@ -80,12 +80,28 @@ pub struct Ctx {
     pub global: Global,
     /// How results are printed.
     pub printer: Printer,
+    /// The client, built once per run: each built client would exchange a password for an
+    /// IAM token of its own.
+    client: std::sync::Arc<std::sync::OnceLock<dbss::Client>>,
 }
 
 impl Ctx {
-    /// A client configured by the flags, the environment and the profile file.
+    /// The context of a run.
+    pub fn new(global: Global, printer: Printer) -> Ctx {
+        Ctx {
+            global,
+            printer,
+            client: Default::default(),
+        }
+    }
+
+    /// The client configured by the flags, the environment and the profile file.
     pub fn client(&self) -> Result<dbss::Client, CliError> {
-        self.global.client()
+        if let Some(client) = self.client.get() {
+            return Ok(client.clone());
+        }
+        let client = self.global.client()?;
+        Ok(self.client.get_or_init(|| client).clone())
     }
 }
 
@@ -139,10 +155,11 @@ impl NamesInstances for Everyday {
 /// Runs an everyday command, with the instances it names by name replaced by their ids first.
 pub async fn run(ctx: &Ctx, mut command: Everyday) -> Result<(), CliError> {
     command.check()?;
-    instance_ref::resolve_names(&ctx.global, command.instance_refs()).await?;
+    instance_ref::resolve_names(ctx, command.instance_refs()).await?;
     let ctx = &Ctx {
         global: ctx.global.clone(),
         printer: ctx.printer.clone().listing(command.things()),
+        client: ctx.client.clone(),
     };
     match command {
         Everyday::Instances(c) => instances::run(ctx, c).await,
