@@ -203,7 +203,12 @@ impl SigningTransport {
                 other => (other, Body::Read),
             };
             let body_lost = matches!(body, Body::Lost);
-            span.record("duration_ms", sent_at.elapsed().as_millis() as u64);
+            // Recording into a disabled span still looks the field up by name and offers the value
+            // to the `log` bridge: skipped when nothing listens (see `in_span`).
+            let listened = !span.is_disabled();
+            if listened {
+                span.record("duration_ms", sent_at.elapsed().as_millis() as u64);
+            }
             match &outcome {
                 Ok(response) if body_lost => {
                     tracing::debug!(parent: &span, status = response.status().as_u16(), "attempt answered, body lost")
@@ -221,9 +226,11 @@ impl SigningTransport {
                 Ok(response) => {
                     let status = response.status().as_u16();
                     let id = request_id(response.headers());
-                    span.record("status", status);
-                    if let Some(id) = &id {
-                        span.record("request_id", id.as_str());
+                    if listened {
+                        span.record("status", status);
+                        if let Some(id) = &id {
+                            span.record("request_id", id.as_str());
+                        }
                     }
                     record(|r| {
                         r.status = status;
