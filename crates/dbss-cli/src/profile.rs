@@ -37,8 +37,15 @@ pub fn default_path() -> Option<PathBuf> {
 pub fn empty() -> Ini {
     let mut options = IniDefault::default();
     options.enable_inline_comments = false;
+    // Where configparser keeps lines before any section header, written back without a
+    // header. Its own name for that place is "default", which would swallow a user's
+    // `[default]` section and write its keys headerless at the top of the file.
+    options.default_section = NO_SECTION.to_owned();
     Ini::new_from_defaults(options)
 }
+
+/// A section name no file can spell (a header cannot hold a NUL).
+const NO_SECTION: &str = "\0before any section";
 
 /// Reads the file; `None` when it does not exist.
 pub fn load(path: &Path) -> Result<Option<Ini>, CliError> {
@@ -112,5 +119,30 @@ pub fn credentials(name: &str, section: &Section) -> Result<Option<dbss::Credent
         _ => Err(CliError::Config(format!(
             "profile {name:?} holds only one of ak and sk"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_default_section_and_lines_before_any_section_survive_a_rewrite() {
+        let mut ini = empty();
+        let read = ini.read("top = 1\n[default]\nregion = r1\n[basic]\nak = A\n".to_owned());
+        assert!(read.is_ok(), "{read:?}");
+        ini.set("basic", "sk", Some("S".to_owned()));
+        let written = ini.writes();
+        let again = {
+            let mut ini = empty();
+            let read = ini.read(written.clone());
+            assert!(read.is_ok(), "{read:?}");
+            ini
+        };
+        assert!(written.contains("[default]"), "{written}");
+        assert_eq!(again.get("default", "region").as_deref(), Some("r1"), "{written}");
+        assert_eq!(again.get("basic", "sk").as_deref(), Some("S"), "{written}");
+        assert!(written.starts_with("top=1"), "{written}");
+        assert_eq!(again.get(NO_SECTION, "top").as_deref(), Some("1"), "{written}");
     }
 }

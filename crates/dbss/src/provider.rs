@@ -97,6 +97,9 @@ pub(crate) fn from_profile(path: &std::path::Path) -> Result<Option<Found>, Stri
 fn read_profile_file(path: &std::path::Path) -> Result<Ini, String> {
     let mut options = IniDefault::default();
     options.enable_inline_comments = false;
+    // Lines before any header go to a place no header can name, so that a `[default]`
+    // section stays a section of its own (configparser's own name for that place).
+    options.default_section = "\0before any section".to_owned();
     let mut ini = Ini::new_from_defaults(options);
     ini.load(path)
         .map_err(|e| format!("{} is not a valid credentials file: {e}", path.display()))?;
