@@ -33,7 +33,8 @@ pub fn default_path() -> Option<PathBuf> {
 
 /// An empty file's settings, with the reading rules of the library (and of Python's
 /// `configparser`, which the official SDK uses): no inline comments, since a secret key may
-/// contain `#` or `;`; names of sections and keys in any case (stored lower-case).
+/// contain `#` or `;`; names of sections and keys in any case (stored lower-case); indented
+/// lines continue a value.
 pub fn empty() -> Ini {
     let mut options = IniDefault::default();
     options.enable_inline_comments = false;
@@ -41,6 +42,8 @@ pub fn empty() -> Ini {
     // header. Its own name for that place is "default", which would swallow a user's
     // `[default]` section and write its keys headerless at the top of the file.
     options.default_section = NO_SECTION.to_owned();
+    // An indented line continues the value above it, as in Python: kept whole on a rewrite.
+    options.multiline = true;
     Ini::new_from_defaults(options)
 }
 
@@ -129,7 +132,7 @@ mod tests {
     #[test]
     fn a_default_section_and_lines_before_any_section_survive_a_rewrite() {
         let mut ini = empty();
-        let read = ini.read("top = 1\n[default]\nregion = r1\n[basic]\nak = A\n".to_owned());
+        let read = ini.read("top = 1\n[default]\nregion = r1\nnote = two\n  lines\n[basic]\nak = A\n".to_owned());
         assert!(read.is_ok(), "{read:?}");
         ini.set("basic", "sk", Some("S".to_owned()));
         let written = ini.writes();
@@ -142,6 +145,7 @@ mod tests {
         assert!(written.contains("[default]"), "{written}");
         assert_eq!(again.get("default", "region").as_deref(), Some("r1"), "{written}");
         assert_eq!(again.get("basic", "sk").as_deref(), Some("S"), "{written}");
+        assert_eq!(again.get("default", "note").as_deref(), Some("two\nlines"), "{written}");
         assert!(written.starts_with("top=1"), "{written}");
         assert_eq!(again.get(NO_SECTION, "top").as_deref(), Some("1"), "{written}");
     }

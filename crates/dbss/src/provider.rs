@@ -100,6 +100,8 @@ fn read_profile_file(path: &std::path::Path) -> Result<Ini, String> {
     // Lines before any header go to a place no header can name, so that a `[default]`
     // section stays a section of its own (configparser's own name for that place).
     options.default_section = "\0before any section".to_owned();
+    // An indented line continues the value above it, as in Python.
+    options.multiline = true;
     let mut ini = Ini::new_from_defaults(options);
     ini.load(path)
         .map_err(|e| format!("{} is not a valid credentials file: {e}", path.display()))?;
