@@ -38,9 +38,8 @@ pub fn default_path() -> Option<PathBuf> {
 pub fn empty() -> Ini {
     let mut options = IniDefault::default();
     options.enable_inline_comments = false;
-    // Where configparser keeps lines before any section header, written back without a
-    // header. Its own name for that place is "default", which would swallow a user's
-    // `[default]` section and write its keys headerless at the top of the file.
+    // Where configparser keeps lines before any section header (refused by `load`). Its own
+    // name for that place is "default", which would swallow a user's `[default]` section.
     options.default_section = NO_SECTION.to_owned();
     // An indented line continues the value above it, as in Python: kept whole on a rewrite.
     options.multiline = true;
@@ -55,9 +54,13 @@ pub fn load(path: &Path) -> Result<Option<Ini>, CliError> {
     if !path.exists() {
         return Ok(None);
     }
+    let invalid = |why: String| CliError::Config(format!("{} is not a valid credentials file: {why}", path.display()));
     let mut ini = empty();
-    ini.load(path)
-        .map_err(|e| CliError::Config(format!("{} is not a valid credentials file: {e}", path.display())))?;
+    ini.load(path).map_err(invalid)?;
+    // Python's reader refuses such a file too; rewriting it would mangle what it is.
+    if ini.get_map_ref().contains_key(NO_SECTION) {
+        return Err(invalid("a setting comes before the first [section]".into()));
+    }
     Ok(Some(ini))
 }
 
@@ -130,23 +133,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_default_section_and_lines_before_any_section_survive_a_rewrite() {
-        let mut ini = empty();
-        let read = ini.read("top = 1\n[default]\nregion = r1\nnote = two\n  lines\n[basic]\nak = A\n".to_owned());
-        assert!(read.is_ok(), "{read:?}");
+    fn a_default_section_survives_a_rewrite_and_lines_before_any_section_are_refused() {
+        let dir = std::env::temp_dir().join(format!("dbss-cli-profile-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let file = dir.join("credentials");
+        let _ = std::fs::write(&file, "[default]\nregion = r1\nnote = two\n  lines\n[basic]\nak = A\n");
+        let mut ini = match load(&file) {
+            Ok(Some(ini)) => ini,
+            Ok(None) => panic!("not read"),
+            Err(e) => panic!("{e}"),
+        };
         ini.set("basic", "sk", Some("S".to_owned()));
         let written = ini.writes();
-        let again = {
-            let mut ini = empty();
-            let read = ini.read(written.clone());
-            assert!(read.is_ok(), "{read:?}");
-            ini
+        let _ = std::fs::write(&file, &written);
+        let again = match load(&file) {
+            Ok(Some(ini)) => ini,
+            Ok(None) => panic!("not read"),
+            Err(e) => panic!("{e}"),
         };
-        assert!(written.contains("[default]"), "{written}");
+        assert!(written.starts_with("[default]"), "{written}");
         assert_eq!(again.get("default", "region").as_deref(), Some("r1"), "{written}");
         assert_eq!(again.get("basic", "sk").as_deref(), Some("S"), "{written}");
         assert_eq!(again.get("default", "note").as_deref(), Some("two\nlines"), "{written}");
-        assert!(written.starts_with("top=1"), "{written}");
-        assert_eq!(again.get(NO_SECTION, "top").as_deref(), Some("1"), "{written}");
+
+        // Not a credentials file (an export written there by mistake): refused, not rewritten.
+        let _ = std::fs::write(&file, "{\"client_ip\":\"10.0.5.9\"}\n[basic]\nak = A\n");
+        let refused = load(&file).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(refused.contains("before the first [section]"), "{refused}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

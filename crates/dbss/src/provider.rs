@@ -97,16 +97,26 @@ pub(crate) fn from_profile(path: &std::path::Path) -> Result<Option<Found>, Stri
 fn read_profile_file(path: &std::path::Path) -> Result<Ini, String> {
     let mut options = IniDefault::default();
     options.enable_inline_comments = false;
-    // Lines before any header go to a place no header can name, so that a `[default]`
-    // section stays a section of its own (configparser's own name for that place).
-    options.default_section = "\0before any section".to_owned();
+    // Lines before any header go to a place no header can name (and are refused below), so
+    // that a `[default]` section stays a section of its own (configparser's own name for it).
+    options.default_section = NO_SECTION.to_owned();
     // An indented line continues the value above it, as in Python.
     options.multiline = true;
     let mut ini = Ini::new_from_defaults(options);
     ini.load(path)
         .map_err(|e| format!("{} is not a valid credentials file: {e}", path.display()))?;
+    // As Python's reader (MissingSectionHeaderError): such a file is something else.
+    if ini.get_map_ref().contains_key(NO_SECTION) {
+        return Err(format!(
+            "{} is not a valid credentials file: a setting comes before the first [section]",
+            path.display()
+        ));
+    }
     Ok(ini)
 }
+
+/// A section name no file can spell (a header cannot hold a NUL).
+const NO_SECTION: &str = "\0before any section";
 
 #[cfg(test)]
 mod tests {
@@ -194,6 +204,9 @@ mod tests {
         let _ = std::fs::write(&file, "[basic]\nak = A\n[broken\n");
         let err = from_profile(&file).err().unwrap_or_default();
         assert!(err.contains("is not a valid credentials file"), "{err}");
+        let _ = std::fs::write(&file, "ak = A\n[basic]\nak = B\nsk = S\n");
+        let err = from_profile(&file).err().unwrap_or_default();
+        assert!(err.contains("before the first [section]"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }
