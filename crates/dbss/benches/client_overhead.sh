@@ -91,7 +91,11 @@ for placement in ("shared", "free"):
     print(f"{placement:6} official Python SDK, sequential: {cell(official)}")
     for runtime in ("current-thread", "multi-thread"):
         dbss = runs.get((placement, runtime, 1, "dbss"), [])
+        raw = runs.get((placement, runtime, 1, "raw-reqwest"), [])
         if dbss:
             print(f"{placement:6}   dbss {runtime} / official: {median(dbss, 'rps') / median(official, 'rps'):.1f}x req/s, "
                   f"{median(official, 'cpu_us_per_call') / median(dbss, 'cpu_us_per_call'):.1f}x less CPU per call")
+        if raw:
+            # The most any client built on reqwest can reach here: no overhead at all.
+            print(f"{placement:6}   ceiling, raw floor {runtime} / official: {median(raw, 'rps') / median(official, 'rps'):.1f}x req/s")
 PY

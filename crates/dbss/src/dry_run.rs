@@ -6,7 +6,7 @@ use crate::operation::{OperationMeta, record};
 
 use crate::dry_run_request::DryRunRequest;
 // The transport shows URLs without credentials in its logs, as a dry run does.
-pub(crate) use crate::dry_run_request::without_credentials;
+pub(crate) use crate::dry_run_request::Shown;
 
 /// Keeps `request` for the caller (see [`crate::operation`]'s `run`) and answers in its
 /// place, so that nothing leaves the client. The answer is a refusal, so that a caller of the

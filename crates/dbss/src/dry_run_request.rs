@@ -80,3 +80,36 @@ pub(crate) fn without_credentials(url: &reqwest::Url) -> reqwest::Url {
     let _ = url.set_password(None);
     url
 }
+
+/// Shows a URL as [`without_credentials`] gives it, computed only when shown: a log field
+/// that nobody reads then costs no copy of the URL.
+pub(crate) struct Shown<'a>(pub(crate) &'a reqwest::Url);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.username().is_empty() && self.0.password().is_none() {
+            f.write_str(self.0.as_str())
+        } else {
+            f.write_str(without_credentials(self.0).as_str())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Shown;
+
+    #[test]
+    fn a_shown_url_never_carries_credentials() {
+        let parse = |text: &str| reqwest::Url::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        let with = parse("https://bot:pw-TOP-SECRET@dbss.example.com:8443/v2/p/audit/instances?limit=1");
+        assert_eq!(
+            Shown(&with).to_string(),
+            "https://dbss.example.com:8443/v2/p/audit/instances?limit=1"
+        );
+        let user_only = parse("https://bot@dbss.example.com/v1");
+        assert_eq!(Shown(&user_only).to_string(), "https://dbss.example.com/v1");
+        let plain = parse("http://127.0.0.1:18080/v2/p/audit/instances?offset=0");
+        assert_eq!(Shown(&plain).to_string(), plain.as_str());
+    }
+}

@@ -184,7 +184,7 @@ impl SigningTransport {
                 operation = operation_id,
                 attempt,
                 method = %this_attempt.method(),
-                url = %crate::dry_run::without_credentials(this_attempt.url()),
+                url = %crate::dry_run::Shown(this_attempt.url()),
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
                 duration_ms = tracing::field::Empty
@@ -306,9 +306,8 @@ impl SigningTransport {
     fn prepare(&self, request: &mut reqwest::Request, meta: Option<&OperationMeta>) {
         let content_type = meta.map_or("application/json", |m| m.content_type);
         let headers = request.headers_mut();
-        if let Ok(value) = HeaderValue::from_str(content_type) {
-            headers.insert(reqwest::header::CONTENT_TYPE, value);
-        }
+        // The spec's content types are static text: no copy of them per request.
+        headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         headers.insert(reqwest::header::USER_AGENT, HeaderValue::from_static(crate::USER_AGENT));
     }
 

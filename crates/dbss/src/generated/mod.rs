@@ -16,3 +16,22 @@ impl OperationMeta {
         position(id).and_then(|index| OPERATIONS.get(index))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::OPERATIONS;
+
+    /// The transport sends these with `HeaderValue::from_static`, which would panic on a value
+    /// that cannot be a header: every one the spec gives must be sendable.
+    #[test]
+    fn every_content_type_is_a_valid_header_value() {
+        for meta in &OPERATIONS {
+            assert!(
+                reqwest::header::HeaderValue::from_str(meta.content_type).is_ok(),
+                "{}: {:?}",
+                meta.id,
+                meta.content_type
+            );
+        }
+    }
+}
