@@ -20,7 +20,7 @@ use crate::{
     error::TransportKind,
     iam::{self, IssuedToken},
     operation::{OperationMeta, in_span, record, request_id},
-    request_signer::{PROJECT_HEADER, sign_request},
+    request_signer::{PROJECT_HEADER, PROJECT_NAME, sign_request},
     response_body::{self, Unread},
     retry::{self, Outcome, Verdict},
     throttle::Throttle,
@@ -36,6 +36,10 @@ pub(crate) struct SigningTransport {
     budget: Arc<AtomicU32>,
     /// The instant a 429's `Retry-After` holds every request back to, shared likewise.
     throttle: Arc<Throttle>,
+    /// `X-Project-Id`'s value, made once: set on the request before signing, the signer finds
+    /// it there unchanged and nothing is written back (`None`: not a header value, then signed
+    /// and set as the other added headers are).
+    project_header: Option<HeaderValue>,
 }
 
 impl std::fmt::Debug for SigningTransport {
@@ -51,6 +55,7 @@ impl SigningTransport {
     pub(crate) fn new(config: Arc<Config>, first_token: Option<IssuedToken>) -> SigningTransport {
         let budget = Arc::new(AtomicU32::new(config.retry.budget));
         SigningTransport {
+            project_header: HeaderValue::from_str(&config.project_id).ok(),
             config,
             token: Arc::new(tokio::sync::Mutex::new(first_token)),
             budget,
@@ -67,6 +72,7 @@ impl SigningTransport {
             self.budget.clone()
         };
         SigningTransport {
+            project_header: HeaderValue::from_str(&config.project_id).ok(),
             config,
             token: self.token.clone(),
             budget,
@@ -323,17 +329,18 @@ impl SigningTransport {
             // The token was set once for the whole call, in `prepare`.
             Credentials::Password(_) => {}
             Credentials::AkSk(keys) => {
-                let project = (PROJECT_HEADER, self.config.project_id.as_str());
                 let sk = keys.sk.expose_secret();
-                match &keys.security_token {
-                    Some(token) => sign_request(
-                        request,
-                        &keys.ak,
-                        sk,
-                        &[project, ("X-Security-Token", token.expose_secret())],
-                    ),
-                    None => sign_request(request, &keys.ak, sk, &[project]),
+                let mut extra = Vec::new();
+                match &self.project_header {
+                    Some(value) => {
+                        request.headers_mut().insert(PROJECT_NAME, value.clone());
+                    }
+                    None => extra.push((PROJECT_HEADER, self.config.project_id.as_str())),
                 }
+                if let Some(token) = &keys.security_token {
+                    extra.push(("X-Security-Token", token.expose_secret()));
+                }
+                sign_request(request, &keys.ak, sk, &extra);
             }
         }
     }
