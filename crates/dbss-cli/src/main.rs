@@ -15,6 +15,7 @@ mod logging;
 mod ocsf;
 mod output;
 mod profile;
+mod profile_edit;
 mod progress;
 mod query;
 mod settings;

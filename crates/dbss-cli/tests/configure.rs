@@ -266,6 +266,60 @@ async fn profiles_select_a_section_for_reading_and_for_configure() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// The file is the user's (and the official SDK's): `configure` changes the lines it sets and
+/// nothing else. Section names are exact, as for Python's reader: `[Prod]` is not `[prod]`.
+#[test]
+fn configure_keeps_comments_order_and_the_case_of_section_names() {
+    let dir = temp_dir("configure-keeps");
+    let file = dir.join("credentials");
+    let before = "# team keys: rotate monthly\n[prod]\nak = LOWERCASE\n\n[Prod]\n; the real one\nAK: OLDAK\nnote = line one\n  line two\nregion = r-old\n\n[lab]\nak = LAB\n";
+    std::fs::write(&file, before).unwrap_or_else(|e| panic!("{e}"));
+    let command = configure_command(
+        &file,
+        &[
+            "--profile",
+            "Prod",
+            "--ak",
+            "NEWAK",
+            "--sk-stdin",
+            "--project-id",
+            "p1",
+            "--region",
+            "r-new",
+            "-o",
+            "json",
+        ],
+    );
+    let saved = json(&run_with_stdin(command, "NEW#SK;1\n"));
+    assert_eq!(saved["section"], "Prod");
+    let after = std::fs::read_to_string(&file).unwrap_or_default();
+    assert_eq!(
+        after,
+        "# team keys: rotate monthly\n[prod]\nak = LOWERCASE\n\n[Prod]\n; the real one\nak = NEWAK\nnote = line one\n  line two\nregion = r-new\nsk = NEW#SK;1\nproject_id = p1\n\n[lab]\nak = LAB\n"
+    );
+    assert_eq!(mode(&file), 0o600);
+
+    // A value with a line break would write a line of its own: refused, the file untouched.
+    let command = configure_command(
+        &file,
+        &[
+            "--profile",
+            "Prod",
+            "--ak",
+            "A\n[evil]",
+            "--sk-stdin",
+            "--project-id",
+            "p1",
+            "--region",
+            "r",
+        ],
+    );
+    let err = fails(&run_with_stdin(command, "S\n"), 2);
+    assert!(err.contains("line break"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap_or_default(), after);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 async fn iam_sim() -> Simulator {
     Simulator::builder()
         .iam_user("ops-bot", "pw-very-secret", "acme")

@@ -50,6 +50,7 @@ mod ops;
 pub mod paging;
 #[cfg(feature = "policy")]
 pub mod policy;
+mod profile_file;
 mod provider;
 mod region;
 mod request_signer;
@@ -71,6 +72,7 @@ pub use input::from_json;
 pub use operation::{Dispatched, Operation, OperationMeta, Response};
 pub use ops::Ops;
 pub use paging::Page;
+pub use profile_file::{ProfileFile, ProfileSection};
 pub use region::{REGIONS, Region};
 pub use resources::DEFAULT_PAGE_SIZE;
 pub use response_body::DEFAULT_MAX_RESPONSE_BYTES;

@@ -3,9 +3,7 @@
 
 use std::path::PathBuf;
 
-use configparser::ini::{Ini, IniDefault};
-
-use crate::{credentials::Credentials, env};
+use crate::{credentials::Credentials, env, profile_file::ProfileFile};
 
 /// What one source provided.
 #[derive(Clone, Debug, Default)]
@@ -61,22 +59,20 @@ const SECTIONS: [&str; 2] = ["basic", "basiccredentials"];
 /// Reads the profile file; `Ok(None)` when it does not exist. Values are trimmed, like those
 /// of the environment, and one that is only whitespace counts as absent.
 pub(crate) fn from_profile(path: &std::path::Path) -> Result<Option<Found>, String> {
-    if !path.exists() {
+    let Some(file) = ProfileFile::read(path).map_err(|e| match e {
+        crate::Error::Config(why) => why,
+        other => other.to_string(),
+    })?
+    else {
         return Ok(None);
-    }
-    let ini = read_profile_file(path)?;
-    let present = ini.sections();
-    let Some(section) = SECTIONS.into_iter().find(|name| present.iter().any(|s| s == name)) else {
+    };
+    let Some(section) = SECTIONS.into_iter().find_map(|name| file.section(name)) else {
         return Err(format!(
             "{} has no [basic] or [basiccredentials] section",
             path.display()
         ));
     };
-    let get = |key: &str| {
-        ini.get(section, key)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let get = |key: &str| section.get(key).map(str::to_owned);
     let credentials = match (get("ak"), get("sk"), get("security_token")) {
         (Some(ak), Some(sk), Some(token)) => Some(Credentials::temporary(ak, sk, token)),
         (Some(ak), Some(sk), None) => Some(Credentials::ak_sk(ak, sk)),
@@ -89,34 +85,6 @@ pub(crate) fn from_profile(path: &std::path::Path) -> Result<Option<Found>, Stri
         iam_endpoint: get("iam_endpoint"),
     }))
 }
-
-/// Every section of a profile file, read the way the official Python SDK's `configparser`
-/// reads it: `=` or `:` between key and value, key names in any case, whole-line `#` and `;`
-/// comments, and no inline comments (a secret key may contain `#` or `;`). Section names are
-/// matched in any case too (Python's are exact).
-fn read_profile_file(path: &std::path::Path) -> Result<Ini, String> {
-    let mut options = IniDefault::default();
-    options.enable_inline_comments = false;
-    // Lines before any header go to a place no header can name (and are refused below), so
-    // that a `[default]` section stays a section of its own (configparser's own name for it).
-    options.default_section = NO_SECTION.to_owned();
-    // An indented line continues the value above it, as in Python.
-    options.multiline = true;
-    let mut ini = Ini::new_from_defaults(options);
-    ini.load(path)
-        .map_err(|e| format!("{} is not a valid credentials file: {e}", path.display()))?;
-    // As Python's reader (MissingSectionHeaderError): such a file is something else.
-    if ini.get_map_ref().contains_key(NO_SECTION) {
-        return Err(format!(
-            "{} is not a valid credentials file: a setting comes before the first [section]",
-            path.display()
-        ));
-    }
-    Ok(ini)
-}
-
-/// A section name no file can spell (a header cannot hold a NUL).
-const NO_SECTION: &str = "\0before any section";
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,10 @@
 //! `dbss configure`: writes the profile file the official SDKs (and this client) read:
 //! `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`; section `[basic]`,
 //! or `[NAME]` with `--profile NAME`; keys `ak`, `sk`, `project_id`, `region` and, when one is
-//! given, `endpoint`. Other sections and keys are kept. Current values are offered (masked
-//! for the keys) and kept on Enter; an empty project id is looked up through IAM. The secret
-//! key is never echoed or printed, and the file is written as a secret (see [`crate::write`]).
+//! given, `endpoint`. Only those lines change: comments, other keys and sections, their order
+//! and spelling are kept. Current values are offered (masked for the keys) and kept on Enter;
+//! an empty project id is looked up through IAM. The secret key is never echoed or printed,
+//! and the file is written as a secret (see [`crate::write`]).
 
 use std::{
     io::{BufRead, IsTerminal, Write},
@@ -14,7 +15,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::Ctx;
-use crate::{error::CliError, profile, write::write_secret};
+use crate::{error::CliError, profile, profile_edit, write::write_secret};
 
 /// Flags of `dbss configure` (the project id, region, endpoint and profile are the global
 /// `--project-id`, `--region`, `--endpoint` and `--profile`).
@@ -47,12 +48,8 @@ pub async fn run(ctx: &Ctx, args: ConfigureArgs) -> Result<(), CliError> {
     if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
         return Err(CliError::Usage(format!("{}: not a regular file", path.display())));
     }
-    let mut ini = profile::load(&path)?.unwrap_or_else(profile::empty);
-    let current = |key: &str| {
-        ini.get(&section, key)
-            .map(|v| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let (text, file) = profile::load(&path)?.unwrap_or_default();
+    let current = |key: &str| file.section(&section).and_then(|s| s.get(key)).map(str::to_owned);
     let (old_ak, old_sk, old_project, old_region, old_endpoint) = (
         current("ak"),
         current("sk"),
@@ -104,19 +101,22 @@ pub async fn run(ctx: &Ctx, args: ConfigureArgs) -> Result<(), CliError> {
         None => look_up_project(&ak, &sk, region.as_deref(), endpoint.as_deref()).await?,
     };
 
-    let settings = [
+    let settings: Vec<(&str, &str)> = [
         ("ak", Some(&ak)),
         ("sk", Some(&sk)),
         ("project_id", Some(&project_id)),
         ("region", region.as_ref()),
         ("endpoint", endpoint.as_ref()),
-    ];
-    for (key, value) in settings {
-        if let Some(value) = value {
-            ini.set(&section, key, Some(value.clone()));
-        }
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| Some((key, value?.as_str())))
+    .collect();
+    // A line break would end the value and start a line of its own in the file.
+    if let Some((key, _)) = settings.iter().find(|(_, v)| v.contains(['\n', '\r'])) {
+        return Err(CliError::Usage(format!("{key}: a value cannot hold a line break")));
     }
-    write_secret(&path, ini.writes().as_bytes())?;
+    // Only the lines set change: comments, order and other sections stay as they are.
+    write_secret(&path, profile_edit::set(&text, &section, &settings).as_bytes())?;
     ctx.printer.object(&json!({
         "file": path.display().to_string(),
         "section": section,
