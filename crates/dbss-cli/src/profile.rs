@@ -20,15 +20,10 @@ pub const DEFAULT_SECTION: &str = "basic";
 /// Sections the library reads when no profile is named, in order.
 const DEFAULT_SECTIONS: [&str; 2] = [DEFAULT_SECTION, "basiccredentials"];
 
-/// The profile file: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`.
+/// The profile file: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`
+/// (the library's lookup, so that both read the same file).
 pub fn default_path() -> Option<PathBuf> {
-    if let Some(file) = std::env::var_os(dbss::env::CREDENTIALS_FILE).filter(|f| !f.is_empty()) {
-        return Some(PathBuf::from(file));
-    }
-    std::env::var_os("HOME")
-        .or_else(|| std::env::var_os("USERPROFILE"))
-        .filter(|h| !h.is_empty())
-        .map(|home| PathBuf::from(home).join(".huaweicloud").join("credentials"))
+    ProfileFile::default_path()
 }
 
 /// The file's text and what it holds, read by the library's rules (those of Python's

@@ -52,6 +52,12 @@ impl std::fmt::Debug for ProfileSection {
 }
 
 impl ProfileFile {
+    /// Where the official SDKs look for it, and so the client: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`,
+    /// else `~/.huaweicloud/credentials` (`None` without either variable or a home directory).
+    pub fn default_path() -> Option<std::path::PathBuf> {
+        crate::provider::profile_path(&|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
     /// Reads the file at `path`; `Ok(None)` when there is none.
     pub fn read(path: &Path) -> Result<Option<ProfileFile>, Error> {
         let text = match std::fs::read_to_string(path) {
