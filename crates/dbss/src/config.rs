@@ -190,7 +190,7 @@ impl ClientBuilder {
             looked.push("explicit configuration (none given)".to_owned());
         }
         let from_env = provider::from_env(&var).map_err(Error::Config)?;
-        let profile_path = provider::profile_path(&var);
+        let profile_path = crate::profile_file::path_in(&var);
         let from_profile = match &profile_path {
             Some(path) => provider::from_profile(path).map_err(Error::Config)?,
             None => None,

@@ -55,7 +55,7 @@ impl ProfileFile {
     /// Where the official SDKs look for it, and so the client: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`,
     /// else `~/.huaweicloud/credentials` (`None` without either variable or a home directory).
     pub fn default_path() -> Option<std::path::PathBuf> {
-        crate::provider::profile_path(&|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        path_in(&|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
     }
 
     /// Reads the file at `path`; `Ok(None)` when there is none.
@@ -127,6 +127,17 @@ impl ProfileSection {
             .map(|(_, v)| v.trim())
             .filter(|v| !v.is_empty())
     }
+}
+
+/// The profile file's path under the environment `var` reads (blank values unset).
+pub(crate) fn path_in(var: &dyn Fn(&str) -> Option<String>) -> Option<std::path::PathBuf> {
+    var(crate::env::CREDENTIALS_FILE)
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            var("HOME")
+                .or_else(|| var("USERPROFILE"))
+                .map(|home| std::path::PathBuf::from(home).join(".huaweicloud").join("credentials"))
+        })
 }
 
 /// A section name no file can spell (a header cannot hold a NUL).

@@ -1,8 +1,6 @@
 //! Where credentials and the project id come from when the caller does not give them, in the
 //! official SDKs' order: explicit settings, then the environment, then the profile file.
 
-use std::path::PathBuf;
-
 use crate::{credentials::Credentials, env, profile_file::ProfileFile};
 
 /// What one source provided.
@@ -40,15 +38,6 @@ pub(crate) fn from_env(var: Lookup<'_>) -> Result<Found, String> {
         credentials,
         project_id: trimmed(env::PROJECT_ID),
         iam_endpoint: trimmed(env::IAM_ENDPOINT),
-    })
-}
-
-/// The profile file: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`.
-pub(crate) fn profile_path(var: Lookup<'_>) -> Option<PathBuf> {
-    var(env::CREDENTIALS_FILE).map(PathBuf::from).or_else(|| {
-        var("HOME")
-            .or_else(|| var("USERPROFILE"))
-            .map(|home| PathBuf::from(home).join(".huaweicloud").join("credentials"))
     })
 }
 
