@@ -15,7 +15,6 @@ mod logging;
 mod ocsf;
 mod output;
 mod profile;
-mod profile_edit;
 mod progress;
 mod query;
 mod settings;

@@ -15,7 +15,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::Ctx;
-use crate::{error::CliError, profile, profile_edit, write::write_secret};
+use crate::{error::CliError, profile, write::write_secret};
 
 /// Flags of `dbss configure` (the project id, region, endpoint and profile are the global
 /// `--project-id`, `--region`, `--endpoint` and `--profile`).
@@ -111,12 +111,10 @@ pub async fn run(ctx: &Ctx, args: ConfigureArgs) -> Result<(), CliError> {
     .into_iter()
     .filter_map(|(key, value)| Some((key, value?.as_str())))
     .collect();
-    // A line break would end the value and start a line of its own in the file.
-    if let Some((key, _)) = settings.iter().find(|(_, v)| v.contains(['\n', '\r'])) {
-        return Err(CliError::Usage(format!("{key}: a value cannot hold a line break")));
-    }
-    // Only the lines set change: comments, order and other sections stay as they are.
-    write_secret(&path, profile_edit::set(&text, &section, &settings).as_bytes())?;
+    // Only the lines set change: comments, order and other sections stay as they are. A value
+    // with a line break (which would write a line of its own) is refused.
+    let edited = dbss::ProfileFile::edit(&text, &section, &settings).map_err(CliError::Usage)?;
+    write_secret(&path, edited.as_bytes())?;
     ctx.printer.object(&json!({
         "file": path.display().to_string(),
         "section": section,

@@ -2,18 +2,22 @@
 //! way their Python reader, `configparser`, reads it: `[section]` headers matched exactly, key
 //! names in any case (compared lower-case), `=` or `:` between key and value, whole-line `#`
 //! and `;` comments, indented lines continuing a value, and no inline comments (a secret key
-//! may contain `#` or `;`). Files Python refuses for a setting before the first section, or
-//! for one key given twice in different case, are refused here too rather than read some
-//! other way (a key or section repeated with the very same spelling: the last one counts).
+//! may contain `#` or `;`). Files Python refuses — a setting before the first section, a
+//! section or a key given twice, a line that is neither a setting, a header nor a comment — are
+//! refused here too rather than read some other way.
 //!
-//! This module reads; `dbss configure` (the CLI) edits the file's text in place, so that what
-//! it does not change (comments, order, spelling) stays as the user wrote it.
+//! [`ProfileFile::edit`] changes a file by editing its text (`edit.rs`), so that what it does
+//! not set (comments, order, spelling) stays as the user wrote it; `dbss configure` uses it.
+
+mod edit;
+mod lines;
 
 use std::path::Path;
 
 use configparser::ini::{Ini, IniDefault};
 
 use crate::Error;
+use lines::{Line, classify};
 
 /// A profile (credentials) file's sections, read as the official SDK's Python reader reads
 /// them: section names exact, key names in any case, no inline comments (see the module
@@ -80,31 +84,60 @@ impl ProfileFile {
         // `[default]` section stays a section of its own (configparser's own name for it).
         options.default_section = NO_SECTION.to_owned();
         options.multiline = true;
+        check_structure(text)?;
         let mut ini = Ini::new_from_defaults(options);
         ini.read(text.to_owned())?;
         let mut sections = Vec::new();
         for (name, values) in ini.get_map_ref() {
             if name == NO_SECTION {
-                // As Python's reader (MissingSectionHeaderError): such a file is something else.
-                return Err("a setting comes before the first [section]".into());
+                // Empty: `check_structure` refused any setting before the first section.
+                continue;
             }
             let mut section = ProfileSection {
                 name: name.clone(),
                 values: Vec::with_capacity(values.len()),
             };
             for (key, value) in values {
-                let key = key.to_lowercase();
-                if section.values.iter().any(|(k, _)| *k == key) {
-                    // Python's strict reader (DuplicateOptionError) refuses it too.
-                    return Err(format!("[{name}] gives {key} more than once"));
-                }
                 if let Some(value) = value {
-                    section.values.push((key, value.clone()));
+                    section.values.push((key.to_lowercase(), value.clone()));
                 }
             }
             sections.push(section);
         }
         Ok(ProfileFile { sections })
+    }
+
+    /// `text`, a profile file's content, with `settings` (key, value) set in `[section]`:
+    /// a key's line is replaced where the section has it (its continuation lines dropped), else
+    /// added after the section's last setting; the section is added at the end when missing.
+    /// Every other line is kept byte for byte. Refused: a file [`ProfileFile::parse`] refuses,
+    /// and a name or value that would not read back as given (a line break, a key that is not
+    /// a plain name).
+    ///
+    /// ```
+    /// let text = "# mine\n[basic]\nak = OLD\n";
+    /// let edited = dbss::ProfileFile::edit(text, "basic", &[("ak", "NEW"), ("region", "eu-west-101")]);
+    /// assert_eq!(edited.as_deref(), Ok("# mine\n[basic]\nak = NEW\nregion = eu-west-101\n"));
+    /// ```
+    pub fn edit(text: &str, section: &str, settings: &[(&str, &str)]) -> Result<String, String> {
+        ProfileFile::parse(text)?;
+        let breaks = |s: &str| s.contains(['\n', '\r']);
+        if section.trim().is_empty() || breaks(section) || section.starts_with(char::is_whitespace) {
+            return Err(format!("{section:?} cannot be a section name"));
+        }
+        for (key, value) in settings {
+            let plain = !key.is_empty()
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !plain {
+                return Err(format!("{key:?} cannot be a key name"));
+            }
+            if breaks(value) {
+                return Err(format!("{key}: a value cannot hold a line break"));
+            }
+        }
+        Ok(edit::set(text, section, settings))
     }
 
     /// The section named exactly `name`.
@@ -140,6 +173,39 @@ pub(crate) fn path_in(var: &dyn Fn(&str) -> Option<String>) -> Option<std::path:
         })
 }
 
+/// Refuses what Python's strict reader refuses: a setting before the first section, a section
+/// or a key (in any case) given twice, a line that is neither a setting, a header nor a
+/// comment.
+fn check_structure(text: &str) -> Result<(), String> {
+    let bare: Vec<&str> = text.lines().collect();
+    let mut sections: Vec<&str> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    for (number, kind) in classify(&bare).into_iter().enumerate().map(|(i, k)| (i + 1, k)) {
+        match kind {
+            Line::Header(name) if sections.contains(&name) => {
+                return Err(format!("line {number}: [{name}] appears twice"));
+            }
+            Line::Header(name) => {
+                sections.push(name);
+                keys.clear();
+            }
+            Line::Setting(..) if sections.is_empty() => {
+                return Err("a setting comes before the first [section]".into());
+            }
+            Line::Setting(key, _) if keys.contains(&key) => {
+                let section = sections.last().copied().unwrap_or_default();
+                return Err(format!("line {number}: [{section}] gives {key} more than once"));
+            }
+            Line::Setting(key, _) => keys.push(key),
+            Line::Other => {
+                return Err(format!("line {number} is neither a setting, a [section] nor a comment"));
+            }
+            Line::Blank | Line::Comment | Line::Continuation => {}
+        }
+    }
+    Ok(())
+}
+
 /// A section name no file can spell (a header cannot hold a NUL).
 const NO_SECTION: &str = "\0before any section";
 
@@ -172,11 +238,29 @@ mod tests {
     }
 
     #[test]
+    fn edits_refuse_what_would_not_read_back() {
+        for (section, key, value) in [
+            ("basic", "ak", "A\nB"),
+            ("basic", "a k", "v"),
+            ("a\nb", "ak", "v"),
+            ("", "ak", "v"),
+        ] {
+            assert!(
+                ProfileFile::edit("", section, &[(key, value)]).is_err(),
+                "{section:?} {key:?} {value:?}"
+            );
+        }
+        assert!(ProfileFile::edit("[basic]\nak = 1\nak = 2\n", "basic", &[("ak", "v")]).is_err());
+    }
+
+    #[test]
     fn what_pythons_reader_refuses_is_refused() {
         for (text, why) in [
             ("ak = A\n[basic]\nak = B\n", "before the first [section]"),
-            ("[basic]\nak = A\nAK = B\n", "more than once"),
-            ("[basic]\nak = A\n[broken\n", ""),
+            ("[basic]\nak = A\nAK = B\n", "line 3: [basic] gives ak more than once"),
+            ("[basic]\nak = A\nak = B\n", "more than once"),
+            ("[basic]\nak = A\n[other]\n[basic]\n", "line 4: [basic] appears twice"),
+            ("[basic]\nak = A\n[broken\n", "line 3 is neither"),
         ] {
             let err = ProfileFile::parse(text).err().unwrap_or_default();
             assert!(!err.is_empty() && err.contains(why), "{text:?}: {err:?}");

@@ -1,65 +1,14 @@
 //! Setting keys of one section of a profile file by editing its text: the lines set are
 //! replaced or added, every other line (comments, blank lines, other sections and keys, their
-//! order and spelling) stays as the user wrote it. Lines are recognised as Python's
-//! `configparser` (the official SDK's reader, and [`dbss::ProfileFile`]'s rules) recognises
-//! them: whole-line `#`/`;` comments, `[section]` headers matched exactly, `key = value` or
-//! `key: value` with the key in any case, and more-indented lines continuing a value.
+//! order and spelling) stays as the user wrote it.
 
-/// What a line of the file is.
-#[derive(Debug, PartialEq)]
-enum Line<'a> {
-    Blank,
-    Comment,
-    Header(&'a str),
-    /// A key (lower-case), the line's indentation.
-    Setting(String, usize),
-    /// A line continuing the value of the setting above.
-    Continuation,
-    Other,
-}
-
-/// Classifies every line of `lines`, tracking which setting an indented line continues.
-fn classify<'a>(lines: &[&'a str]) -> Vec<Line<'a>> {
-    let mut kinds = Vec::with_capacity(lines.len());
-    // The indentation of the setting whose value may go on, if any.
-    let mut open_setting: Option<usize> = None;
-    for line in lines {
-        let text = line.trim();
-        let indent = line.len() - line.trim_start().len();
-        let kind = if text.is_empty() {
-            Line::Blank
-        } else if text.starts_with('#') || text.starts_with(';') {
-            Line::Comment
-        } else if open_setting.is_some_and(|above| indent > above) {
-            Line::Continuation
-        } else if let Some(name) = header(text) {
-            open_setting = None;
-            Line::Header(name)
-        } else if let Some(at) = text.find(['=', ':']) {
-            open_setting = Some(indent);
-            Line::Setting(text[..at].trim().to_lowercase(), indent)
-        } else {
-            open_setting = None;
-            Line::Other
-        };
-        kinds.push(kind);
-    }
-    kinds
-}
-
-/// The name of a `[section]` header line (Python's pattern `\[(?P<header>.+)\]`: from the
-/// first `[` to the last `]`).
-fn header(text: &str) -> Option<&str> {
-    let rest = text.strip_prefix('[')?;
-    let end = rest.rfind(']')?;
-    (end > 0).then(|| &rest[..end])
-}
+use super::lines::{Line, classify};
 
 /// `text` with `settings` (lower-case keys) set in `[section]`: each key's line replaced where
 /// the section has it (its continuation lines dropped), else added after the section's last
-/// setting; the section added at the end when the file has none. Values must hold no line
-/// break (the caller checks).
-pub fn set(text: &str, section: &str, settings: &[(&str, &str)]) -> String {
+/// setting; the section added at the end when the file has none. Names and values hold no
+/// line break (checked by [`super::ProfileFile::edit`]).
+pub(super) fn set(text: &str, section: &str, settings: &[(&str, &str)]) -> String {
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     // Each line with its own ending, so that untouched lines are copied byte for byte.
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
@@ -183,7 +132,7 @@ mod tests {
     fn what_it_writes_reads_back() {
         let text = "# c\n[Prod]\nak = old\n  cont\n[basic]\nsk = s\n";
         let written = set(text, "Prod", &[("ak", "A"), ("sk", "S"), ("region", "r")]);
-        let file = dbss::ProfileFile::parse(&written).unwrap_or_else(|e| panic!("{e}: {written}"));
+        let file = super::super::ProfileFile::parse(&written).unwrap_or_else(|e| panic!("{e}: {written}"));
         let prod = file.section("Prod");
         assert_eq!(prod.and_then(|s| s.get("ak")), Some("A"));
         assert_eq!(prod.and_then(|s| s.get("sk")), Some("S"));
