@@ -102,8 +102,11 @@ impl ProfileFile {
                     section.values.push((key.to_lowercase(), value.clone()));
                 }
             }
+            // configparser's map has no order: sorted, so that Debug output is stable.
+            section.values.sort();
             sections.push(section);
         }
+        sections.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(ProfileFile { sections })
     }
 
