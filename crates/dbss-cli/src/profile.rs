@@ -26,18 +26,14 @@ pub fn default_path() -> Option<PathBuf> {
     ProfileFile::default_path()
 }
 
-/// The file's text and what it holds, read by the library's rules (those of Python's
-/// `configparser`, the official SDK's reader); `None` when it does not exist. A file those
-/// rules refuse is an error: rewriting it would mangle whatever it is.
-pub fn load(path: &Path) -> Result<Option<(String, ProfileFile)>, CliError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(CliError::Config(format!("cannot read {}: {e}", path.display()))),
-    };
-    let file = ProfileFile::parse(&text)
-        .map_err(|why| CliError::Config(format!("{} is not a valid credentials file: {why}", path.display())))?;
-    Ok(Some((text, file)))
+/// The file, read by the library's rules (those of Python's `configparser`, the official
+/// SDK's reader); `None` when it does not exist. A file those rules refuse is an error:
+/// rewriting it would mangle whatever it is.
+pub fn load(path: &Path) -> Result<Option<ProfileFile>, CliError> {
+    ProfileFile::read(path).map_err(|e| match e {
+        dbss::Error::Config(why) => CliError::Config(why),
+        other => CliError::Api(other),
+    })
 }
 
 /// The section to use: `[name]` when a profile is named (it must exist), else the library's
@@ -52,7 +48,7 @@ pub fn selected(name: Option<&str>) -> Result<Option<ProfileSection>, CliError> 
             None => Ok(None),
         };
     };
-    let file = load(&path)?.map(|(_, file)| file);
+    let file = load(&path)?;
     match (name, file) {
         (Some(name), Some(file)) => file
             .section(name)
@@ -91,7 +87,7 @@ mod tests {
         let file = dir.join("credentials");
         assert!(matches!(load(&file), Ok(None)));
         let _ = std::fs::write(&file, "[default]\nregion = r1\n[basic]\nak = A\n");
-        let loaded = load(&file).ok().flatten().map(|(_, f)| f);
+        let loaded = load(&file).ok().flatten();
         let region = loaded
             .as_ref()
             .and_then(|f| f.section("default"))

@@ -192,7 +192,7 @@ impl ClientBuilder {
         let from_env = provider::from_env(&var).map_err(Error::Config)?;
         let profile_path = crate::profile_file::path_in(&var);
         let from_profile = match &profile_path {
-            Some(path) => provider::from_profile(path).map_err(Error::Config)?,
+            Some(path) => provider::from_profile(path)?,
             None => None,
         };
         for source in [Some(from_env), from_profile] {

@@ -1,7 +1,7 @@
 //! Where credentials and the project id come from when the caller does not give them, in the
 //! official SDKs' order: explicit settings, then the environment, then the profile file.
 
-use crate::{credentials::Credentials, env, profile_file::ProfileFile};
+use crate::{Error, credentials::Credentials, env, profile_file::ProfileFile};
 
 /// What one source provided.
 #[derive(Clone, Debug, Default)]
@@ -47,26 +47,22 @@ const SECTIONS: [&str; 2] = ["basic", "basiccredentials"];
 
 /// Reads the profile file; `Ok(None)` when it does not exist. Values are trimmed, like those
 /// of the environment, and one that is only whitespace counts as absent.
-pub(crate) fn from_profile(path: &std::path::Path) -> Result<Option<Found>, String> {
-    let Some(file) = ProfileFile::read(path).map_err(|e| match e {
-        crate::Error::Config(why) => why,
-        other => other.to_string(),
-    })?
-    else {
+pub(crate) fn from_profile(path: &std::path::Path) -> Result<Option<Found>, Error> {
+    let Some(file) = ProfileFile::read(path)? else {
         return Ok(None);
     };
     let Some(section) = SECTIONS.into_iter().find_map(|name| file.section(name)) else {
-        return Err(format!(
+        return Err(Error::Config(format!(
             "{} has no [basic] or [basiccredentials] section",
             path.display()
-        ));
+        )));
     };
     let get = |key: &str| section.get(key).map(str::to_owned);
     let credentials = match (get("ak"), get("sk"), get("security_token")) {
         (Some(ak), Some(sk), Some(token)) => Some(Credentials::temporary(ak, sk, token)),
         (Some(ak), Some(sk), None) => Some(Credentials::ak_sk(ak, sk)),
         (None, None, _) => None,
-        _ => return Err(format!("{} holds only one of ak and sk", path.display())),
+        _ => return Err(Error::Config(format!("{} holds only one of ak and sk", path.display()))),
     };
     Ok(Some(Found {
         credentials,
@@ -159,10 +155,10 @@ mod tests {
         assert_eq!((keys.ak.as_str(), keys.sk.expose_secret()), ("AKX", "se#cr;et"));
         assert_eq!(found.project_id.as_deref(), Some("p1"));
         let _ = std::fs::write(&file, "[basic]\nak = A\n[broken\n");
-        let err = from_profile(&file).err().unwrap_or_default();
+        let err = from_profile(&file).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("is not a valid credentials file"), "{err}");
         let _ = std::fs::write(&file, "ak = A\n[basic]\nak = B\nsk = S\n");
-        let err = from_profile(&file).err().unwrap_or_default();
+        let err = from_profile(&file).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("before the first [section]"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -48,7 +48,7 @@ pub async fn run(ctx: &Ctx, args: ConfigureArgs) -> Result<(), CliError> {
     if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
         return Err(CliError::Usage(format!("{}: not a regular file", path.display())));
     }
-    let (text, file) = profile::load(&path)?.unwrap_or_default();
+    let file = profile::load(&path)?.unwrap_or_default();
     let current = |key: &str| file.section(&section).and_then(|s| s.get(key)).map(str::to_owned);
     let (old_ak, old_sk, old_project, old_region, old_endpoint) = (
         current("ak"),
@@ -113,7 +113,7 @@ pub async fn run(ctx: &Ctx, args: ConfigureArgs) -> Result<(), CliError> {
     .collect();
     // Only the lines set change: comments, order and other sections stay as they are. A value
     // with a line break (which would write a line of its own) is refused.
-    let edited = dbss::ProfileFile::edit(&text, &section, &settings).map_err(CliError::Usage)?;
+    let edited = file.edit(&section, &settings).map_err(CliError::Usage)?;
     write_secret(&path, edited.as_bytes())?;
     ctx.printer.object(&json!({
         "file": path.display().to_string(),

@@ -32,9 +32,20 @@ use lines::{Line, classify};
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct ProfileFile {
     sections: Vec<ProfileSection>,
+    /// The file as read: what [`ProfileFile::edit`] changes.
+    text: String,
+}
+
+// The text holds secrets (`sk`): only the sections' names and keys are shown.
+impl std::fmt::Debug for ProfileFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProfileFile")
+            .field("sections", &self.sections)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One `[section]` of a profile file.
@@ -107,23 +118,26 @@ impl ProfileFile {
             sections.push(section);
         }
         sections.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(ProfileFile { sections })
+        Ok(ProfileFile {
+            sections,
+            text: text.to_owned(),
+        })
     }
 
-    /// `text`, a profile file's content, with `settings` (key, value) set in `[section]`:
-    /// a key's line is replaced where the section has it (its continuation lines dropped), else
-    /// added after the section's last setting; the section is added at the end when missing.
-    /// Every other line is kept byte for byte. Refused: a file [`ProfileFile::parse`] refuses,
-    /// and a name or value that would not read back as given (a line break, a key that is not
-    /// a plain name).
+    /// The file's text with `settings` (key, value) set in `[section]`: a key's line is
+    /// replaced where the section has it (its continuation lines dropped), else added after the
+    /// section's last setting; the section is added at the end when missing. Every other line
+    /// is kept byte for byte. Refused: a name or value that would not read back as given (a line
+    /// break, a key that is not a plain name). An empty `ProfileFile::default()` stands for a
+    /// file that does not exist yet.
     ///
     /// ```
-    /// let text = "# mine\n[basic]\nak = OLD\n";
-    /// let edited = dbss::ProfileFile::edit(text, "basic", &[("ak", "NEW"), ("region", "eu-west-101")]);
+    /// let file = dbss::ProfileFile::parse("# mine\n[basic]\nak = OLD\n")?;
+    /// let edited = file.edit("basic", &[("ak", "NEW"), ("region", "eu-west-101")]);
     /// assert_eq!(edited.as_deref(), Ok("# mine\n[basic]\nak = NEW\nregion = eu-west-101\n"));
+    /// # Ok::<(), String>(())
     /// ```
-    pub fn edit(text: &str, section: &str, settings: &[(&str, &str)]) -> Result<String, String> {
-        ProfileFile::parse(text)?;
+    pub fn edit(&self, section: &str, settings: &[(&str, &str)]) -> Result<String, String> {
         let breaks = |s: &str| s.contains(['\n', '\r']);
         if section.trim().is_empty() || breaks(section) || section.starts_with(char::is_whitespace) {
             return Err(format!("{section:?} cannot be a section name"));
@@ -140,7 +154,7 @@ impl ProfileFile {
                 return Err(format!("{key}: a value cannot hold a line break"));
             }
         }
-        Ok(edit::set(text, section, settings))
+        Ok(edit::set(&self.text, section, settings))
     }
 
     /// The section named exactly `name`.
@@ -249,11 +263,12 @@ mod tests {
             ("", "ak", "v"),
         ] {
             assert!(
-                ProfileFile::edit("", section, &[(key, value)]).is_err(),
+                ProfileFile::default().edit(section, &[(key, value)]).is_err(),
                 "{section:?} {key:?} {value:?}"
             );
         }
-        assert!(ProfileFile::edit("[basic]\nak = 1\nak = 2\n", "basic", &[("ak", "v")]).is_err());
+        // A file read is one the reader accepted: one with a key twice is never edited.
+        assert!(ProfileFile::parse("[basic]\nak = 1\nak = 2\n").is_err());
     }
 
     #[test]
