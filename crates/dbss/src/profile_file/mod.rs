@@ -67,6 +67,9 @@ impl std::fmt::Debug for ProfileSection {
 }
 
 impl ProfileFile {
+    /// The largest profile file read: a credentials file holds a few keys per profile.
+    pub const MAX_BYTES: u64 = 1024 * 1024;
+
     /// Where the official SDKs look for it, and so the client: `$HUAWEICLOUD_SDK_CREDENTIALS_FILE`,
     /// else `~/.huaweicloud/credentials` (`None` without either variable or a home directory).
     pub fn default_path() -> Option<std::path::PathBuf> {
@@ -74,12 +77,32 @@ impl ProfileFile {
     }
 
     /// Reads the file at `path`; `Ok(None)` when there is none.
+    /// Only a regular file of at most [`ProfileFile::MAX_BYTES`] is read: a FIFO, a device (a
+    /// variable pointing at `/dev/zero`) or a huge file is refused, never waited on or held.
     pub fn read(path: &Path) -> Result<Option<ProfileFile>, Error> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
+        use std::io::Read;
+        let cannot = |e: std::io::Error| Error::Config(format!("cannot read {}: {e}", path.display()));
+        // Looked at before opening: opening a FIFO would wait for a writer.
+        match std::fs::metadata(path) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::Config(format!("cannot read {}: {e}", path.display()))),
-        };
+            Err(e) => return Err(cannot(e)),
+            Ok(meta) if !meta.is_file() => {
+                return Err(Error::Config(format!("{} is not a regular file", path.display())));
+            }
+            Ok(_) => {}
+        }
+        let mut text = String::new();
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        file.take(Self::MAX_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(cannot)?;
+        if text.len() as u64 > Self::MAX_BYTES {
+            return Err(Error::Config(format!(
+                "{} is larger than {} bytes: not a credentials file",
+                path.display(),
+                Self::MAX_BYTES
+            )));
+        }
         ProfileFile::parse(&text)
             .map(Some)
             .map_err(|why| Error::Config(format!("{} is not a valid credentials file: {why}", path.display())))
@@ -252,6 +275,26 @@ mod tests {
         let basic = file.section("basic");
         assert_eq!(basic.and_then(|s| s.get("ak")), None);
         assert_eq!(basic.and_then(|s| s.get("note")), Some("one\ntwo"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_a_regular_file_of_bounded_size_is_read() {
+        let dir = std::env::temp_dir().join(format!("dbss-profile-odd-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let error = |path: &std::path::Path| ProfileFile::read(path).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error(std::path::Path::new("/dev/zero")).contains("not a regular file"));
+        assert!(error(&dir).contains("not a regular file"));
+        let fifo = dir.join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            // Returns at once: a FIFO is never opened, so nothing waits for a writer.
+            assert!(error(&fifo).contains("not a regular file"));
+        }
+        let big = dir.join("big");
+        let _ = std::fs::write(&big, format!("[basic]\nak = {}\n", "a".repeat(1024 * 1024)));
+        assert!(error(&big).contains("larger than"), "{}", error(&big));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
