@@ -57,6 +57,7 @@ mod request_signer;
 pub mod resources;
 mod response_body;
 mod retry;
+mod settings_file;
 pub use dbss_signing as signing;
 mod throttle;
 mod transport;

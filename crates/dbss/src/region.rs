@@ -1,5 +1,7 @@
 //! Regions where DBSS is offered, and their endpoints.
 
+use crate::settings_file::Unreadable;
+
 /// A DBSS region: its id and the endpoint of the service there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Region {
@@ -94,6 +96,9 @@ pub(crate) fn iam_endpoint(region: &str) -> String {
     }
 }
 
+/// The largest regions file read: a list of a few hundred endpoints.
+const REGIONS_FILE_MAX_BYTES: u64 = 1024 * 1024;
+
 /// The regions file (`$HUAWEICLOUD_SDK_REGIONS_FILE`, else `~/.huaweicloud/regions.yaml`), in
 /// the official SDKs' format:
 ///
@@ -113,8 +118,12 @@ pub(crate) fn from_regions_file(var: &dyn Fn(&str) -> Option<String>, region: &s
             None => return Ok(None),
         },
     };
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return Ok(None);
+    // A missing or unreadable file is no file (as before); a FIFO, a device or a huge file is
+    // refused rather than waited on or read without end.
+    let text = match crate::settings_file::read(&path, REGIONS_FILE_MAX_BYTES) {
+        Ok(text) => text,
+        Err(Unreadable::Refused(why)) => return Err(format!("regions file: {why}")),
+        Err(Unreadable::Missing | Unreadable::Failed(_)) => return Ok(None),
     };
 
     #[derive(serde::Deserialize)]
@@ -160,6 +169,10 @@ mod file_tests {
         );
         let _ = std::fs::write(&file, "dbss: [not, a, list, of, entries");
         assert!(from_regions_file(&var, "xx-test-1").is_err());
+        // A device named by the variable is refused at once, not read without end.
+        let zero = |name: &str| (name == crate::env::REGIONS_FILE).then(|| "/dev/zero".to_owned());
+        let refused = from_regions_file(&zero, "xx-test-1").err().unwrap_or_default();
+        assert!(refused.contains("not a regular file"), "{refused}");
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(iam_endpoint("eu-west-101"), "https://iam.eu-west-101.myhuaweicloud.eu");
         assert_eq!(iam_endpoint("cn-north-4"), "https://iam.cn-north-4.myhuaweicloud.com");

@@ -16,7 +16,10 @@ use std::path::Path;
 
 use configparser::ini::{Ini, IniDefault};
 
-use crate::Error;
+use crate::{
+    Error,
+    settings_file::{self, Unreadable},
+};
 use lines::{Line, classify};
 
 /// A profile (credentials) file's sections, read as the official SDK's Python reader reads
@@ -80,29 +83,12 @@ impl ProfileFile {
     /// Only a regular file of at most [`ProfileFile::MAX_BYTES`] is read: a FIFO, a device (a
     /// variable pointing at `/dev/zero`) or a huge file is refused, never waited on or held.
     pub fn read(path: &Path) -> Result<Option<ProfileFile>, Error> {
-        use std::io::Read;
-        let cannot = |e: std::io::Error| Error::Config(format!("cannot read {}: {e}", path.display()));
-        // Looked at before opening: opening a FIFO would wait for a writer.
-        match std::fs::metadata(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(cannot(e)),
-            Ok(meta) if !meta.is_file() => {
-                return Err(Error::Config(format!("{} is not a regular file", path.display())));
-            }
-            Ok(_) => {}
-        }
-        let mut text = String::new();
-        let file = std::fs::File::open(path).map_err(cannot)?;
-        file.take(Self::MAX_BYTES + 1)
-            .read_to_string(&mut text)
-            .map_err(cannot)?;
-        if text.len() as u64 > Self::MAX_BYTES {
-            return Err(Error::Config(format!(
-                "{} is larger than {} bytes: not a credentials file",
-                path.display(),
-                Self::MAX_BYTES
-            )));
-        }
+        let text = match settings_file::read(path, Self::MAX_BYTES) {
+            Ok(text) => text,
+            Err(Unreadable::Missing) => return Ok(None),
+            Err(Unreadable::Refused(why)) => return Err(Error::Config(why)),
+            Err(Unreadable::Failed(e)) => return Err(Error::Config(format!("cannot read {}: {e}", path.display()))),
+        };
         ProfileFile::parse(&text)
             .map(Some)
             .map_err(|why| Error::Config(format!("{} is not a valid credentials file: {why}", path.display())))
